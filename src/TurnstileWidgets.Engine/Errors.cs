@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+
+namespace TurnstileWidgets.Engine
+{
+    /// <summary>The base of every failure the engine raises; catch this to catch them all.</summary>
+    public abstract class TurnstileException : Exception
+    {
+        /// <summary>Creates the exception. Messages never hold headers, credentials or secrets.</summary>
+        protected TurnstileException(string message, Exception? innerException = null)
+            : base(message, innerException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The API answered with a failure: an HTTP status and Cloudflare's error codes and messages,
+    /// with the request's method and path (never its headers or body).
+    /// </summary>
+    public sealed class TurnstileApiException : TurnstileException
+    {
+        /// <summary>Creates the exception.</summary>
+        public TurnstileApiException(string message, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null)
+            : base(message)
+        {
+            StatusCode = statusCode;
+            Errors = errors;
+            Method = method;
+            Path = path;
+            RetryAfter = retryAfter;
+        }
+
+        /// <summary>The HTTP status code.</summary>
+        public int StatusCode { get; }
+        /// <summary>The envelope's <c>errors</c>.</summary>
+        public IReadOnlyList<ApiMessage> Errors { get; }
+        /// <summary>The request's HTTP method.</summary>
+        public string Method { get; }
+        /// <summary>The request's path and query below the base URI.</summary>
+        public string Path { get; }
+        /// <summary>How long the API asked to wait, for a 429 that ran out of retries.</summary>
+        public TimeSpan? RetryAfter { get; }
+    }
+
+    /// <summary>
+    /// No answer came: the connection failed, was dropped, or the request timed out.
+    /// Distinct from <see cref="TurnstileApiException"/>, where the API did answer.
+    /// </summary>
+    public sealed class TurnstileTransportException : TurnstileException
+    {
+        /// <summary>Creates the exception.</summary>
+        public TurnstileTransportException(string message, string method, string path, bool isTimeout, bool requestMayHaveTakenEffect, Exception? innerException = null)
+            : base(message, innerException)
+        {
+            Method = method;
+            Path = path;
+            IsTimeout = isTimeout;
+            RequestMayHaveTakenEffect = requestMayHaveTakenEffect;
+        }
+
+        /// <summary>The request's HTTP method.</summary>
+        public string Method { get; }
+        /// <summary>The request's path and query below the base URI.</summary>
+        public string Path { get; }
+        /// <summary>True when the per-request timeout ran out.</summary>
+        public bool IsTimeout { get; }
+        /// <summary>
+        /// True when the request may have reached the API (dropped connection, timeout): a create
+        /// or rotation may have happened, so check before trying again.
+        /// </summary>
+        public bool RequestMayHaveTakenEffect { get; }
+    }
+
+    /// <summary>Input refused before any request was sent.</summary>
+    public sealed class TurnstileValidationException : TurnstileException
+    {
+        /// <summary>Creates the exception.</summary>
+        public TurnstileValidationException(string field, string message)
+            : base(message)
+        {
+            Field = field;
+        }
+
+        /// <summary>The field at fault, by its wire name (<c>name</c>, <c>domains</c>, <c>sitekey</c>, <c>account_id</c>, ...).</summary>
+        public string Field { get; }
+    }
+}

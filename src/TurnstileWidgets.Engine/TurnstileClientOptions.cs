@@ -1,0 +1,83 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TurnstileWidgets.Engine
+{
+    /// <summary>Everything a <see cref="TurnstileClient"/> needs to reach one account.</summary>
+    public sealed class TurnstileClientOptions
+    {
+        /// <summary>The real API's base URI.</summary>
+        public static readonly Uri DefaultBaseUri = new Uri("https://api.cloudflare.com/client/v4/");
+
+        /// <summary>How requests authenticate. Required.</summary>
+        public TurnstileCredential? Credential { get; set; }
+        /// <summary>The account's 32-hex-character identifier. Required for widget operations.</summary>
+        public string? AccountId { get; set; }
+        /// <summary>The API's base URI; point it at the emulator to rehearse offline.</summary>
+        public Uri BaseUri { get; set; } = DefaultBaseUri;
+        /// <summary>How long one attempt may take before it counts as timed out (default 60 s).</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>When and how failed requests are tried again.</summary>
+        public RetryOptions Retry { get; set; } = new RetryOptions();
+        /// <summary>Replaces the innermost handler (tests, proxies); null uses a pooled socket handler.</summary>
+        public HttpMessageHandler? PrimaryHandler { get; set; }
+    }
+
+    /// <summary>The retry policy. GET, PUT and DELETE are retried on any transient failure; POST only where it provably did not take effect.</summary>
+    public sealed class RetryOptions
+    {
+        /// <summary>Retries after the first attempt (default 4); 0 turns retries off.</summary>
+        public int MaxRetries { get; set; } = 4;
+        /// <summary>The first backoff delay (default 500 ms); it doubles on each retry.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+        /// <summary>The largest single backoff delay (default 30 s). A server's Retry-After may exceed it up to <see cref="MaxTotalWait"/>.</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>The most time one request may spend waiting between attempts (default 5 minutes, Cloudflare's rate-limit window).</summary>
+        public TimeSpan MaxTotalWait { get; set; } = TimeSpan.FromMinutes(5);
+        /// <summary>Randomises backoff delays so parallel clients do not retry in step (default on).</summary>
+        public bool UseJitter { get; set; } = true;
+        /// <summary>How a wait is carried out; tests replace it to record delays without sleeping.</summary>
+        public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, cancellationToken) => Task.Delay(delay, cancellationToken);
+    }
+
+    /// <summary>One finished attempt, for <c>-Verbose</c>: no headers, no body.</summary>
+    public sealed class RequestRecord
+    {
+        /// <summary>HTTP method.</summary>
+        public string Method { get; set; } = "";
+        /// <summary>Path and query below the base URI.</summary>
+        public string Path { get; set; } = "";
+        /// <summary>The HTTP status, or null when no answer came.</summary>
+        public int? StatusCode { get; set; }
+        /// <summary>How long the attempt took.</summary>
+        public TimeSpan Duration { get; set; }
+        /// <summary>1 for the first attempt, 2 for the first retry, and so on.</summary>
+        public int Attempt { get; set; }
+    }
+
+    /// <summary>A wait before the next attempt, for <c>-Verbose</c> and progress.</summary>
+    public sealed class RetryNotice
+    {
+        /// <summary>HTTP method.</summary>
+        public string Method { get; set; } = "";
+        /// <summary>Path and query below the base URI.</summary>
+        public string Path { get; set; } = "";
+        /// <summary>The attempt that will follow the wait.</summary>
+        public int NextAttempt { get; set; }
+        /// <summary>How long the wait is.</summary>
+        public TimeSpan Delay { get; set; }
+        /// <summary>Why: e.g. <c>429 rate limited (Retry-After 30 s)</c>, <c>503</c>, <c>connection refused</c>.</summary>
+        public string Reason { get; set; } = "";
+    }
+
+    /// <summary>Receives what a client does; see <see cref="TurnstileClient.Observe"/>. Called on any thread.</summary>
+    public interface IRequestObserver
+    {
+        /// <summary>An attempt finished, with or without an answer.</summary>
+        void RequestCompleted(RequestRecord record);
+        /// <summary>A retry wait is about to start.</summary>
+        void RetryScheduled(RetryNotice notice);
+    }
+}

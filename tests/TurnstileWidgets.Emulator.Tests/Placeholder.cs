@@ -1,0 +1,1 @@
+namespace TurnstileWidgets.Tests { public class Placeholder { [Fact] public void Builds() { } } }
