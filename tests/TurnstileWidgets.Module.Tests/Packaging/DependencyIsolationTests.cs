@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using TurnstileWidgets.LoadContext;
+
+namespace TurnstileWidgets.Module.Tests.Packaging
+{
+    /// <summary>
+    /// Guards the load-context boundary: the cmdlet assembly may reference the engine, the BCL and
+    /// PowerShell, and nothing the engine must keep private.
+    /// </summary>
+    public class DependencyIsolationTests
+    {
+        private static readonly string[] AllowedCmdletReferences = { "netstandard", "System.Management.Automation", "TurnstileWidgets.Engine" };
+
+        [Fact]
+        public void CmdletAssemblyReferencesOnlyTheEngineTheBclAndPowerShell()
+        {
+            IReadOnlyList<string> references = AssemblyReferences(RepositoryLayout.CmdletAssemblyPath);
+
+            Assert.Contains("TurnstileWidgets.Engine", references);
+            string[] forbidden = references.Except(AllowedCmdletReferences, StringComparer.Ordinal).ToArray();
+            Assert.True(
+                forbidden.Length == 0,
+                "TurnstileWidgets.dll references assemblies that must stay behind the engine's load context: " +
+                string.Join(", ", forbidden) + ". Move that code into TurnstileWidgets.Engine.");
+        }
+
+        [Fact]
+        public void EngineIsStagedOnlyInTheDependencyFolder()
+        {
+            RepositoryLayout.RequireStagedModule();
+
+            Assert.False(File.Exists(Path.Combine(RepositoryLayout.StagedModuleDirectory, "TurnstileWidgets.Engine.dll")));
+            Assert.True(File.Exists(Path.Combine(RepositoryLayout.DependencyDirectory, "TurnstileWidgets.Engine.dll")));
+            string[] rootAssemblies = Directory.GetFiles(RepositoryLayout.StagedModuleDirectory, "*.dll").Select(Path.GetFileName).ToArray()!;
+            Assert.Equal(new[] { "TurnstileWidgets.LoadContext.dll", "TurnstileWidgets.dll" }, rootAssemblies.OrderBy(name => name, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void EveryAssemblyTheEngineReferencesIsStagedOrPartOfTheFramework()
+        {
+            RepositoryLayout.RequireStagedModule();
+            var staged = new HashSet<string>(
+                Directory.GetFiles(RepositoryLayout.DependencyDirectory, "*.dll").Select(Path.GetFileNameWithoutExtension)!,
+                StringComparer.OrdinalIgnoreCase);
+
+            foreach (string assemblyPath in Directory.GetFiles(RepositoryLayout.DependencyDirectory, "*.dll"))
+            {
+                foreach (string reference in AssemblyReferences(assemblyPath))
+                {
+                    Assert.True(
+                        staged.Contains(reference) || IsInbox(reference),
+                        $"{Path.GetFileName(assemblyPath)} references {reference}, which is neither staged in Dependencies/ nor part of .NET.");
+                }
+            }
+        }
+
+        [Fact]
+        public void PrivateLoadContextServesItsOwnCopiesOfTheEngineDependencies()
+        {
+            RepositoryLayout.RequireStagedModule();
+            var context = new EngineLoadContext(RepositoryLayout.DependencyDirectory);
+
+            Assembly engine = context.LoadFromAssemblyName(new AssemblyName(EngineLoadContext.EngineAssemblyName));
+            Assembly json = context.LoadFromAssemblyName(new AssemblyName("System.Text.Json"));
+
+            Assert.StartsWith(RepositoryLayout.DependencyDirectory, engine.Location, StringComparison.Ordinal);
+            Assert.StartsWith(RepositoryLayout.DependencyDirectory, json.Location, StringComparison.Ordinal);
+            // The host's own System.Text.Json stays what it was: two modules can each have theirs.
+            Assert.NotSame(typeof(System.Text.Json.JsonSerializer).Assembly, json);
+            Assert.Same(context, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(json));
+        }
+
+        [Fact]
+        public void PrivateLoadContextLeavesFrameworkAssembliesToTheDefaultContext()
+        {
+            RepositoryLayout.RequireStagedModule();
+            var context = new EngineLoadContext(RepositoryLayout.DependencyDirectory);
+
+            Assembly runtime = context.LoadFromAssemblyName(new AssemblyName("System.Runtime"));
+
+            Assert.Same(System.Runtime.Loader.AssemblyLoadContext.Default, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(runtime));
+        }
+
+        internal static IReadOnlyList<string> AssemblyReferences(string path)
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new PEReader(stream);
+            MetadataReader metadata = reader.GetMetadataReader();
+            return metadata.AssemblyReferences
+                .Select(handle => metadata.GetString(metadata.GetAssemblyReference(handle).Name))
+                .ToList();
+        }
+
+        // netstandard, mscorlib and System.* facades come with .NET itself.
+        private static bool IsInbox(string reference) =>
+            File.Exists(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, reference + ".dll"));
+    }
+}
