@@ -9,7 +9,7 @@ using TurnstileWidgets.Engine;
 namespace TurnstileWidgets.Engine.Tests.Support;
 
 /// <summary>Collects what a client reports.</summary>
-internal sealed class RecordingObserver : IRequestObserver
+public sealed class RecordingObserver : IRequestObserver
 {
     public ConcurrentQueue<RequestRecord> Records { get; } = new();
     public ConcurrentQueue<RetryNotice> Notices { get; } = new();
@@ -24,7 +24,7 @@ internal sealed class RecordingObserver : IRequestObserver
 }
 
 /// <summary>A retry policy that records its waits instead of sleeping.</summary>
-internal sealed class RecordedDelays
+public sealed class RecordedDelays
 {
     private readonly ConcurrentQueue<TimeSpan> delays = new();
 

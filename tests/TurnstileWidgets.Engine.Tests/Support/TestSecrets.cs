@@ -3,7 +3,7 @@ using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Support;
 
-internal static class TestSecrets
+public static class TestSecrets
 {
     public static SecureString Secure(string value)
     {
