@@ -60,7 +60,7 @@ public class TransportTests : EmulatorTest
     [Fact]
     public async Task A_slow_answer_times_out_per_attempt()
     {
-        using var client = Fixture.Client(maxRetries: 0, requestTimeout: TimeSpan.FromMilliseconds(200));
+        using var client = Fixture.Client(maxRetries: 0, requestTimeout: TimeSpan.FromSeconds(1));
         Server.ScriptFaults(new FaultStep { DelayMs = 30_000 });
         var ex = await Assert.ThrowsAsync<TurnstileTransportException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.True(ex.IsTimeout);
@@ -72,7 +72,7 @@ public class TransportTests : EmulatorTest
     public async Task A_timed_out_get_is_retried_and_succeeds()
     {
         var delays = new RecordedDelays();
-        using var client = Fixture.Client(delays, requestTimeout: TimeSpan.FromMilliseconds(200));
+        using var client = Fixture.Client(delays, requestTimeout: TimeSpan.FromSeconds(1));
         var observer = new RecordingObserver();
         Server.ScriptFaults(new FaultStep { DelayMs = 30_000 });
         using (client.Observe(observer))
@@ -87,7 +87,7 @@ public class TransportTests : EmulatorTest
     public async Task A_timed_out_create_is_not_repeated_and_may_have_taken_effect()
     {
         var delays = new RecordedDelays();
-        using var client = Fixture.Client(delays, requestTimeout: TimeSpan.FromMilliseconds(200));
+        using var client = Fixture.Client(delays, requestTimeout: TimeSpan.FromSeconds(1));
         Server.ScriptFaults(new FaultStep { DelayMs = 30_000 });
         var ex = await Assert.ThrowsAsync<TurnstileTransportException>(() => client.CreateWidgetAsync(Definition()));
         Assert.True(ex.IsTimeout);
