@@ -43,6 +43,15 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + string.Join(", ", definition.Domains) + ")";
         }
 
+        /// <summary>
+        /// Whether a cmdlet may skip ShouldProcess: only with <c>-Force</c>, and never under <c>-WhatIf</c> (which
+        /// always wins) or an explicit <c>-Confirm</c> (the user asked to be asked).
+        /// </summary>
+        public static bool CanSkipShouldProcess(bool force, bool whatIf, bool confirmRequested) => force && !whatIf && !confirmRequested;
+
+        /// <summary>Whether <c>-InvalidateImmediately</c>'s second question must be asked: only without <c>-Force</c>.</summary>
+        public static bool MustAskInvalidateImmediately(bool invalidateImmediately, bool force) => invalidateImmediately && !force;
+
         /// <summary>The second question <c>-InvalidateImmediately</c> asks unless <c>-Force</c>.</summary>
         public static string InvalidateImmediatelyQuery(string target) =>
             "Rotate the secret of " + target + " and invalidate the old secret immediately? "

@@ -177,7 +177,7 @@ namespace TurnstileWidgets.Engine.CmdletSupport
                     target, isTerminating: false, exception);
             }
 
-            if (status == 404 && isOneWidget)
+            if (status == 404 && isOneWidget && !HasNoRouteCode(exception.Errors))
             {
                 return new ErrorDescriptor(ErrorIds.WidgetNotFound, "ObjectNotFound", message,
                     "Check the sitekey; Get-TurnstileWidget lists the account's widgets.",
@@ -226,6 +226,10 @@ namespace TurnstileWidgets.Engine.CmdletSupport
 
         private static bool HasAuthenticationCode(IReadOnlyList<ApiMessage>? errors) =>
             errors != null && errors.Any(e => AuthenticationCodes.Contains(e.Code));
+
+        // 7000/7003: Cloudflare found no route, which means a wrong account id rather than a missing widget.
+        private static bool HasNoRouteCode(IReadOnlyList<ApiMessage>? errors) =>
+            errors != null && errors.Any(e => e.Code == 7000 || e.Code == 7003);
 
         private static bool IsSingleWidgetPath(string path)
         {

@@ -26,7 +26,9 @@ namespace TurnstileWidgets.Engine.CmdletSupport
                     filter));
             }
 
-            return field.ToLowerInvariant() + ":" + filter.Substring(colon + 1);
+            string normalized = field.ToLowerInvariant() + ":" + filter.Substring(colon + 1);
+            WidgetValidator.ValidateFilter(normalized);
+            return normalized;
         }
 
         /// <summary>Maps a <c>-SortBy</c> value (case-insensitive) to the API's order; null when not given.</summary>

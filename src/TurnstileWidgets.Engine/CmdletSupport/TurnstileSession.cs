@@ -18,6 +18,18 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             TokenStatus = tokenStatus;
         }
 
+        /// <summary>
+        /// The details of a client that passed <see cref="TurnstileClient.VerifyAccessAsync"/>, which refuses a token
+        /// that is not active: so a token's status is <c>active</c>.
+        /// </summary>
+        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn)
+        {
+            if (client == null) throw new ArgumentNullException(nameof(client));
+            string scheme = client.AuthenticationScheme;
+            string? tokenStatus = string.Equals(scheme, "ApiToken", StringComparison.Ordinal) ? "active" : null;
+            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus);
+        }
+
         /// <summary>The account every widget cmdlet addresses.</summary>
         public string AccountId { get; }
         /// <summary><c>ApiToken</c> or <c>ApiKey</c>.</summary>

@@ -59,6 +59,37 @@ namespace TurnstileWidgets.Engine.CmdletSupport
     public static class WidgetMerge
     {
         /// <summary>
+        /// Refuses a request no widget could accept, before any request is sent: <c>-Domain</c> with
+        /// <c>-AddDomain</c>/<c>-RemoveDomain</c>, unknown wire values, invalid domains or name.
+        /// </summary>
+        public static void CheckRequest(WidgetChanges changes)
+        {
+            if (changes == null) throw new ArgumentNullException(nameof(changes));
+            if (changes.Domains != null && (changes.AddDomains != null || changes.RemoveDomains != null))
+            {
+                throw new TurnstileValidationException("domains",
+                    "-Domain replaces every domain, so it cannot be combined with -AddDomain or -RemoveDomain. Use -Domain alone, or -AddDomain and -RemoveDomain.");
+            }
+
+            if (changes.Mode != null) WireNames.ParseMode(changes.Mode);
+            if (changes.Region != null) WireNames.ParseRegion(changes.Region);
+            if (changes.ClearanceLevel != null) WireNames.ParseClearanceLevel(changes.ClearanceLevel);
+            if (changes.Name != null && (changes.Name.Length == 0 || changes.Name.Length > 254))
+            {
+                throw new TurnstileValidationException("name", "-Name must be 1 to 254 characters; it has " + changes.Name.Length.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            foreach (IReadOnlyList<string>? list in new[] { changes.Domains, changes.AddDomains })
+            {
+                if (list == null) continue;
+                foreach (string domain in Distinct(list))
+                {
+                    WidgetValidator.ValidateDomain(domain);
+                }
+            }
+        }
+
+        /// <summary>
         /// Applies <paramref name="changes"/> to <paramref name="current"/>. Throws <see cref="RegionChangeRefusedException"/>
         /// for a different region and <see cref="TurnstileValidationException"/> for <c>-Domain</c> with
         /// <c>-AddDomain</c>/<c>-RemoveDomain</c> or a result the API would refuse. Domains compare case-insensitively.
@@ -68,12 +99,7 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             if (current == null) throw new ArgumentNullException(nameof(current));
             if (changes == null) throw new ArgumentNullException(nameof(changes));
 
-            if (changes.Domains != null && (changes.AddDomains != null || changes.RemoveDomains != null))
-            {
-                throw new TurnstileValidationException("domains",
-                    "-Domain replaces every domain, so it cannot be combined with -AddDomain or -RemoveDomain. Use -Domain alone, or -AddDomain and -RemoveDomain.");
-            }
-
+            CheckRequest(changes);
             var changed = new List<string>();
             var notes = new List<string>();
 
