@@ -166,7 +166,7 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             if (status == 401 || (status == 403 && HasAuthenticationCode(exception.Errors)))
             {
                 return new ErrorDescriptor(ErrorIds.AuthenticationFailed, "AuthenticationError", message,
-                    "Check the API token (or email and Global API key): it may be wrong, expired or revoked. Then run Connect-Turnstile again.",
+                    "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the 'Turnstile Sites Read'/'Turnstile Sites Write' permission. Then run Connect-Turnstile again.",
                     target, isTerminating: false, exception);
             }
 
@@ -194,7 +194,14 @@ namespace TurnstileWidgets.Engine.CmdletSupport
                     target, isTerminating: false, exception);
             }
 
-            if (isRotation && (status == 409 || status == 400 || status == 422))
+            if (HasCode(exception.Errors, RegionChangeCode))
+            {
+                return new ErrorDescriptor(ErrorIds.RegionChangeRefused, "InvalidArgument", message,
+                    "Leave -Region out. A widget's region is fixed when it is created; to use another region, create a new widget with New-TurnstileWidget -Region and update your sites to its sitekey.",
+                    target, isTerminating: false, exception);
+            }
+
+            if (HasCode(exception.Errors, RotationRefusedCode) || (isRotation && status == 409))
             {
                 return new ErrorDescriptor(ErrorIds.SecretRotationRefused, "ResourceBusy", message,
                     "The widget's previous secret is still in its 2-hour grace period; rotate again after it ends.",
@@ -221,8 +228,14 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             return new ErrorDescriptor(ErrorIds.ApiError, "NotSpecified", message, action, target, isTerminating: false, exception);
         }
 
+        // Cloudflare's codes for "update tried to change the region" and "rotation refused during the grace period".
+        private const int RegionChangeCode = 10004;
+        private const int RotationRefusedCode = 10005;
+
+        private static bool HasCode(IReadOnlyList<ApiMessage>? errors, int code) => errors != null && errors.Any(e => e.Code == code);
+
         // Codes Cloudflare uses for a credential it cannot accept, whatever status carries them.
-        private static readonly HashSet<int> AuthenticationCodes = new HashSet<int> { 10000, 6003, 6100, 6101, 6102, 6103, 6111, 9103, 9106, 9109 };
+        private static readonly HashSet<int> AuthenticationCodes = new HashSet<int> { 10000, 6003, 6100, 6101, 6102, 6103, 6111, 9103, 9106 };
 
         private static bool HasAuthenticationCode(IReadOnlyList<ApiMessage>? errors) =>
             errors != null && errors.Any(e => AuthenticationCodes.Contains(e.Code));
