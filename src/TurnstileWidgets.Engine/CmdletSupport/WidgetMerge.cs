@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace TurnstileWidgets.Engine.CmdletSupport
+{
+    /// <summary>
+    /// What <c>Set-TurnstileWidget</c> was asked to change. A null member was not given and keeps the widget's value.
+    /// Mode, region and clearance level use the API's wire values.
+    /// </summary>
+    public sealed class WidgetChanges
+    {
+        /// <summary><c>-Name</c>.</summary>
+        public string? Name { get; set; }
+        /// <summary><c>-Domain</c>: replaces every domain.</summary>
+        public IReadOnlyList<string>? Domains { get; set; }
+        /// <summary><c>-AddDomain</c>.</summary>
+        public IReadOnlyList<string>? AddDomains { get; set; }
+        /// <summary><c>-RemoveDomain</c>.</summary>
+        public IReadOnlyList<string>? RemoveDomains { get; set; }
+        /// <summary><c>-Mode</c>.</summary>
+        public string? Mode { get; set; }
+        /// <summary><c>-Region</c>: only the widget's own region is accepted.</summary>
+        public string? Region { get; set; }
+        /// <summary><c>-ClearanceLevel</c>.</summary>
+        public string? ClearanceLevel { get; set; }
+        /// <summary><c>-BotFightMode</c>.</summary>
+        public bool? BotFightMode { get; set; }
+        /// <summary><c>-EphemeralId</c>.</summary>
+        public bool? EphemeralId { get; set; }
+        /// <summary><c>-Offlabel</c>.</summary>
+        public bool? Offlabel { get; set; }
+    }
+
+    /// <summary>The outcome of <see cref="WidgetMerge.Merge"/>.</summary>
+    public sealed class WidgetMergeResult
+    {
+        internal WidgetMergeResult(WidgetDefinition definition, IReadOnlyList<string> changes, IReadOnlyList<string> notes)
+        {
+            Definition = definition;
+            Changes = changes;
+            Notes = notes;
+        }
+
+        /// <summary>The complete body for the PUT (a PUT replaces every setting, so unchanged ones are carried over).</summary>
+        public WidgetDefinition Definition { get; }
+        /// <summary>One line per changed setting, e.g. <c>mode: managed -> invisible</c>; empty when nothing changes.</summary>
+        public IReadOnlyList<string> Changes { get; }
+        /// <summary>Things worth a verbose line, e.g. a domain to remove that was not there.</summary>
+        public IReadOnlyList<string> Notes { get; }
+        /// <summary>False when the widget already has every requested value: send no PUT.</summary>
+        public bool HasChanges => Changes.Count > 0;
+        /// <summary>The changes as one phrase for ShouldProcess, e.g. <c>mode: managed -> invisible; add domain: a.example</c>.</summary>
+        public string Summary => string.Join("; ", Changes);
+    }
+
+    /// <summary>Merges requested changes into a widget's current settings, refusing what the API would refuse.</summary>
+    public static class WidgetMerge
+    {
+        /// <summary>
+        /// Refuses a request no widget could accept, before any request is sent: <c>-Domain</c> with
+        /// <c>-AddDomain</c>/<c>-RemoveDomain</c>, unknown wire values, invalid domains or name.
+        /// </summary>
+        public static void CheckRequest(WidgetChanges changes)
+        {
+            if (changes == null) throw new ArgumentNullException(nameof(changes));
+            if (changes.Domains != null && (changes.AddDomains != null || changes.RemoveDomains != null))
+            {
+                throw new TurnstileValidationException("domains",
+                    "-Domain replaces every domain, so it cannot be combined with -AddDomain or -RemoveDomain. Use -Domain alone, or -AddDomain and -RemoveDomain.");
+            }
+
+            if (changes.Mode != null) WireNames.ParseMode(changes.Mode);
+            if (changes.Region != null) WireNames.ParseRegion(changes.Region);
+            if (changes.ClearanceLevel != null) WireNames.ParseClearanceLevel(changes.ClearanceLevel);
+            if (changes.Name != null && (changes.Name.Length == 0 || changes.Name.Length > 254))
+            {
+                throw new TurnstileValidationException("name", "-Name must be 1 to 254 characters; it has " + changes.Name.Length.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            foreach (IReadOnlyList<string>? list in new[] { changes.Domains, changes.AddDomains })
+            {
+                if (list == null) continue;
+                foreach (string domain in Distinct(list))
+                {
+                    WidgetValidator.ValidateDomain(domain);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Applies <paramref name="changes"/> to <paramref name="current"/>. Throws <see cref="RegionChangeRefusedException"/>
+        /// for a different region and <see cref="TurnstileValidationException"/> for <c>-Domain</c> with
+        /// <c>-AddDomain</c>/<c>-RemoveDomain</c> or a result the API would refuse. Domains compare case-insensitively.
+        /// </summary>
+        public static WidgetMergeResult Merge(Widget current, WidgetChanges changes)
+        {
+            if (current == null) throw new ArgumentNullException(nameof(current));
+            if (changes == null) throw new ArgumentNullException(nameof(changes));
+
+            CheckRequest(changes);
+            var changed = new List<string>();
+            var notes = new List<string>();
+
+            if (changes.Region != null)
+            {
+                WidgetRegion requested = WireNames.ParseRegion(changes.Region);
+                if (requested != current.Region)
+                {
+                    throw new RegionChangeRefusedException(current.Sitekey, WireNames.ToWire(current.Region), WireNames.ToWire(requested));
+                }
+            }
+
+            string name = current.Name;
+            if (changes.Name != null && !string.Equals(changes.Name, current.Name, StringComparison.Ordinal))
+            {
+                changed.Add(Describe("name", Quote(current.Name), Quote(changes.Name)));
+                name = changes.Name;
+            }
+
+            List<string> domains = MergeDomains(current.Domains, changes, changed, notes);
+
+            WidgetMode mode = current.Mode;
+            if (changes.Mode != null)
+            {
+                mode = WireNames.ParseMode(changes.Mode);
+                if (mode != current.Mode) changed.Add(Describe("mode", WireNames.ToWire(current.Mode), WireNames.ToWire(mode)));
+            }
+
+            ClearanceLevel clearance = current.ClearanceLevel;
+            if (changes.ClearanceLevel != null)
+            {
+                clearance = WireNames.ParseClearanceLevel(changes.ClearanceLevel);
+                if (clearance != current.ClearanceLevel)
+                {
+                    changed.Add(Describe("clearance level", WireNames.ToWire(current.ClearanceLevel), WireNames.ToWire(clearance)));
+                }
+            }
+
+            bool botFightMode = MergeFlag("bot fight mode", current.BotFightMode, changes.BotFightMode, changed);
+            bool ephemeralId = MergeFlag("ephemeral id", current.EphemeralId, changes.EphemeralId, changed);
+            bool offlabel = MergeFlag("offlabel", current.Offlabel, changes.Offlabel, changed);
+
+            var definition = new WidgetDefinition
+            {
+                Name = name,
+                Domains = domains,
+                Mode = mode,
+                Region = current.Region,
+                ClearanceLevel = clearance,
+                BotFightMode = botFightMode,
+                EphemeralId = ephemeralId,
+                Offlabel = offlabel,
+            };
+
+            if (changed.Count > 0)
+            {
+                WidgetValidator.ValidateDefinition(definition);
+            }
+            else
+            {
+                notes.Add(string.Format(CultureInfo.InvariantCulture, "{0} already has the requested settings; nothing to change.", current));
+            }
+
+            return new WidgetMergeResult(definition, changed, notes);
+        }
+
+        private static List<string> MergeDomains(IReadOnlyList<string> currentDomains, WidgetChanges changes, List<string> changed, List<string> notes)
+        {
+            var current = currentDomains ?? Array.Empty<string>();
+            var comparer = StringComparer.OrdinalIgnoreCase;
+
+            if (changes.Domains != null)
+            {
+                List<string> replacement = Distinct(changes.Domains);
+                if (replacement.Count == 0)
+                {
+                    throw new TurnstileValidationException("domains", "-Domain lists no domains; a widget needs 1 to 10 domains.");
+                }
+
+                var before = new HashSet<string>(current, comparer);
+                if (before.SetEquals(replacement))
+                {
+                    return current.ToList();
+                }
+
+                changed.Add(Describe("domains", string.Join(", ", current), string.Join(", ", replacement)));
+                return replacement;
+            }
+
+            var result = current.ToList();
+            if (changes.AddDomains != null)
+            {
+                foreach (string domain in Distinct(changes.AddDomains))
+                {
+                    if (result.Contains(domain, comparer))
+                    {
+                        notes.Add("Domain '" + domain + "' is already on the widget.");
+                        continue;
+                    }
+
+                    result.Add(domain);
+                    changed.Add("add domain: " + domain);
+                }
+            }
+
+            if (changes.RemoveDomains != null)
+            {
+                foreach (string domain in Distinct(changes.RemoveDomains))
+                {
+                    int removed = result.RemoveAll(d => comparer.Equals(d, domain));
+                    if (removed == 0)
+                    {
+                        notes.Add("Domain '" + domain + "' is not on the widget; nothing to remove.");
+                        continue;
+                    }
+
+                    changed.Add("remove domain: " + domain);
+                }
+
+                if (result.Count == 0)
+                {
+                    throw new TurnstileValidationException("domains",
+                        "Removing these domains would leave the widget with none; a widget needs 1 to 10 domains. Add the new domain with -AddDomain in the same command, or use -Domain to replace them.");
+                }
+            }
+
+            return result;
+        }
+
+        private static List<string> Distinct(IEnumerable<string> domains)
+        {
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var result = new List<string>();
+            foreach (string raw in domains)
+            {
+                if (raw == null) continue;
+                string domain = raw.Trim();
+                if (domain.Length == 0) continue;
+                if (seen.Add(domain)) result.Add(domain);
+            }
+
+            return result;
+        }
+
+        private static bool MergeFlag(string label, bool current, bool? requested, List<string> changed)
+        {
+            if (!requested.HasValue || requested.Value == current) return current;
+            changed.Add(Describe(label, current ? "on" : "off", requested.Value ? "on" : "off"));
+            return requested.Value;
+        }
+
+        private static string Describe(string label, string from, string to) => label + ": " + from + " -> " + to;
+
+        private static string Quote(string value) => "'" + value + "'";
+    }
+}

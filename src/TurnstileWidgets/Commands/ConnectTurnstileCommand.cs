@@ -1,0 +1,119 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Engine.CmdletSupport;
+
+namespace TurnstileWidgets.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Connects to a Cloudflare account's Turnstile widgets.</para>
+    /// <para type="description">Verifies the credential (a token with /user/tokens/verify, then one listing call) before it replaces any earlier connection.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "Turnstile", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(TurnstileConnection))]
+    public sealed class ConnectTurnstileCommand : TurnstileCmdlet
+    {
+        private const string ApiTokenSet = "ApiToken";
+        private const string ApiKeySet = "ApiKey";
+        private const string EnvironmentSet = "Environment";
+
+        /// <summary>An API token with the Turnstile Sites Read or Write permission.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiTokenSet)]
+        public SecureString? ApiToken { get; set; }
+
+        /// <summary>The account's email address, with <see cref="ApiKey"/>.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
+        [ValidateNotNullOrEmpty]
+        public string? Email { get; set; }
+
+        /// <summary>The Global API key, with <see cref="Email"/>.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>The 32-character account id; falls back to CLOUDFLARE_ACCOUNT_ID.</summary>
+        [Parameter]
+        public string? AccountId { get; set; }
+
+        /// <summary>The API's base URI; falls back to CLOUDFLARE_BASE_URL, then https://api.cloudflare.com/client/v4.</summary>
+        [Parameter]
+        public Uri? ApiBaseUri { get; set; }
+
+        /// <summary>Emits the new connection.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Resolves, verifies and stores the connection.</summary>
+        protected override void ProcessRecord()
+        {
+            TryProcess(AccountId, Connect, terminating: true);
+        }
+
+        private void Connect()
+        {
+            var parameters = new ConnectionParameters
+            {
+                ApiToken = ApiToken,
+                Email = Email,
+                ApiKey = ApiKey,
+                AccountId = AccountId,
+                ApiBaseUri = ApiBaseUri,
+            };
+            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
+            WriteVerbose(resolved.Describe());
+
+            var client = new TurnstileClient(resolved.ToClientOptions());
+            try
+            {
+                Invoke(client, client.VerifyAccessAsync);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+
+            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
+            TurnstileSession.Connect(connection);
+            WriteVerbose("Connected to account " + connection.Details.AccountId + ".");
+            if (PassThru)
+            {
+                WriteObject(OutputMapper.ToTurnstileConnection(connection.Details));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Gets the current connection to Cloudflare.</para>
+    /// <para type="description">Writes nothing when not connected.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "TurnstileConnection")]
+    [OutputType(typeof(TurnstileConnection))]
+    public sealed class GetTurnstileConnectionCommand : TurnstileCmdlet
+    {
+        /// <summary>Emits the connection, if any.</summary>
+        protected override void ProcessRecord()
+        {
+            SessionConnection? connection = TurnstileSession.Current;
+            if (connection != null)
+            {
+                WriteObject(OutputMapper.ToTurnstileConnection(connection.Details));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Forgets the current connection to Cloudflare.</para>
+    /// <para type="description">No error when not connected.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "Turnstile")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectTurnstileCommand : TurnstileCmdlet
+    {
+        /// <summary>Drops the connection.</summary>
+        protected override void ProcessRecord()
+        {
+            WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected." : "Not connected; nothing to do.");
+        }
+    }
+}

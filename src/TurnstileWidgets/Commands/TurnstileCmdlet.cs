@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Engine.CmdletSupport;
+
+namespace TurnstileWidgets.Commands
+{
+    /// <summary>
+    /// The base of every TurnstileWidgets cmdlet: cancellation on Ctrl+C, the session lookup, running engine calls
+    /// while relaying their -Verbose lines on the pipeline thread, and turning engine failures into ErrorRecords.
+    /// </summary>
+    public abstract class TurnstileCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+        protected CancellationToken CancellationToken => cancellation.Token;
+
+        /// <summary>Cancels the in-flight request.</summary>
+        protected override void StopProcessing()
+        {
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        /// <summary>Releases the cancellation source.</summary>
+        public void Dispose()
+        {
+            cancellation.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>The current connection; a terminating TurnstileNotConnected error when there is none.</summary>
+        internal SessionConnection RequireConnection()
+        {
+            SessionConnection? connection = TurnstileSession.Current;
+            if (connection == null)
+            {
+                ThrowTerminatingError(ToErrorRecord(ErrorMapper.NotConnected()));
+            }
+
+            return connection!;
+        }
+
+        /// <summary>Runs an engine call, writing its -Verbose lines from this (the pipeline) thread while it runs.</summary>
+        internal T Invoke<T>(TurnstileClient client, Func<CancellationToken, Task<T>> call)
+        {
+            var pump = new MessagePump(Deliver);
+            using (client.Observe(pump))
+            {
+                return pump.Run(call(CancellationToken), CancellationToken);
+            }
+        }
+
+        /// <summary>Runs an engine call without a result; see <see cref="Invoke{T}"/>.</summary>
+        internal void Invoke(TurnstileClient client, Func<CancellationToken, Task> call)
+        {
+            var pump = new MessagePump(Deliver);
+            using (client.Observe(pump))
+            {
+                pump.Run(call(CancellationToken), CancellationToken);
+            }
+        }
+
+        /// <summary>
+        /// Runs <paramref name="action"/> for one item: a Turnstile failure becomes an error about <paramref name="target"/>
+        /// (non-terminating, so the next item goes on; terminating when <paramref name="terminating"/>); Ctrl+C stops the pipeline.
+        /// </summary>
+        internal bool TryProcess(object? target, Action action, bool terminating = false)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (TurnstileException exception)
+            {
+                ErrorDescriptor descriptor = ErrorMapper.Map(exception, target);
+                ErrorRecord record = ToErrorRecord(descriptor);
+                if (terminating || descriptor.IsTerminating)
+                {
+                    ThrowTerminatingError(record);
+                }
+
+                WriteError(record);
+                return false;
+            }
+        }
+
+        /// <summary>Confirms a change with ShouldProcess; <c>-Force</c> skips the prompt, but never under <c>-WhatIf</c> or an explicit <c>-Confirm</c>.</summary>
+        internal bool ConfirmChange(string target, string action, bool force)
+        {
+            if (ConfirmationText.CanSkipShouldProcess(force, IsWhatIfRequested(), IsSwitchBound("Confirm")))
+            {
+                WriteVerbose(action + ": " + target);
+                return true;
+            }
+
+            return ShouldProcess(target, action);
+        }
+
+        /// <summary>True when <paramref name="name"/> was given for the current input (switches count only when present).</summary>
+        internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+        /// <summary>Writes a progress record for a listing.</summary>
+        internal void WriteListingProgress(ListingProgress progress, bool completed)
+        {
+            var record = new ProgressRecord(1, ListingProgress.Activity, progress.StatusDescription)
+            {
+                PercentComplete = completed ? 100 : progress.PercentComplete,
+                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            WriteProgress(record);
+        }
+
+        /// <summary>The (sitekey, name) pairs to act on: the input object's, or each sitekey's with no name.</summary>
+        internal static IEnumerable<KeyValuePair<string, string?>> WidgetTargets(TurnstileWidget? inputObject, string[]? sitekeys)
+        {
+            if (inputObject != null)
+            {
+                return new[] { new KeyValuePair<string, string?>(inputObject.Sitekey ?? "", inputObject.Name) };
+            }
+
+            return (sitekeys ?? new string[0]).Select(sitekey => new KeyValuePair<string, string?>(sitekey, null)).ToList();
+        }
+
+        /// <summary>Builds the ErrorRecord a descriptor describes.</summary>
+        internal static ErrorRecord ToErrorRecord(ErrorDescriptor descriptor)
+        {
+            var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), descriptor.CategoryName);
+            Exception exception = descriptor.Exception ?? new InvalidOperationException(descriptor.Message);
+            return new ErrorRecord(exception, descriptor.ErrorId, category, descriptor.TargetObject)
+            {
+                ErrorDetails = new ErrorDetails(descriptor.Message) { RecommendedAction = descriptor.RecommendedAction },
+            };
+        }
+
+        private void Deliver(PumpMessage message)
+        {
+            if (message.Kind == PumpMessageKind.Debug)
+            {
+                WriteDebug(message.Text);
+            }
+            else
+            {
+                WriteVerbose(message.Text);
+            }
+        }
+
+        private bool IsWhatIfRequested()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? value))
+            {
+                return value is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(value);
+            }
+
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
+        private bool IsSwitchBound(string name) =>
+            MyInvocation.BoundParameters.TryGetValue(name, out object? value)
+            && (value is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(value));
+    }
+}

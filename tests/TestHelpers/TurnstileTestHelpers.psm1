@@ -1,0 +1,442 @@
+#Requires -Version 7.2
+# Helpers for the Pester suite: one emulator process per test file, its control endpoints, and the
+# module under test as ./build.ps1 stages it. The emulator's credentials are random per file, so no
+# test can pass by leaning on the documented defaults.
+
+Set-StrictMode -Version Latest
+
+function Get-TurnstileRepositoryRoot {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $root = Join-Path -Path $PSScriptRoot -ChildPath '..' -AdditionalChildPath '..'
+    (Resolve-Path -LiteralPath $root).ProviderPath
+}
+
+function Get-TurnstileRandomHex {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter()]
+        [ValidateRange(2, 256)]
+        [int] $Length = 32
+    )
+
+    $bytes = [System.Security.Cryptography.RandomNumberGenerator]::GetBytes([int][math]::Ceiling($Length / 2))
+    [System.Convert]::ToHexString($bytes).ToLowerInvariant().Substring(0, $Length)
+}
+
+function ConvertTo-TurnstileTestSecureString {
+    # Builds the SecureString without ConvertTo-SecureString -AsPlainText; the values are throwaway
+    # test credentials made up for one emulator run.
+    [CmdletBinding()]
+    [OutputType([securestring])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Text
+    )
+
+    $secure = [System.Security.SecureString]::new()
+    foreach ($character in $Text.ToCharArray()) {
+        $secure.AppendChar($character)
+    }
+    $secure.MakeReadOnly()
+    $secure
+}
+
+function ConvertFrom-TurnstileTestSecureString {
+    # Tests need the plain text of the throwaway token to prove it never shows up in output.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [securestring] $SecureString
+    )
+
+    [System.Net.NetworkCredential]::new('', $SecureString).Password
+}
+
+function Start-TurnstileEmulator {
+    <#
+    .SYNOPSIS
+    Starts the built emulator on a free loopback port with random credentials and waits until it is ready.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter()]
+        [string] $RepositoryRoot = (Get-TurnstileRepositoryRoot),
+
+        [Parameter()]
+        [ValidateRange(1, 300)]
+        [int] $TimeoutSeconds = 30
+    )
+
+    $emulatorPath = Join-Path -Path $RepositoryRoot -ChildPath 'src/TurnstileWidgets.Emulator/bin/Release/net10.0/TurnstileWidgets.Emulator.dll'
+    if (-not (Test-Path -LiteralPath $emulatorPath -PathType Leaf)) {
+        throw "The emulator is not built: '$emulatorPath' does not exist. Run ./build.ps1 -Task Build (or 'dotnet build src/TurnstileWidgets.Emulator -c Release') first."
+    }
+
+    $dotnet = Get-Command -Name 'dotnet' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $dotnet) {
+        throw "The 'dotnet' command was not found on PATH; the emulator needs the .NET 10 runtime."
+    }
+
+    $apiTokenText = 'pester-' + (Get-TurnstileRandomHex -Length 40)
+    $accountId = Get-TurnstileRandomHex -Length 32
+
+    if (-not $PSCmdlet.ShouldProcess($emulatorPath, 'Start the TurnstileWidgets emulator')) {
+        return
+    }
+
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($dotnet.Source)
+    foreach ($argument in @($emulatorPath, '--port', '0', '--api-token', $apiTokenText, '--account-id', $accountId)) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    $startInfo.UseShellExecute = $false
+    $startInfo.CreateNoWindow = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.WorkingDirectory = $RepositoryRoot
+
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    # Drain stderr from the start so a chatty emulator can never block on a full pipe.
+    $standardError = $process.StandardError.ReadToEndAsync()
+
+    $seen = [System.Collections.Generic.List[string]]::new()
+    $baseUri = $null
+    $port = $null
+    $deadline = [System.DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    try {
+        while ($null -eq $baseUri) {
+            $remaining = $deadline - [System.DateTime]::UtcNow
+            $readLine = $process.StandardOutput.ReadLineAsync()
+            if ($remaining -le [System.TimeSpan]::Zero -or -not $readLine.Wait($remaining)) {
+                throw "The emulator did not print its address within $TimeoutSeconds s. Output so far:`n$($seen -join "`n")"
+            }
+
+            $line = $readLine.GetAwaiter().GetResult()
+            if ($null -eq $line) {
+                $null = $process.WaitForExit(10000)
+                $errorText = if ($standardError.Wait(5000)) { $standardError.Result } else { '' }
+                throw "The emulator exited (code $($process.ExitCode)) before it was ready. Output:`n$($seen -join "`n")`n$errorText"
+            }
+
+            $seen.Add($line.Replace($apiTokenText, '***'))
+            if ($line -match 'http://127\.0\.0\.1:(\d+)/client/v4') {
+                $baseUri = [uri]$Matches[0]
+                $port = [int]$Matches[1]
+            }
+        }
+    }
+    catch {
+        if (-not $process.HasExited) {
+            $process.Kill($true)
+            $null = $process.WaitForExit(10000)
+        }
+        $process.Dispose()
+        throw
+    }
+
+    # Keep draining stdout after the ready line for the same reason as stderr.
+    $standardOutput = $process.StandardOutput.ReadToEndAsync()
+
+    [pscustomobject]@{
+        PSTypeName     = 'TurnstileTestEmulator'
+        BaseUri        = $baseUri
+        ControlUri     = [uri]"http://127.0.0.1:$port/__emulator/"
+        Port           = $port
+        ApiToken       = ConvertTo-TurnstileTestSecureString -Text $apiTokenText
+        AccountId      = $accountId
+        Email          = 'emulator@example.com'
+        ApiKey         = ConvertTo-TurnstileTestSecureString -Text 'emulator-api-key'
+        Process        = $process
+        StandardOutput = $standardOutput
+        StandardError  = $standardError
+    }
+}
+
+function Stop-TurnstileEmulator {
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
+        [AllowNull()]
+        [psobject] $Emulator
+    )
+
+    process {
+        if ($null -eq $Emulator) {
+            return
+        }
+
+        $process = $Emulator.Process
+        if ($null -eq $process) {
+            return
+        }
+
+        if ($PSCmdlet.ShouldProcess("emulator process $($process.Id)", 'Stop')) {
+            try {
+                if (-not $process.HasExited) {
+                    $process.Kill($true)
+                    $null = $process.WaitForExit(10000)
+                }
+            }
+            finally {
+                $process.Dispose()
+            }
+        }
+    }
+}
+
+function Invoke-TurnstileEmulatorControl {
+    # One call to a control endpoint (no authentication, plain JSON).
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator,
+
+        [Parameter(Mandatory, Position = 1)]
+        [ValidateSet('Get', 'Post', 'Delete')]
+        [string] $Method,
+
+        [Parameter(Mandatory, Position = 2)]
+        [string] $Path,
+
+        [Parameter()]
+        [object] $Body
+    )
+
+    $uri = [uri]($Emulator.ControlUri.AbsoluteUri.TrimEnd('/') + '/' + $Path)
+    $parameters = @{
+        Method      = $Method
+        Uri         = $uri
+        ErrorAction = 'Stop'
+    }
+    if ($Method -eq 'Post') {
+        $parameters.ContentType = 'application/json'
+        $parameters.Body = if ($null -eq $Body) { '{}' } else { ConvertTo-Json -InputObject $Body -Depth 10 -Compress }
+    }
+
+    Invoke-RestMethod @parameters
+}
+
+function Reset-TurnstileEmulator {
+    <#
+    .SYNOPSIS
+    Empties the emulator: no widgets, no scripted faults, counters at zero, clock back to now.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    if ($PSCmdlet.ShouldProcess($Emulator.ControlUri, 'Reset the emulator')) {
+        $null = Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Post -Path 'reset'
+    }
+}
+
+function Set-TurnstileEmulatorFault {
+    <#
+    .SYNOPSIS
+    Scripts the answers to the next matching API requests, e.g. @{ status = 429; retry_after = '1' }.
+    Step fields: status, code, message, retry_after, retry_after_ms, drop, delay_ms, method, path_contains.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator,
+
+        [Parameter(Mandatory, Position = 1)]
+        [ValidateNotNullOrEmpty()]
+        [System.Collections.IDictionary[]] $Step
+    )
+
+    if ($PSCmdlet.ShouldProcess($Emulator.ControlUri, "Script $($Step.Count) fault step(s)")) {
+        $body = @{ steps = @($Step) }
+        $null = Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Post -Path 'faults/script' -Body $body
+    }
+}
+
+function Get-TurnstileEmulatorStatistic {
+    <#
+    .SYNOPSIS
+    The emulator's request counters (snake_case: total_requests, create_requests, update_requests, ...).
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Get -Path 'stats'
+}
+
+function Test-TurnstileEmulatorSecret {
+    <#
+    .SYNOPSIS
+    Whether the emulator accepts a widget secret right now (current, or previous inside its grace period).
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator,
+
+        [Parameter(Mandatory, Position = 1)]
+        [securestring] $Secret
+    )
+
+    $body = @{ secret = ConvertFrom-TurnstileTestSecureString -SecureString $Secret }
+    $result = Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Post -Path 'secrets/check' -Body $body
+    [bool]$result.valid
+}
+
+function Get-TurnstileEmulatorWidgetsUri {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    $Emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($Emulator.AccountId)/challenges/widgets"
+}
+
+function Add-TurnstileEmulatorWidget {
+    <#
+    .SYNOPSIS
+    Creates a widget straight through the emulator's API, so test setup does not depend on the cmdlet
+    under test. Returns the API's result object (snake_case properties, with the secret).
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator,
+
+        [Parameter(Mandatory, Position = 1)]
+        [string] $Name,
+
+        [Parameter()]
+        [string[]] $Domain = @('example.com'),
+
+        [Parameter()]
+        [ValidateSet('managed', 'non-interactive', 'invisible')]
+        [string] $Mode = 'managed',
+
+        [Parameter()]
+        [ValidateSet('world', 'china')]
+        [string] $Region = 'world',
+
+        [Parameter()]
+        [ValidateSet('no_clearance', 'jschallenge', 'managed', 'interactive')]
+        [string] $ClearanceLevel = 'no_clearance',
+
+        [Parameter()]
+        [switch] $BotFightMode
+    )
+
+    $body = @{
+        name            = $Name
+        domains         = @($Domain)
+        mode            = $Mode
+        region          = $Region
+        clearance_level = $ClearanceLevel
+        bot_fight_mode  = $BotFightMode.IsPresent
+    }
+    $parameters = @{
+        Method                         = 'Post'
+        Uri                            = [uri](Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator)
+        Authentication                 = 'Bearer'
+        Token                          = $Emulator.ApiToken
+        AllowUnencryptedAuthentication = $true
+        ContentType                    = 'application/json'
+        Body                           = ConvertTo-Json -InputObject $body -Depth 5 -Compress
+        ErrorAction                    = 'Stop'
+    }
+    (Invoke-RestMethod @parameters).result
+}
+
+function Get-TurnstileEmulatorWidget {
+    <#
+    .SYNOPSIS
+    Lists the emulator's widgets straight through its API (up to 1,000), to check what a cmdlet did.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    $parameters = @{
+        Method                         = 'Get'
+        Uri                            = [uri]((Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator) + '?per_page=1000')
+        Authentication                 = 'Bearer'
+        Token                          = $Emulator.ApiToken
+        AllowUnencryptedAuthentication = $true
+        ErrorAction                    = 'Stop'
+    }
+    (Invoke-RestMethod @parameters).result
+}
+
+function Import-TurnstileModuleUnderTest {
+    <#
+    .SYNOPSIS
+    Imports the staged module (out/TurnstileWidgets) into the global scope, where the tests can see it.
+    #>
+    [CmdletBinding()]
+    [OutputType([psmoduleinfo])]
+    param(
+        [Parameter()]
+        [string] $RepositoryRoot = (Get-TurnstileRepositoryRoot)
+    )
+
+    $manifest = Join-Path -Path $RepositoryRoot -ChildPath 'out/TurnstileWidgets/TurnstileWidgets.psd1'
+    if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
+        throw "The TurnstileWidgets module was not built: '$manifest' does not exist. Run ./build.ps1 -Task Build first."
+    }
+
+    # -Global: imported from inside this module, it would otherwise land in this module's scope only.
+    Import-Module -Name $manifest -Force -Global -PassThru -ErrorAction Stop
+}
+
+function Connect-TurnstileTestEmulator {
+    <#
+    .SYNOPSIS
+    Connect-Turnstile to the emulator with its token; what most BeforeAll blocks need.
+    #>
+    [CmdletBinding()]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    Connect-Turnstile -ApiBaseUri $Emulator.BaseUri -ApiToken $Emulator.ApiToken -AccountId $Emulator.AccountId -ErrorAction Stop
+}
+
+Export-ModuleMember -Function @(
+    'Get-TurnstileRepositoryRoot'
+    'Get-TurnstileRandomHex'
+    'ConvertTo-TurnstileTestSecureString'
+    'ConvertFrom-TurnstileTestSecureString'
+    'Start-TurnstileEmulator'
+    'Stop-TurnstileEmulator'
+    'Reset-TurnstileEmulator'
+    'Set-TurnstileEmulatorFault'
+    'Get-TurnstileEmulatorStatistic'
+    'Test-TurnstileEmulatorSecret'
+    'Add-TurnstileEmulatorWidget'
+    'Get-TurnstileEmulatorWidget'
+    'Import-TurnstileModuleUnderTest'
+    'Connect-TurnstileTestEmulator'
+)

@@ -1,0 +1,50 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using System.Security;
+
+namespace TurnstileWidgets.Module.Tests.OutputTypes
+{
+    /// <summary>The public output types exactly as surface.md defines them: sealed, BCL-typed, in namespace TurnstileWidgets.</summary>
+    public class OutputTypeShapeTests
+    {
+        [Fact]
+        public void TurnstileWidgetHasTheSurfaceProperties()
+        {
+            AssertShape(typeof(TurnstileWidget),
+                ("Sitekey", typeof(string)), ("Name", typeof(string)), ("Domains", typeof(string[])), ("Mode", typeof(string)),
+                ("Region", typeof(string)), ("ClearanceLevel", typeof(string)), ("BotFightMode", typeof(bool)), ("EphemeralId", typeof(bool)),
+                ("Offlabel", typeof(bool)), ("CreatedOn", typeof(DateTimeOffset)), ("ModifiedOn", typeof(DateTimeOffset)),
+                ("Secret", typeof(SecureString)), ("PlainTextSecret", typeof(string)), ("PreviousSecretExpiresOn", typeof(DateTimeOffset?)),
+                ("AccountId", typeof(string)));
+        }
+
+        [Fact]
+        public void TurnstileConnectionHasTheSurfacePropertiesAndNoSecret()
+        {
+            AssertShape(typeof(TurnstileConnection),
+                ("AccountId", typeof(string)), ("AuthenticationScheme", typeof(string)), ("ApiBaseUri", typeof(Uri)),
+                ("ConnectedOn", typeof(DateTimeOffset)), ("TokenStatus", typeof(string)));
+        }
+
+        private static void AssertShape(Type type, params (string Name, Type Type)[] expected)
+        {
+            Assert.True(type.IsSealed);
+            Assert.True(type.IsPublic);
+            Assert.Equal("TurnstileWidgets", type.Namespace);
+            PropertyInfo[] properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
+            Assert.Equal(expected.Select(e => e.Name).OrderBy(n => n), properties.Select(p => p.Name).OrderBy(n => n));
+            foreach ((string name, Type propertyType) in expected)
+            {
+                Assert.Equal(propertyType, type.GetProperty(name)!.PropertyType);
+            }
+
+            Assert.All(properties, p =>
+            {
+                Type core = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType.GetElementType() ?? p.PropertyType;
+                Assert.Equal("System", core.Namespace!.Split('.')[0]);
+                Assert.DoesNotContain("TurnstileWidgets", core.Assembly.GetName().Name);
+            });
+        }
+    }
+}
