@@ -82,38 +82,4 @@ namespace TurnstileWidgets.Commands
             }
         }
     }
-
-    /// <summary>
-    /// <para type="synopsis">Gets the current connection to Cloudflare.</para>
-    /// <para type="description">Writes nothing when not connected.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "TurnstileConnection")]
-    [OutputType(typeof(TurnstileConnection))]
-    public sealed class GetTurnstileConnectionCommand : TurnstileCmdlet
-    {
-        /// <summary>Emits the connection, if any.</summary>
-        protected override void ProcessRecord()
-        {
-            SessionConnection? connection = TurnstileSession.Current;
-            if (connection != null)
-            {
-                WriteObject(OutputMapper.ToTurnstileConnection(connection.Details));
-            }
-        }
-    }
-
-    /// <summary>
-    /// <para type="synopsis">Forgets the current connection to Cloudflare.</para>
-    /// <para type="description">No error when not connected.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "Turnstile")]
-    [OutputType(typeof(void))]
-    public sealed class DisconnectTurnstileCommand : TurnstileCmdlet
-    {
-        /// <summary>Drops the connection.</summary>
-        protected override void ProcessRecord()
-        {
-            WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected." : "Not connected; nothing to do.");
-        }
-    }
 }
