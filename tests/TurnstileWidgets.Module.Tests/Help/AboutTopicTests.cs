@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 
-namespace TurnstileWidgets.Tests.Help
+namespace TurnstileWidgets.Module.Tests.Help
 {
     /// <summary>Checks en-US/about_TurnstileWidgets.help.txt, the module's conceptual help.</summary>
     public class AboutTopicTests

@@ -7,7 +7,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
-namespace TurnstileWidgets.Tests.Help
+namespace TurnstileWidgets.Module.Tests.Help
 {
     /// <summary>
     /// The cmdlets of a built assembly, read with System.Reflection.Metadata. The cmdlet assembly is

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace TurnstileWidgets.Tests.Help
+namespace TurnstileWidgets.Module.Tests.Help
 {
     /// <summary>
     /// Checks en-US/*.md against the platyPS 2.0.0 schema (so that New-ExternalHelp accepts them) and

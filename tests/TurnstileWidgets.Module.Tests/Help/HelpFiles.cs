@@ -3,18 +3,17 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace TurnstileWidgets.Tests.Help
+namespace TurnstileWidgets.Module.Tests.Help
 {
     /// <summary>Where the help markdown and the built cmdlet assembly are, read once per test run.</summary>
     internal static class HelpFiles
     {
         internal const string AboutTopicName = "about_TurnstileWidgets";
 
-        private static readonly Lazy<string> RepositoryRootValue = new(FindRepositoryRoot);
         private static readonly Lazy<IReadOnlyList<CmdletInfo>> CmdletsValue = new(() => CmdletMetadata.Read(CmdletMetadata.DefaultAssemblyPath));
         private static readonly Dictionary<string, HelpMarkdown> Documents = new(StringComparer.Ordinal);
 
-        internal static string RepositoryRoot => RepositoryRootValue.Value;
+        internal static string RepositoryRoot => Packaging.RepositoryLayout.Root;
 
         internal static string HelpDirectory => Path.Combine(RepositoryRoot, "en-US");
 
@@ -84,20 +83,6 @@ namespace TurnstileWidgets.Tests.Help
             }
 
             return data;
-        }
-
-        private static string FindRepositoryRoot()
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "TurnstileWidgets.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException(
-                $"No folder above '{AppContext.BaseDirectory}' holds TurnstileWidgets.sln; run the tests from the repository.");
         }
     }
 }

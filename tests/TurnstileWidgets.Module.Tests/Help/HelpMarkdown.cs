@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 
-namespace TurnstileWidgets.Tests.Help
+namespace TurnstileWidgets.Module.Tests.Help
 {
     /// <summary>
     /// A platyPS (schema 2.0.0) command help file, split the way platyPS reads it: YAML front matter,

@@ -20,7 +20,7 @@ namespace TurnstileWidgets.Module.Tests.Packaging
         [Fact]
         public void CmdletAssemblyReferencesOnlyTheEngineTheBclAndPowerShell()
         {
-            IReadOnlyList<string> references = AssemblyReferences(RepositoryLayout.CmdletAssemblyPath);
+            IReadOnlyList<string> references = AssemblyReferences(Help.CmdletMetadata.DefaultAssemblyPath);
 
             Assert.Contains("TurnstileWidgets.Engine", references);
             string[] forbidden = references.Except(AllowedCmdletReferences, StringComparer.Ordinal).ToArray();

@@ -20,9 +20,6 @@ namespace TurnstileWidgets.Module.Tests.Packaging
 
         public static string StagedManifestPath => Path.Combine(StagedModuleDirectory, "TurnstileWidgets.psd1");
 
-        /// <summary>The cmdlet assembly as the test build copied it; read as metadata only, never loaded.</summary>
-        public static string CmdletAssemblyPath => Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.dll");
-
         public static string VersionPrefix =>
             XDocument.Load(Path.Combine(Root, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
 

@@ -134,6 +134,19 @@ namespace TurnstileWidgets.Module.Tests.Packaging
             }
         }
 
+        [Fact]
+        public void EveryCmdletClassIsExportedAndEveryExportIsACmdletClass()
+        {
+            RepositoryLayout.RequireStagedModule();
+            string stagedAssembly = Path.Combine(RepositoryLayout.StagedModuleDirectory, "TurnstileWidgets.dll");
+
+            IEnumerable<string> cmdletClasses = Help.CmdletMetadata.Read(stagedAssembly).Select(cmdlet => cmdlet.Name);
+
+            Assert.Equal(
+                cmdletClasses.OrderBy(name => name, StringComparer.Ordinal),
+                new ManifestReader(RepositoryLayout.StagedManifestPath).List("CmdletsToExport").OrderBy(name => name, StringComparer.Ordinal));
+        }
+
         [SkippableFact]
         public void CompiledHelpHasAnEntryForEveryExportedCmdlet()
         {
