@@ -100,6 +100,7 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             if (changes == null) throw new ArgumentNullException(nameof(changes));
 
             CheckRequest(changes);
+            RefuseToEchoUnknownValues(current, changes);
             var changed = new List<string>();
             var notes = new List<string>();
 
@@ -164,6 +165,52 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             }
 
             return new WidgetMergeResult(definition, changed, notes);
+        }
+
+        /// <summary>
+        /// The wire value of <paramref name="field"/> (<c>mode</c>, <c>region</c> or <c>clearance_level</c>) as the
+        /// API sent it, including values newer than this module, which the engine's enums cannot hold.
+        /// </summary>
+        public static string WireValue(Widget widget, string field)
+        {
+            if (widget == null) throw new ArgumentNullException(nameof(widget));
+            if (widget.UnrecognizedValues.TryGetValue(field, out string? raw))
+            {
+                return raw;
+            }
+
+            switch (field)
+            {
+                case "mode": return WireNames.ToWire(widget.Mode);
+                case "region": return WireNames.ToWire(widget.Region);
+                case "clearance_level": return WireNames.ToWire(widget.ClearanceLevel);
+                default: throw new ArgumentOutOfRangeException(nameof(field), field, "Expected mode, region or clearance_level.");
+            }
+        }
+
+        // A PUT replaces every field, so a value the engine could not parse would be overwritten by its
+        // enum fallback. Better to refuse than to change a setting the user never named.
+        private static void RefuseToEchoUnknownValues(Widget current, WidgetChanges changes)
+        {
+            if (current.UnrecognizedValues.TryGetValue("region", out string? region))
+            {
+                throw new TurnstileValidationException("region", string.Format(CultureInfo.InvariantCulture,
+                    "{0} is in region '{1}', which this version of TurnstileWidgets does not know, so it cannot update the widget without risking its region. Update the module (Update-Module TurnstileWidgets).",
+                    current, region));
+            }
+
+            RefuseUnlessGiven(current, "mode", "-Mode", changes.Mode);
+            RefuseUnlessGiven(current, "clearance_level", "-ClearanceLevel", changes.ClearanceLevel);
+        }
+
+        private static void RefuseUnlessGiven(Widget current, string field, string parameter, string? requested)
+        {
+            if (requested == null && current.UnrecognizedValues.TryGetValue(field, out string? value))
+            {
+                throw new TurnstileValidationException(field, string.Format(CultureInfo.InvariantCulture,
+                    "{0} has {1} '{2}', which this version of TurnstileWidgets does not know, so an update would overwrite it. Pass {3} with the value you want, or update the module (Update-Module TurnstileWidgets).",
+                    current, field.Replace('_', ' '), value, parameter));
+            }
         }
 
         private static List<string> MergeDomains(IReadOnlyList<string> currentDomains, WidgetChanges changes, List<string> changed, List<string> notes)

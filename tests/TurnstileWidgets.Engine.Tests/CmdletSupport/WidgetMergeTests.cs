@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.CmdletSupport;
 
@@ -18,6 +19,65 @@ namespace TurnstileWidgets.Engine.Tests.CmdletSupport
             EphemeralId = true,
             Offlabel = false,
         };
+
+        private static Widget CurrentWith(string field, string value)
+        {
+            Widget widget = Current();
+            widget.UnrecognizedValues = new Dictionary<string, string> { [field] = value };
+            return widget;
+        }
+
+        [Theory]
+        [InlineData("mode", "-Mode")]
+        [InlineData("clearance_level", "-ClearanceLevel")]
+        public void ValueUnknownToTheModuleIsNeverOverwrittenByItsFallback(string field, string parameter)
+        {
+            var error = Assert.Throws<TurnstileValidationException>(
+                () => WidgetMerge.Merge(CurrentWith(field, "future-value"), new WidgetChanges { Name = "renamed" }));
+
+            Assert.Equal(field, error.Field);
+            Assert.Contains("'future-value'", error.Message, StringComparison.Ordinal);
+            Assert.Contains(parameter, error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ValueUnknownToTheModuleMayBeReplacedExplicitly()
+        {
+            WidgetMergeResult result = WidgetMerge.Merge(CurrentWith("mode", "future-value"), new WidgetChanges { Mode = "invisible" });
+
+            Assert.Equal(WidgetMode.Invisible, result.Definition.Mode);
+        }
+
+        [Fact]
+        public void UnknownRegionRefusesEveryUpdate()
+        {
+            var error = Assert.Throws<TurnstileValidationException>(
+                () => WidgetMerge.Merge(CurrentWith("region", "mars"), new WidgetChanges { Mode = "invisible" }));
+
+            Assert.Equal("region", error.Field);
+            Assert.Contains("Update-Module", error.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("mode", "future-mode")]
+        [InlineData("region", "mars")]
+        [InlineData("clearance_level", "future-level")]
+        public void WireValueShowsWhatTheApiSentEvenWhenTheModuleDoesNotKnowIt(string field, string value)
+        {
+            Assert.Equal(value, WidgetMerge.WireValue(CurrentWith(field, value), field));
+        }
+
+        [Fact]
+        public void WireValueOfAKnownValueIsItsWireName()
+        {
+            Widget widget = Current();
+            widget.Mode = WidgetMode.NonInteractive;
+            widget.ClearanceLevel = ClearanceLevel.JsChallenge;
+
+            Assert.Equal("non-interactive", WidgetMerge.WireValue(widget, "mode"));
+            Assert.Equal("world", WidgetMerge.WireValue(widget, "region"));
+            Assert.Equal("jschallenge", WidgetMerge.WireValue(widget, "clearance_level"));
+        }
 
         [Fact]
         public void NothingRequestedMeansNoChange()
