@@ -122,22 +122,28 @@ namespace TurnstileWidgets.Engine.Tests.CmdletSupport
         }
 
         [Fact]
-        public void ConcurrentCompletionsShareOneListing()
+        public async Task ConcurrentCompletionsShareOneListing()
         {
-            var release = new ManualResetEventSlim(false);
-            var cache = new CompletionCache(_ => Task.Run(() =>
+            var listingStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var listing = new TaskCompletionSource<IReadOnlyList<WidgetName>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cache = new CompletionCache(_ =>
             {
                 Interlocked.Increment(ref loads);
-                release.Wait();
-                return (IReadOnlyList<WidgetName>)Sample;
-            }), () => now);
+                listingStarted.TrySetResult();
+                return listing.Task;
+            }, () => now);
             Task<IReadOnlyList<CompletionCandidate>> first = Task.Run(() => cache.Complete(CompletionField.Sitekey, ""));
+
+            // The second completion starts only once the first is inside its listing (or, if the cache never lists, has finished).
+            await Task.WhenAny(listingStarted.Task, first);
             Task<IReadOnlyList<CompletionCandidate>> second = Task.Run(() => cache.Complete(CompletionField.Sitekey, ""));
-            release.Set();
-            Task.WaitAll(first, second);
+            listing.SetResult(Sample);
+            IReadOnlyList<CompletionCandidate>[] results = await Task.WhenAll(first, second);
+
             Assert.Equal(1, loads);
-            Assert.Equal(5, first.Result.Count);
-            Assert.Equal(5, second.Result.Count);
+            Assert.Equal(1, cache.LoadCount);
+            Assert.Equal(5, results[0].Count);
+            Assert.Equal(5, results[1].Count);
         }
     }
 }

@@ -26,15 +26,7 @@ namespace TurnstileWidgets.Module.Tests.Help
         /// <summary>Every non-abstract class of the assembly with a [Cmdlet] attribute, ordered by cmdlet name.</summary>
         internal static IReadOnlyList<CmdletInfo> Read(string assemblyPath)
         {
-            if (!File.Exists(assemblyPath))
-            {
-                throw new FileNotFoundException(
-                    $"The cmdlet assembly was not found at '{assemblyPath}'. Build the test project, which copies it there.",
-                    assemblyPath);
-            }
-
-            using var stream = File.OpenRead(assemblyPath);
-            using var peReader = new PEReader(stream);
+            using var peReader = OpenAssembly(assemblyPath);
             var reader = peReader.GetMetadataReader();
             var provider = new TypeNameProvider();
             var cmdlets = new List<CmdletInfo>();
@@ -75,6 +67,7 @@ namespace TurnstileWidgets.Module.Tests.Help
                     }
                 }
 
+                var (parameters, nonPublicParameterMembers) = ReadParameters(reader, provider, typeHandle);
                 cmdlets.Add(new CmdletInfo(
                     verb,
                     noun,
@@ -84,10 +77,55 @@ namespace TurnstileWidgets.Module.Tests.Help
                     named.TryGetValue("DefaultParameterSetName", out var defaultSet) ? defaultSet as string : null,
                     named.TryGetValue("ConfirmImpact", out var impact) && impact is int impactValue ? ConfirmImpactName(impactValue) : null,
                     outputTypes,
-                    ReadParameters(reader, provider, typeHandle)));
+                    parameters)
+                {
+                    NonPublicParameterMembers = nonPublicParameterMembers,
+                });
             }
 
             return cmdlets.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>
+        /// Every type the assembly defines, nested and compiler-generated ones included, with the types of
+        /// the fields each declares itself (static and instance, any accessibility), in metadata order.
+        /// </summary>
+        internal static IReadOnlyList<DeclaredTypeInfo> ReadTypes(string assemblyPath)
+        {
+            using var peReader = OpenAssembly(assemblyPath);
+            var reader = peReader.GetMetadataReader();
+            var provider = new TypeNameProvider();
+            var types = new List<DeclaredTypeInfo>();
+            foreach (var typeHandle in reader.TypeDefinitions)
+            {
+                var type = reader.GetTypeDefinition(typeHandle);
+                var outermost = type;
+                while (!outermost.GetDeclaringType().IsNil)
+                {
+                    outermost = reader.GetTypeDefinition(outermost.GetDeclaringType());
+                }
+
+                types.Add(new DeclaredTypeInfo(
+                    TypeFullName(reader, typeHandle),
+                    reader.GetString(outermost.Namespace),
+                    !type.GetDeclaringType().IsNil,
+                    type.GetFields().Select(f => reader.GetFieldDefinition(f).DecodeSignature(provider, null)).ToList()));
+            }
+
+            return types;
+        }
+
+        private static PEReader OpenAssembly(string assemblyPath)
+        {
+            if (!File.Exists(assemblyPath))
+            {
+                throw new FileNotFoundException(
+                    $"The cmdlet assembly was not found at '{assemblyPath}'. Build the test project, which copies it there.",
+                    assemblyPath);
+            }
+
+            // PEReader owns the stream and closes it when disposed.
+            return new PEReader(File.OpenRead(assemblyPath));
         }
 
         private static string ConfirmImpactName(int value) => value switch
@@ -99,12 +137,18 @@ namespace TurnstileWidgets.Module.Tests.Help
             _ => value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
-        private static IReadOnlyList<CmdletParameterInfo> ReadParameters(MetadataReader reader, TypeNameProvider provider, TypeDefinitionHandle typeHandle)
+        /// <summary>
+        /// The parameters, and the names of non-public members that carry [Parameter]: PowerShell binds only
+        /// public members, so such an attribute is silently ignored and the parameter is missing.
+        /// </summary>
+        private static (IReadOnlyList<CmdletParameterInfo> Parameters, IReadOnlyList<string> NonPublicParameterMembers) ReadParameters(
+            MetadataReader reader, TypeNameProvider provider, TypeDefinitionHandle typeHandle)
         {
             // Walks from the cmdlet class to its base classes in the same assembly; a derived
             // class's property hides a base property of the same name, as PowerShell sees it.
             var parameters = new Dictionary<string, CmdletParameterInfo>(StringComparer.OrdinalIgnoreCase);
             var order = new List<string>();
+            var nonPublic = new List<string>();
             TypeDefinitionHandle? current = typeHandle;
             while (current is { } handle)
             {
@@ -113,8 +157,18 @@ namespace TurnstileWidgets.Module.Tests.Help
                 {
                     var property = reader.GetPropertyDefinition(propertyHandle);
                     var name = reader.GetString(property.Name);
-                    if (parameters.ContainsKey(name) || !IsPublic(reader, property))
+                    if (parameters.ContainsKey(name))
                     {
+                        continue;
+                    }
+
+                    if (!IsPublic(reader, property))
+                    {
+                        if (FindAttribute(reader, property.GetCustomAttributes(), "ParameterAttribute") is not null)
+                        {
+                            nonPublic.Add(name);
+                        }
+
                         continue;
                     }
 
@@ -131,8 +185,18 @@ namespace TurnstileWidgets.Module.Tests.Help
                 {
                     var field = reader.GetFieldDefinition(fieldHandle);
                     var name = reader.GetString(field.Name);
-                    if (parameters.ContainsKey(name) || (field.Attributes & FieldAttributes.FieldAccessMask) != FieldAttributes.Public)
+                    if (parameters.ContainsKey(name))
                     {
+                        continue;
+                    }
+
+                    if ((field.Attributes & FieldAttributes.FieldAccessMask) != FieldAttributes.Public)
+                    {
+                        if (FindAttribute(reader, field.GetCustomAttributes(), "ParameterAttribute") is not null)
+                        {
+                            nonPublic.Add(name);
+                        }
+
                         continue;
                     }
 
@@ -148,7 +212,7 @@ namespace TurnstileWidgets.Module.Tests.Help
                 current = type.BaseType.Kind == HandleKind.TypeDefinition ? (TypeDefinitionHandle)type.BaseType : null;
             }
 
-            return order.Select(n => parameters[n]).ToList();
+            return (order.Select(n => parameters[n]).ToList(), nonPublic);
         }
 
         private static bool IsPublic(MetadataReader reader, PropertyDefinition property)
@@ -170,11 +234,18 @@ namespace TurnstileWidgets.Module.Tests.Help
             var aliases = new List<string>();
             List<string>? validateSet = null;
             var supportsWildcards = false;
+            var attributeTypeNames = new List<string>();
 
             foreach (var handle in attributes)
             {
                 var attribute = reader.GetCustomAttribute(handle);
-                switch (AttributeTypeName(reader, attribute))
+                var attributeTypeName = AttributeTypeName(reader, attribute);
+                if (attributeTypeName is not null)
+                {
+                    attributeTypeNames.Add(attributeTypeName);
+                }
+
+                switch (attributeTypeName)
                 {
                     case AutomationNamespace + ".ParameterAttribute":
                         {
@@ -185,7 +256,11 @@ namespace TurnstileWidgets.Module.Tests.Help
                                 named.TryGetValue("Mandatory", out var m) && m is true,
                                 position,
                                 named.TryGetValue("ValueFromPipeline", out var v) && v is true,
-                                named.TryGetValue("ValueFromPipelineByPropertyName", out var b) && b is true));
+                                named.TryGetValue("ValueFromPipelineByPropertyName", out var b) && b is true)
+                            {
+                                ValueFromRemainingArguments = named.TryGetValue("ValueFromRemainingArguments", out var r) && r is true,
+                                DontShow = named.TryGetValue("DontShow", out var d) && d is true,
+                            });
                             break;
                         }
 
@@ -206,7 +281,10 @@ namespace TurnstileWidgets.Module.Tests.Help
 
             return sets.Count == 0
                 ? null
-                : new CmdletParameterInfo(name, typeFullName, sets, aliases, validateSet, supportsWildcards);
+                : new CmdletParameterInfo(name, typeFullName, sets, aliases, validateSet, supportsWildcards)
+                {
+                    AttributeTypeNames = attributeTypeNames,
+                };
         }
 
         private static CustomAttribute? FindAttribute(MetadataReader reader, CustomAttributeHandleCollection attributes, string name)
@@ -375,6 +453,9 @@ namespace TurnstileWidgets.Module.Tests.Help
     {
         internal string Name => Verb + "-" + Noun;
 
+        /// <summary>Non-public properties and fields with [Parameter], which PowerShell ignores; a correct cmdlet has none.</summary>
+        internal IReadOnlyList<string> NonPublicParameterMembers { get; init; } = Array.Empty<string>();
+
         /// <summary>
         /// The named parameter sets, as Get-Command lists them: every set a [Parameter] names, plus the
         /// default set even when no parameter names it. Empty when the cmdlet has only the implicit set.
@@ -413,6 +494,12 @@ namespace TurnstileWidgets.Module.Tests.Help
         IReadOnlyList<string>? ValidateSet,
         bool SupportsWildcards)
     {
+        /// <summary>
+        /// The full type names of every attribute on the property or field, in declaration order:
+        /// <c>System.Management.Automation.ArgumentCompleterAttribute</c>. Empty for parameters PowerShell adds.
+        /// </summary>
+        internal IReadOnlyList<string> AttributeTypeNames { get; init; } = Array.Empty<string>();
+
         /// <summary>The type's name without its namespace, as platyPS writes it: <c>String[]</c>, <c>SwitchParameter</c>.</summary>
         internal string TypeName => ShortTypeName(TypeFullName);
 
@@ -441,6 +528,20 @@ namespace TurnstileWidgets.Module.Tests.Help
         bool ValueFromPipeline,
         bool ValueFromPipelineByPropertyName)
     {
+        internal bool ValueFromRemainingArguments { get; init; }
+
+        internal bool DontShow { get; init; }
+
         internal bool IsAllSets => ParameterSetName == CmdletMetadata.AllParameterSets;
+    }
+
+    /// <summary>One type the assembly defines and the types of the fields it declares.</summary>
+    /// <param name="FullName">As reflection names it, nested types after a <c>+</c>: <c>Ns.Outer+Inner</c>.</param>
+    /// <param name="Namespace">The namespace of the outermost declaring type (metadata gives nested types none).</param>
+    /// <param name="IsNested">Declared inside another type, as compiler-generated closures and iterators are.</param>
+    /// <param name="FieldTypes">Full type names, generic arguments in brackets: <c>System.Nullable`1[System.Int32]</c>.</param>
+    internal sealed record DeclaredTypeInfo(string FullName, string Namespace, bool IsNested, IReadOnlyList<string> FieldTypes)
+    {
+        public override string ToString() => FullName;
     }
 }

@@ -1,26 +1,24 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
+using TurnstileWidgets.Module.Tests.Help;
 
 namespace TurnstileWidgets.Module.Tests.OutputTypes
 {
     /// <summary>
-    /// The cmdlet classes against surface.md, read from the assembly's metadata: PowerShell is not installed, so the
-    /// classes (which derive from PSCmdlet) cannot be loaded, but their attributes and property types can be read.
+    /// The cmdlet classes against surface.md, read from the assembly's metadata by <see cref="CmdletMetadata"/>: PowerShell is
+    /// not installed, so the classes (which derive from PSCmdlet) cannot be loaded, but their attributes and member types can be read.
     /// </summary>
     public class CmdletSurfaceTests
     {
-        private sealed record ParameterInfo(string Name, string Type, IReadOnlyList<string> Attributes);
+        private const string CommandsNamespace = "TurnstileWidgets.Commands";
+        private const string Automation = "System.Management.Automation.";
 
-        private sealed record CmdletInfo(string ClassName, string Name, IReadOnlyDictionary<string, object?> Options, IReadOnlyList<string> OutputTypes, IReadOnlyList<ParameterInfo> Parameters, IReadOnlyList<string> FieldTypes);
-
-        private static readonly Lazy<IReadOnlyList<CmdletInfo>> Cmdlets = new Lazy<IReadOnlyList<CmdletInfo>>(Read);
+        private static readonly Lazy<IReadOnlyList<CmdletInfo>> Cmdlets = new(() => CmdletMetadata.Read(CmdletMetadata.DefaultAssemblyPath));
 
         private static CmdletInfo Cmdlet(string name) => Assert.Single(Cmdlets.Value, c => c.Name == name);
+
+        private static CmdletParameterInfo Parameter(string cmdlet, string parameter) => Assert.Single(Cmdlet(cmdlet).Parameters, p => p.Name == parameter);
 
         [Fact]
         public void ExactlyTheSurfaceCmdlets()
@@ -28,6 +26,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             Assert.Equal(
                 new[] { "Connect-Turnstile", "Disconnect-Turnstile", "Get-TurnstileConnection", "Get-TurnstileWidget", "Invoke-TurnstileSecretRotation", "New-TurnstileWidget", "Remove-TurnstileWidget", "Set-TurnstileWidget" },
                 Cmdlets.Value.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.All(Cmdlets.Value, c => Assert.StartsWith(CommandsNamespace + ".", c.ClassName, StringComparison.Ordinal));
             Assert.All(Cmdlets.Value, c => Assert.NotEmpty(c.OutputTypes));
         }
 
@@ -35,17 +34,17 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Connect-Turnstile", "Environment", false, null, false, "TurnstileWidgets.TurnstileConnection")]
         [InlineData("Get-TurnstileConnection", null, false, null, false, "TurnstileWidgets.TurnstileConnection")]
         [InlineData("Get-TurnstileWidget", "List", false, null, true, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("New-TurnstileWidget", null, true, 2, false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Set-TurnstileWidget", "BySitekey", true, 2, false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Remove-TurnstileWidget", "BySitekey", true, 3, false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Invoke-TurnstileSecretRotation", "BySitekey", true, 3, false, "TurnstileWidgets.TurnstileWidget")]
-        public void CmdletOptions(string name, string? defaultSet, bool supportsShouldProcess, int? confirmImpact, bool supportsPaging, string outputType)
+        [InlineData("New-TurnstileWidget", null, true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Set-TurnstileWidget", "BySitekey", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Remove-TurnstileWidget", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Invoke-TurnstileSecretRotation", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        public void CmdletOptions(string name, string? defaultSet, bool supportsShouldProcess, string? confirmImpact, bool supportsPaging, string outputType)
         {
             CmdletInfo cmdlet = Cmdlet(name);
-            Assert.Equal(defaultSet, cmdlet.Options.TryGetValue("DefaultParameterSetName", out object? set) ? set : null);
-            Assert.Equal(supportsShouldProcess, cmdlet.Options.TryGetValue("SupportsShouldProcess", out object? should) && (bool)should!);
-            Assert.Equal(confirmImpact, cmdlet.Options.TryGetValue("ConfirmImpact", out object? impact) ? (int?)impact : null);
-            Assert.Equal(supportsPaging, cmdlet.Options.TryGetValue("SupportsPaging", out object? paging) && (bool)paging!);
+            Assert.Equal(defaultSet, cmdlet.DefaultParameterSetName);
+            Assert.Equal(supportsShouldProcess, cmdlet.SupportsShouldProcess);
+            Assert.Equal(confirmImpact, cmdlet.ConfirmImpact);
+            Assert.Equal(supportsPaging, cmdlet.SupportsPaging);
             Assert.Contains(outputType, cmdlet.OutputTypes);
         }
 
@@ -104,8 +103,9 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         public void Parameters(string name, params string[] expected)
         {
             CmdletInfo cmdlet = Cmdlet(name);
-            IEnumerable<string> actual = cmdlet.Parameters.Select(p => p.Name + ":" + p.Type + ":" + string.Join(",", p.Attributes)).OrderBy(s => s, StringComparer.Ordinal);
+            IEnumerable<string> actual = cmdlet.Parameters.Select(Describe).OrderBy(s => s, StringComparer.Ordinal);
             Assert.Equal(expected.OrderBy(s => s, StringComparer.Ordinal), actual);
+            Assert.Empty(cmdlet.NonPublicParameterMembers);
         }
 
         [Fact]
@@ -113,10 +113,10 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         {
             foreach (CmdletInfo cmdlet in Cmdlets.Value)
             {
-                foreach (ParameterInfo parameter in cmdlet.Parameters)
+                foreach (CmdletParameterInfo parameter in cmdlet.Parameters)
                 {
-                    bool allowed = parameter.Type.StartsWith("System.", StringComparison.Ordinal) || parameter.Type == "TurnstileWidgets.TurnstileWidget";
-                    Assert.True(allowed, cmdlet.Name + " -" + parameter.Name + " has type " + parameter.Type);
+                    bool allowed = parameter.TypeFullName.StartsWith("System.", StringComparison.Ordinal) || parameter.TypeFullName == "TurnstileWidgets.TurnstileWidget";
+                    Assert.True(allowed, cmdlet.Name + " -" + parameter.Name + " has type " + parameter.TypeFullName);
                 }
             }
         }
@@ -124,202 +124,52 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [Fact]
         public void NoCommandTypeHoldsAFieldOfAnEngineType()
         {
-            foreach (CmdletInfo cmdlet in Cmdlets.Value)
+            // The types PowerShell reflects over (cmdlets, their base, completers, transformations); the closures
+            // and state machines nested in them run only inside a command and may hold engine objects.
+            List<DeclaredTypeInfo> commandTypes = CmdletMetadata.ReadTypes(CmdletMetadata.DefaultAssemblyPath)
+                .Where(t => t.Namespace == CommandsNamespace && !t.IsNested)
+                .ToList();
+            Assert.Subset(commandTypes.Select(t => t.FullName).ToHashSet(StringComparer.Ordinal), Cmdlets.Value.Select(c => c.ClassName).ToHashSet(StringComparer.Ordinal));
+            foreach (DeclaredTypeInfo type in commandTypes)
             {
-                Assert.DoesNotContain(cmdlet.FieldTypes, t => t.StartsWith("TurnstileWidgets.Engine", StringComparison.Ordinal));
+                Assert.DoesNotContain(type.FieldTypes, t => t.StartsWith("TurnstileWidgets.Engine", StringComparison.Ordinal));
             }
         }
 
         [Fact]
         public void WildcardsAndCompletersWhereTheSurfaceSaysSo()
         {
-            Assert.Contains("SupportsWildcards", Cmdlet("Get-TurnstileWidget").Parameters.Single(p => p.Name == "Name").Attributes.Concat(Markers("Get-TurnstileWidget", "Name")));
+            CmdletParameterInfo namePattern = Parameter("Get-TurnstileWidget", "Name");
+            Assert.True(namePattern.SupportsWildcards);
+            Assert.Contains(Automation + "SupportsWildcardsAttribute", namePattern.AttributeTypeNames);
             foreach (string name in new[] { "Get-TurnstileWidget", "Set-TurnstileWidget", "Remove-TurnstileWidget", "Invoke-TurnstileSecretRotation" })
             {
-                Assert.Contains("ArgumentCompleter", Markers(name, "Sitekey"));
+                Assert.Contains(Automation + "ArgumentCompleterAttribute", Parameter(name, "Sitekey").AttributeTypeNames);
             }
 
-            Assert.Contains("ArgumentCompleter", Markers("Get-TurnstileWidget", "Name"));
-            Assert.Contains("CsvBooleanTransformation", Markers("New-TurnstileWidget", "BotFightMode"));
+            Assert.Contains(Automation + "ArgumentCompleterAttribute", namePattern.AttributeTypeNames);
+            Assert.Contains(CommandsNamespace + ".CsvBooleanTransformationAttribute", Parameter("New-TurnstileWidget", "BotFightMode").AttributeTypeNames);
         }
 
-        private static IEnumerable<string> Markers(string cmdlet, string parameter) => PropertyAttributeNames.Value[(cmdlet, parameter)];
-
-        private static readonly Lazy<Dictionary<(string, string), List<string>>> PropertyAttributeNames = new Lazy<Dictionary<(string, string), List<string>>>(() =>
+        /// <summary>
+        /// <c>Name:Type:Sets,Flags</c>: the sets in declaration order joined by <c>|</c> (<c>(all)</c> for none named), then every
+        /// flag that any of the parameter's [Parameter] attributes sets, sorted.
+        /// </summary>
+        private static string Describe(CmdletParameterInfo parameter)
         {
-            var result = new Dictionary<(string, string), List<string>>();
-            Walk((cmdletName, propertyName, attributeName, _) =>
+            string sets = string.Join("|", parameter.Sets.Select(s => s.IsAllSets ? "(all)" : s.ParameterSetName));
+            var flags = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (ParameterSetInfo set in parameter.Sets)
             {
-                if (propertyName == null) return;
-                if (!result.TryGetValue((cmdletName, propertyName), out List<string>? list)) result[(cmdletName, propertyName)] = list = new List<string>();
-                list.Add(attributeName.EndsWith("Attribute", StringComparison.Ordinal) ? attributeName.Substring(0, attributeName.Length - "Attribute".Length) : attributeName);
-            });
-            return result;
-        });
-
-        private static IReadOnlyList<CmdletInfo> Read()
-        {
-            var cmdlets = new List<CmdletInfo>();
-            using var stream = File.OpenRead(typeof(TurnstileWidget).Assembly.Location);
-            using var pe = new PEReader(stream);
-            MetadataReader reader = pe.GetMetadataReader();
-            var provider = new TypeNames();
-            foreach (TypeDefinitionHandle handle in reader.TypeDefinitions)
-            {
-                TypeDefinition type = reader.GetTypeDefinition(handle);
-                if (reader.GetString(type.Namespace) != "TurnstileWidgets.Commands") continue;
-                string? name = null;
-                var options = new Dictionary<string, object?>();
-                var outputTypes = new List<string>();
-                foreach (CustomAttributeHandle attributeHandle in type.GetCustomAttributes())
-                {
-                    CustomAttribute attribute = reader.GetCustomAttribute(attributeHandle);
-                    string attributeName = AttributeTypeName(reader, attribute);
-                    CustomAttributeValue<string> value = attribute.DecodeValue(provider);
-                    if (attributeName == "CmdletAttribute")
-                    {
-                        name = value.FixedArguments[0].Value + "-" + value.FixedArguments[1].Value;
-                        foreach (CustomAttributeNamedArgument<string> named in value.NamedArguments) options[named.Name!] = named.Value;
-                    }
-                    else if (attributeName == "OutputTypeAttribute")
-                    {
-                        foreach (CustomAttributeTypedArgument<string> argument in value.FixedArguments)
-                        {
-                            if (argument.Value is ImmutableArray<CustomAttributeTypedArgument<string>> many) outputTypes.AddRange(many.Select(a => (string)a.Value!));
-                            else outputTypes.Add((string)argument.Value!);
-                        }
-                    }
-                }
-
-                if (name == null) continue;
-                var parameters = new List<ParameterInfo>();
-                foreach (PropertyDefinitionHandle propertyHandle in type.GetProperties())
-                {
-                    PropertyDefinition property = reader.GetPropertyDefinition(propertyHandle);
-                    var sets = new List<string>();
-                    var flags = new SortedSet<string>(StringComparer.Ordinal);
-                    bool isParameter = false;
-                    foreach (CustomAttributeHandle attributeHandle in property.GetCustomAttributes())
-                    {
-                        CustomAttribute attribute = reader.GetCustomAttribute(attributeHandle);
-                        if (AttributeTypeName(reader, attribute) != "ParameterAttribute") continue;
-                        isParameter = true;
-                        string set = "(all)";
-                        foreach (CustomAttributeNamedArgument<string> named in attribute.DecodeValue(provider).NamedArguments)
-                        {
-                            if (named.Name == "ParameterSetName") set = (string)named.Value!;
-                            else if (named.Name == "Position") flags.Add("Position=" + named.Value);
-                            else if (named.Value is bool on && on) flags.Add(named.Name!);
-                        }
-
-                        sets.Add(set);
-                    }
-
-                    if (!isParameter) continue;
-                    string propertyType = property.DecodeSignature(provider, null).ReturnType;
-                    parameters.Add(new ParameterInfo(reader.GetString(property.Name), propertyType, new[] { string.Join("|", sets) }.Concat(flags).ToList()));
-                }
-
-                var fieldTypes = new List<string>();
-                foreach (TypeDefinitionHandle candidate in reader.TypeDefinitions)
-                {
-                    TypeDefinition commandType = reader.GetTypeDefinition(candidate);
-                    if (reader.GetString(commandType.Namespace) != "TurnstileWidgets.Commands") continue;
-                    foreach (FieldDefinitionHandle fieldHandle in commandType.GetFields())
-                    {
-                        fieldTypes.Add(reader.GetFieldDefinition(fieldHandle).DecodeSignature(provider, null));
-                    }
-                }
-
-                cmdlets.Add(new CmdletInfo(reader.GetString(type.Name), name, options, outputTypes, parameters, fieldTypes));
+                if (set.Mandatory) flags.Add("Mandatory");
+                if (set.Position is int position) flags.Add("Position=" + position);
+                if (set.ValueFromPipeline) flags.Add("ValueFromPipeline");
+                if (set.ValueFromPipelineByPropertyName) flags.Add("ValueFromPipelineByPropertyName");
+                if (set.ValueFromRemainingArguments) flags.Add("ValueFromRemainingArguments");
+                if (set.DontShow) flags.Add("DontShow");
             }
 
-            return cmdlets;
-        }
-
-        private static void Walk(Action<string, string?, string, CustomAttribute> visit)
-        {
-            using var stream = File.OpenRead(typeof(TurnstileWidget).Assembly.Location);
-            using var pe = new PEReader(stream);
-            MetadataReader reader = pe.GetMetadataReader();
-            var provider = new TypeNames();
-            foreach (TypeDefinitionHandle handle in reader.TypeDefinitions)
-            {
-                TypeDefinition type = reader.GetTypeDefinition(handle);
-                if (reader.GetString(type.Namespace) != "TurnstileWidgets.Commands") continue;
-                string? cmdletName = null;
-                foreach (CustomAttributeHandle attributeHandle in type.GetCustomAttributes())
-                {
-                    CustomAttribute attribute = reader.GetCustomAttribute(attributeHandle);
-                    if (AttributeTypeName(reader, attribute) == "CmdletAttribute")
-                    {
-                        CustomAttributeValue<string> value = attribute.DecodeValue(provider);
-                        cmdletName = value.FixedArguments[0].Value + "-" + value.FixedArguments[1].Value;
-                    }
-                }
-
-                if (cmdletName == null) continue;
-                foreach (PropertyDefinitionHandle propertyHandle in type.GetProperties())
-                {
-                    PropertyDefinition property = reader.GetPropertyDefinition(propertyHandle);
-                    foreach (CustomAttributeHandle attributeHandle in property.GetCustomAttributes())
-                    {
-                        CustomAttribute attribute = reader.GetCustomAttribute(attributeHandle);
-                        visit(cmdletName, reader.GetString(property.Name), AttributeTypeName(reader, attribute), attribute);
-                    }
-                }
-            }
-        }
-
-        private static string AttributeTypeName(MetadataReader reader, CustomAttribute attribute)
-        {
-            EntityHandle parent = attribute.Constructor.Kind switch
-            {
-                HandleKind.MemberReference => reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent,
-                HandleKind.MethodDefinition => reader.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType(),
-                _ => default,
-            };
-            return parent.Kind switch
-            {
-                HandleKind.TypeReference => reader.GetString(reader.GetTypeReference((TypeReferenceHandle)parent).Name),
-                HandleKind.TypeDefinition => reader.GetString(reader.GetTypeDefinition((TypeDefinitionHandle)parent).Name),
-                _ => "",
-            };
-        }
-
-        /// <summary>Decodes signatures and attribute arguments to full type names.</summary>
-        private sealed class TypeNames : ISignatureTypeProvider<string, object?>, ICustomAttributeTypeProvider<string>
-        {
-            public string GetPrimitiveType(PrimitiveTypeCode typeCode) => "System." + typeCode;
-            public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind)
-            {
-                TypeDefinition definition = reader.GetTypeDefinition(handle);
-                return reader.GetString(definition.Namespace) + "." + reader.GetString(definition.Name);
-            }
-
-            public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind)
-            {
-                TypeReference reference = reader.GetTypeReference(handle);
-                return reader.GetString(reference.Namespace) + "." + reader.GetString(reference.Name);
-            }
-
-            public string GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
-                reader.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
-
-            public string GetSZArrayType(string elementType) => elementType + "[]";
-            public string GetArrayType(string elementType, ArrayShape shape) => elementType + "[" + new string(',', shape.Rank - 1) + "]";
-            public string GetByReferenceType(string elementType) => elementType + "&";
-            public string GetPointerType(string elementType) => elementType + "*";
-            public string GetPinnedType(string elementType) => elementType;
-            public string GetModifiedType(string modifier, string unmodifiedType, bool isRequired) => unmodifiedType;
-            public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => genericType + "<" + string.Join(",", typeArguments) + ">";
-            public string GetGenericMethodParameter(object? genericContext, int index) => "!!" + index;
-            public string GetGenericTypeParameter(object? genericContext, int index) => "!" + index;
-            public string GetFunctionPointerType(MethodSignature<string> signature) => "fnptr";
-            public string GetSystemType() => "System.Type";
-            public bool IsSystemType(string type) => type == "System.Type";
-            public string GetTypeFromSerializedName(string name) => name.Split(',')[0];
-            public PrimitiveTypeCode GetUnderlyingEnumType(string type) => PrimitiveTypeCode.Int32;
+            return parameter.Name + ":" + parameter.TypeFullName + ":" + string.Join(",", new[] { sets }.Concat(flags));
         }
     }
 }
