@@ -73,11 +73,12 @@ namespace TurnstileWidgets.Emulator
             await using (server.ConfigureAwait(false))
             {
                 TextWriter output = Console.Out;
-                output.WriteLine("Fake development credentials for offline use (they open nothing real):");
-                output.WriteLine("  API token:  " + server.ApiToken);
+                var defaults = new EmulatorOptions();
+                output.WriteLine("Credentials this emulator accepts (offline only; they open nothing real):");
+                output.WriteLine("  API token:  " + Shown(server.ApiToken, defaults.ApiToken, "--api-token"));
                 output.WriteLine("  Account id: " + server.AccountId);
                 output.WriteLine("  Email:      " + server.Email);
-                output.WriteLine("  API key:    " + server.ApiKey);
+                output.WriteLine("  API key:    " + Shown(server.ApiKey, defaults.ApiKey, "--api-key"));
                 if (server.DataFile is not null)
                 {
                     output.WriteLine("  State file: " + Path.GetFullPath(server.DataFile));
@@ -173,6 +174,11 @@ namespace TurnstileWidgets.Emulator
 
             return options;
         }
+
+        // The documented development defaults are printed so people can copy them; a value someone chose
+        // may be a real credential pasted by mistake, so it is never echoed.
+        private static string Shown(string value, string defaultValue, string option) =>
+            string.Equals(value, defaultValue, StringComparison.Ordinal) ? value : "(the value given with " + option + ")";
 
         private static string? DescribeFaults(EmulatorOptions options)
         {

@@ -54,7 +54,10 @@ namespace TurnstileWidgets.Emulator.Tests
                     }
                 }
 
-                Assert.Contains("process-token", printed, StringComparison.Ordinal);
+                // A chosen token may be a real one pasted by mistake: never echoed. The documented default key is.
+                Assert.DoesNotContain("process-token", printed, StringComparison.Ordinal);
+                Assert.Contains("(the value given with --api-token)", printed, StringComparison.Ordinal);
+                Assert.Contains(new EmulatorOptions().ApiKey, printed, StringComparison.Ordinal);
                 Assert.Contains(EmulatorOptions.DefaultAccountId, printed, StringComparison.Ordinal);
                 Assert.Single(ReadyLine.Matches(printed));
 
