@@ -11,7 +11,8 @@
 
 .PARAMETER Task
     Build   - compile help (when platyPS is installed), build, stage and pack.
-    Test    - Build, then the xunit suites, then the Pester suite (when Pester 5 is installed).
+    Test    - Build, then the xunit suites, PSScriptAnalyzer (when installed), then the Pester suite (when Pester 5 is installed).
+    Analyze - PSScriptAnalyzer over build.ps1, the test scripts and the benchmark script (when installed).
     Help    - compile en-US/*.md into en-US/TurnstileWidgets.dll-Help.xml with platyPS.
     Package - Build, then install the .nupkg from out/ into a temporary folder and import it.
     Demo    - Build, start the emulator, and run a short runbook against it.
@@ -26,7 +27,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Help', 'Package', 'Demo', 'Publish', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Analyze', 'Help', 'Package', 'Demo', 'Publish', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -92,11 +93,32 @@ function Invoke-BuildTask {
     }
 }
 
+function Invoke-AnalyzeTask {
+    [CmdletBinding()]
+    param()
+    if (-not (Get-Module -ListAvailable -Name PSScriptAnalyzer)) {
+        Write-Warning 'PSScriptAnalyzer is not installed: the script analysis was SKIPPED. Install it with: Install-Module PSScriptAnalyzer -Scope CurrentUser'
+        return
+    }
+    $scripts = @(
+        Join-Path $RepoRoot 'build.ps1'
+        Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'tests') -Recurse -Include '*.ps1', '*.psm1' | Select-Object -ExpandProperty FullName
+        Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'bench') -Filter '*.ps1' -ErrorAction SilentlyContinue | Select-Object -ExpandProperty FullName
+    )
+    $findings = @($scripts | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Severity Warning, Error })
+    if ($findings.Count -gt 0) {
+        $findings | Format-Table -AutoSize ScriptName, Line, RuleName, Message | Out-String | Write-Host
+        throw "PSScriptAnalyzer reported $($findings.Count) finding(s)."
+    }
+    Write-Host "PSScriptAnalyzer: $($scripts.Count) scripts clean."
+}
+
 function Invoke-TestTask {
     [CmdletBinding()]
     param()
     Invoke-BuildTask
     Invoke-Native dotnet test $Solution -c $Configuration --no-build -nologo
+    Invoke-AnalyzeTask
 
     $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -GE '5.3.0' | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) {
@@ -257,6 +279,7 @@ function Invoke-CleanTask {
 switch ($Task) {
     'Build' { Invoke-BuildTask }
     'Test' { Invoke-TestTask }
+    'Analyze' { Invoke-AnalyzeTask }
     'Help' { Invoke-HelpTask }
     'Package' { Invoke-PackageTask }
     'Demo' { Invoke-DemoTask }
