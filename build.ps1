@@ -105,9 +105,9 @@ function Invoke-AnalyzeTask {
         Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'tests') -Recurse -Include '*.ps1', '*.psm1' | Select-Object -ExpandProperty FullName
         Get-ChildItem -LiteralPath (Join-Path $RepoRoot 'bench') -Filter '*.ps1' -ErrorAction SilentlyContinue | Select-Object -ExpandProperty FullName
     )
-    $findings = @($scripts | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Severity Warning, Error })
+    $findings = @($scripts | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Severity @('Warning', 'Error') })
     if ($findings.Count -gt 0) {
-        $findings | Format-Table -AutoSize ScriptName, Line, RuleName, Message | Out-String | Write-Host
+        $findings | Format-Table -AutoSize -Property @('ScriptName', 'Line', 'RuleName', 'Message') | Out-String | Write-Host
         throw "PSScriptAnalyzer reported $($findings.Count) finding(s)."
     }
     Write-Host "PSScriptAnalyzer: $($scripts.Count) scripts clean."
@@ -234,7 +234,7 @@ function Invoke-DemoTask {
 
         Write-Host '== Rotate the login widget''s secret (the old one keeps working for two hours)'
         Get-TurnstileWidget -Name 'login-form' | Invoke-TurnstileSecretRotation -Confirm:$false |
-            Format-List Name, Sitekey, Secret, PreviousSecretExpiresOn
+            Format-List -Property @('Name', 'Sitekey', 'Secret', 'PreviousSecretExpiresOn')
 
         Write-Host '== Remove the form widgets'
         Get-TurnstileWidget -Filter 'name:form' | Remove-TurnstileWidget -Confirm:$false

@@ -143,7 +143,7 @@ Describe 'Invoke-TurnstileSecretRotation' {
             try {
                 $widget = Invoke-TurnstileSecretRotation -Sitekey $script:blog.sitekey -Force -Verbose
                 $widget | Format-List -Property * | Out-Host
-                $widget | Format-Table -Property Name, Sitekey, Secret, PreviousSecretExpiresOn | Out-Host
+                $widget | Format-Table -Property @('Name', 'Sitekey', 'Secret', 'PreviousSecretExpiresOn') | Out-Host
             }
             finally {
                 $null = Stop-Transcript
