@@ -65,8 +65,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            Widget? widget = _store.Get(Sitekey(context));
-            await WriteWidgetAsync(context, widget, widget is null ? ApiError.WidgetNotFound : null).ConfigureAwait(false);
+            await WriteFoundWidgetAsync(context, _store.Get(Sitekey(context))).ConfigureAwait(false);
         }
 
         public async Task CreateAsync(HttpContext context)
@@ -98,10 +97,9 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            string sitekey = Sitekey(context);
-            if (_store.Get(sitekey) is null)
+            string? sitekey = await ExistingSitekeyAsync(context).ConfigureAwait(false);
+            if (sitekey is null)
             {
-                await HttpHelpers.WriteErrorAsync(context, ApiError.WidgetNotFound).ConfigureAwait(false);
                 return;
             }
 
@@ -123,8 +121,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            Widget? removed = _store.Delete(Sitekey(context));
-            await WriteWidgetAsync(context, removed, removed is null ? ApiError.WidgetNotFound : null).ConfigureAwait(false);
+            await WriteFoundWidgetAsync(context, _store.Delete(Sitekey(context))).ConfigureAwait(false);
         }
 
         public async Task RotateSecretAsync(HttpContext context)
@@ -134,10 +131,9 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            string sitekey = Sitekey(context);
-            if (_store.Get(sitekey) is null)
+            string? sitekey = await ExistingSitekeyAsync(context).ConfigureAwait(false);
+            if (sitekey is null)
             {
-                await HttpHelpers.WriteErrorAsync(context, ApiError.WidgetNotFound).ConfigureAwait(false);
                 return;
             }
 
@@ -170,6 +166,22 @@ namespace TurnstileWidgets.Emulator
             error is not null
                 ? HttpHelpers.WriteErrorAsync(context, error)
                 : HttpHelpers.WriteJsonAsync(context, 200, new WidgetResponse { Result = widget!.ToView(withSecret: true) }, EmulatorJsonContext.Wire.WidgetResponse);
+
+        private static Task WriteFoundWidgetAsync(HttpContext context, Widget? widget) =>
+            WriteWidgetAsync(context, widget, widget is null ? ApiError.WidgetNotFound : null);
+
+        /// <summary>The route's sitekey; null, with the 404 written, when no such widget exists. Checked before the body is read, so a missing widget is a 404 whatever the body holds.</summary>
+        private async Task<string?> ExistingSitekeyAsync(HttpContext context)
+        {
+            string sitekey = Sitekey(context);
+            if (_store.Get(sitekey) is not null)
+            {
+                return sitekey;
+            }
+
+            await HttpHelpers.WriteErrorAsync(context, ApiError.WidgetNotFound).ConfigureAwait(false);
+            return null;
+        }
 
         private static string Sitekey(HttpContext context) => (string)context.Request.RouteValues["sitekey"]!;
 

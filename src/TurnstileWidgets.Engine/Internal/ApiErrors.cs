@@ -118,10 +118,10 @@ namespace TurnstileWidgets.Engine.Internal
             }
             if (body.Length > 0)
             {
-                ErrorEnvelopeDto? envelope = null;
+                EnvelopeDto? envelope = null;
                 try
                 {
-                    envelope = JsonSerializer.Deserialize(body, TurnstileJsonContext.Default.ErrorEnvelopeDto);
+                    envelope = JsonSerializer.Deserialize(body, TurnstileJsonContext.Default.EnvelopeDto);
                 }
                 catch (JsonException)
                 {

@@ -7,7 +7,11 @@ namespace TurnstileWidgets.Engine.Internal
     // Wire shapes only. Enums travel as strings so a value this version does not know
     // (a new mode, say) cannot break the deserialisation of a whole listing page.
 
-    internal sealed class EnvelopeDto<T>
+    /// <summary>
+    /// The part of the envelope every response has. Error bodies are read as this alone, since a failure may carry
+    /// anything in <c>result</c>.
+    /// </summary>
+    internal class EnvelopeDto
     {
         [JsonPropertyName("success")]
         public bool Success { get; set; }
@@ -15,21 +19,14 @@ namespace TurnstileWidgets.Engine.Internal
         public List<MessageDto>? Errors { get; set; }
         [JsonPropertyName("messages")]
         public List<MessageDto>? Messages { get; set; }
+    }
+
+    internal sealed class EnvelopeDto<T> : EnvelopeDto
+    {
         [JsonPropertyName("result")]
         public T? Result { get; set; }
         [JsonPropertyName("result_info")]
         public ResultInfoDto? ResultInfo { get; set; }
-    }
-
-    /// <summary>An error envelope; <c>result</c> is left out since a failure may carry anything there.</summary>
-    internal sealed class ErrorEnvelopeDto
-    {
-        [JsonPropertyName("success")]
-        public bool Success { get; set; }
-        [JsonPropertyName("errors")]
-        public List<MessageDto>? Errors { get; set; }
-        [JsonPropertyName("messages")]
-        public List<MessageDto>? Messages { get; set; }
     }
 
     internal sealed class MessageDto
@@ -139,7 +136,7 @@ namespace TurnstileWidgets.Engine.Internal
     [JsonSerializable(typeof(EnvelopeDto<WidgetDto>))]
     [JsonSerializable(typeof(EnvelopeDto<List<WidgetDto>>))]
     [JsonSerializable(typeof(EnvelopeDto<TokenVerificationDto>))]
-    [JsonSerializable(typeof(ErrorEnvelopeDto))]
+    [JsonSerializable(typeof(EnvelopeDto))]
     [JsonSerializable(typeof(WidgetRequestDto))]
     [JsonSerializable(typeof(RotateSecretRequestDto))]
     internal sealed partial class TurnstileJsonContext : JsonSerializerContext

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -124,17 +123,6 @@ namespace TurnstileWidgets.Commands
                 RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             WriteProgress(record);
-        }
-
-        /// <summary>The (sitekey, name) pairs to act on: the input object's, or each sitekey's with no name.</summary>
-        internal static IEnumerable<KeyValuePair<string, string?>> WidgetTargets(TurnstileWidget? inputObject, string[]? sitekeys)
-        {
-            if (inputObject != null)
-            {
-                return new[] { new KeyValuePair<string, string?>(inputObject.Sitekey ?? "", inputObject.Name) };
-            }
-
-            return (sitekeys ?? new string[0]).Select(sitekey => new KeyValuePair<string, string?>(sitekey, null)).ToList();
         }
 
         /// <summary>Builds the ErrorRecord a descriptor describes.</summary>

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using TurnstileWidgets.Engine.CmdletSupport;
+
+namespace TurnstileWidgets.Commands
+{
+    /// <summary>
+    /// The base of the cmdlets that act on widgets named by <c>-Sitekey</c> or piped in as <c>-InputObject</c>: each widget is
+    /// confirmed on its own and handled as its own item, so a refusal or failure on one does not stop the rest.
+    /// </summary>
+    public abstract class TurnstileWidgetTargetCmdlet : TurnstileCmdlet
+    {
+        internal const string BySitekeySet = "BySitekey";
+        internal const string ByInputObjectSet = "ByInputObject";
+
+        /// <summary>One or more sitekeys.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SitekeyCompleter))]
+        public string[]? Sitekey { get; set; }
+
+        /// <summary>A widget from Get-TurnstileWidget.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public TurnstileWidget? InputObject { get; set; }
+
+        /// <summary>Acts on each confirmed widget of this input: the input object, or each sitekey.</summary>
+        protected override void ProcessRecord()
+        {
+            SessionConnection connection = RequireConnection();
+            foreach (KeyValuePair<string, string?> item in Targets())
+            {
+                string sitekey = item.Key;
+                if (ConfirmTarget(ConfirmationText.Target(item.Value, sitekey)))
+                {
+                    TryProcess(sitekey, () => ProcessTarget(connection, sitekey));
+                }
+            }
+        }
+
+        /// <summary>Whether to act on the widget that <paramref name="target"/> names (see <see cref="ConfirmationText.Target"/>).</summary>
+        internal abstract bool ConfirmTarget(string target);
+
+        /// <summary>Acts on one confirmed widget; a Turnstile failure becomes a non-terminating error about its sitekey.</summary>
+        internal abstract void ProcessTarget(SessionConnection connection, string sitekey);
+
+        /// <summary>The (sitekey, name) pairs to act on: the input object's, or each sitekey's with no name.</summary>
+        private IEnumerable<KeyValuePair<string, string?>> Targets()
+        {
+            if (InputObject != null)
+            {
+                return new[] { new KeyValuePair<string, string?>(InputObject.Sitekey ?? "", InputObject.Name) };
+            }
+
+            return (Sitekey ?? new string[0]).Select(sitekey => new KeyValuePair<string, string?>(sitekey, null)).ToList();
+        }
+    }
+}
