@@ -3,9 +3,7 @@ Set-StrictMode -Version Latest
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $null = Import-TurnstileModuleUnderTest
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
 
     $script:apiTokenText = ConvertFrom-TurnstileTestSecureString -SecureString $script:emulator.ApiToken
     $script:missingSitekey = '0x4AAAAAAAMissingWidget0'
@@ -22,17 +20,14 @@ BeforeAll {
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'Errors, retries and verbose output' {
     BeforeEach {
-        Reset-TurnstileEmulator -Emulator $script:emulator
-        $script:shop = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'shop' -Domain 'shop.example.com'
-        $script:blog = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'blog' -Domain 'blog.example.com'
+        $seeded = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('shop', 'blog')
+        $script:shop = $seeded['shop']
+        $script:blog = $seeded['blog']
     }
 
     Context 'Rate limits' {

@@ -3,9 +3,7 @@ Set-StrictMode -Version Latest
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $null = Import-TurnstileModuleUnderTest
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
 
     # Lower-case names, so the emulator's ordinal sort and PowerShell's agree on the order.
     $script:names = @('login-shop', 'signup', 'checkout-login', 'login-form', 'newsletter')
@@ -13,24 +11,13 @@ BeforeAll {
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'Get-TurnstileWidget' {
     BeforeEach {
-        Reset-TurnstileEmulator -Emulator $script:emulator
-        $script:created = @(
-            foreach ($name in $script:names) {
-                Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $name -Domain "$name.example.com"
-            }
-        )
-        $script:byName = @{}
-        foreach ($widget in $script:created) {
-            $script:byName[$widget.name] = $widget
-        }
+        $script:byName = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:names
+        $script:created = @($script:byName.Values)
     }
 
     Context 'List parameter set' {

@@ -16,9 +16,9 @@ BeforeDiscovery {
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $script:module = Import-TurnstileModuleUnderTest | Select-Object -First 1
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
+    # The staged module, as Start-TurnstileTestSession imported it.
+    $script:module = Get-Module -Name 'TurnstileWidgets' | Select-Object -First 1
 
     # platyPS compiles en-US/*.md into this file when ./build.ps1 stages the module.
     $script:mamlPath = Join-Path -Path $script:module.ModuleBase -ChildPath 'en-US/TurnstileWidgets.dll-Help.xml'
@@ -30,10 +30,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'Get-Help <_> -Full' -ForEach $commandNames {

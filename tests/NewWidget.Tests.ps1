@@ -3,16 +3,11 @@ Set-StrictMode -Version Latest
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $null = Import-TurnstileModuleUnderTest
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'New-TurnstileWidget' {

@@ -3,9 +3,7 @@ Set-StrictMode -Version Latest
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $null = Import-TurnstileModuleUnderTest
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
 
     $script:names = @('login-shop', 'signup', 'checkout-login', 'login-form', 'newsletter')
     $script:missingSitekey = '0x4AAAAAAAMissingWidget0'
@@ -18,19 +16,12 @@ BeforeAll {
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'Remove-TurnstileWidget' {
     BeforeEach {
-        Reset-TurnstileEmulator -Emulator $script:emulator
-        $script:byName = @{}
-        foreach ($name in $script:names) {
-            $script:byName[$name] = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $name -Domain "$name.example.com"
-        }
+        $script:byName = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:names
     }
 
     It 'removes exactly the widgets matched by Get-TurnstileWidget -Filter name:login | Remove-TurnstileWidget -Confirm:$false' {

@@ -3,25 +3,20 @@ Set-StrictMode -Version Latest
 BeforeAll {
     $script:emulator = $null
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
-    $script:emulator = Start-TurnstileEmulator
-    $null = Import-TurnstileModuleUnderTest
-    Connect-TurnstileTestEmulator -Emulator $script:emulator
+    $script:emulator = Start-TurnstileTestSession
 
     $script:apiTokenText = ConvertFrom-TurnstileTestSecureString -SecureString $script:emulator.ApiToken
 }
 
 AfterAll {
-    if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
-        Disconnect-Turnstile
-    }
-    Stop-TurnstileEmulator -Emulator $script:emulator
+    Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
 Describe 'Invoke-TurnstileSecretRotation' {
     BeforeEach {
-        Reset-TurnstileEmulator -Emulator $script:emulator
-        $script:shop = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'shop' -Domain 'shop.example.com'
-        $script:blog = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'blog' -Domain 'blog.example.com'
+        $seeded = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('shop', 'blog')
+        $script:shop = $seeded['shop']
+        $script:blog = $seeded['blog']
         $script:oldSecret = ConvertTo-TurnstileTestSecureString -Text $script:shop.secret
     }
 

@@ -424,6 +424,87 @@ function Connect-TurnstileTestEmulator {
     Connect-Turnstile -ApiBaseUri $Emulator.BaseUri -ApiToken $Emulator.ApiToken -AccountId $Emulator.AccountId -ErrorAction Stop
 }
 
+function Start-TurnstileTestSession {
+    <#
+    .SYNOPSIS
+    What a test file's BeforeAll needs: its own emulator (free port, random credentials), the staged module
+    imported globally, and a connection to that emulator. Returns the emulator.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([pscustomobject])]
+    param()
+
+    if (-not $PSCmdlet.ShouldProcess('TurnstileWidgets emulator and module', 'Start a test session')) {
+        return
+    }
+
+    $emulator = Start-TurnstileEmulator
+    try {
+        $null = Import-TurnstileModuleUnderTest
+        Connect-TurnstileTestEmulator -Emulator $emulator
+    }
+    catch {
+        # The caller never receives the emulator, so its AfterAll cannot stop it.
+        Stop-TurnstileEmulator -Emulator $emulator
+        throw
+    }
+    $emulator
+}
+
+function Stop-TurnstileTestSession {
+    <#
+    .SYNOPSIS
+    What a test file's AfterAll needs: disconnect (when the module got as far as being imported) and stop the
+    file's emulator, even when disconnecting fails. Accepts $null for a BeforeAll that failed early.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [AllowNull()]
+        [psobject] $Emulator
+    )
+
+    if (-not $PSCmdlet.ShouldProcess('TurnstileWidgets emulator and module', 'Stop the test session')) {
+        return
+    }
+
+    try {
+        if (Get-Command -Name 'Disconnect-Turnstile' -ErrorAction SilentlyContinue) {
+            Disconnect-Turnstile
+        }
+    }
+    finally {
+        Stop-TurnstileEmulator -Emulator $Emulator
+    }
+}
+
+function Initialize-TurnstileEmulatorWidget {
+    <#
+    .SYNOPSIS
+    Empties the emulator, then creates one widget per name, in the order given, on '<name>.example.com' with
+    the other settings at Add-TurnstileEmulatorWidget's defaults. Returns them by name, in that order.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator,
+
+        [Parameter(Mandatory, Position = 1)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Name
+    )
+
+    Reset-TurnstileEmulator -Emulator $Emulator
+    $widgets = [ordered]@{}
+    foreach ($widgetName in $Name) {
+        $widgets[$widgetName] = Add-TurnstileEmulatorWidget -Emulator $Emulator -Name $widgetName -Domain "$widgetName.example.com"
+    }
+    # A dictionary goes down the pipeline whole, so the caller receives this one object.
+    $widgets
+}
+
 Export-ModuleMember -Function @(
     'Get-TurnstileRepositoryRoot'
     'Get-TurnstileRandomHex'
@@ -439,4 +520,7 @@ Export-ModuleMember -Function @(
     'Get-TurnstileEmulatorWidget'
     'Import-TurnstileModuleUnderTest'
     'Connect-TurnstileTestEmulator'
+    'Start-TurnstileTestSession'
+    'Stop-TurnstileTestSession'
+    'Initialize-TurnstileEmulatorWidget'
 )
