@@ -1,4 +1,6 @@
 using System;
+using System.Net.Http;
+using System.Runtime.InteropServices;
 using System.Security;
 
 namespace TurnstileWidgets.Engine
@@ -17,13 +19,115 @@ namespace TurnstileWidgets.Engine
         public abstract string Scheme { get; }
 
         /// <summary>An API token, sent as <c>Authorization: Bearer</c>.</summary>
-        public static TurnstileCredential FromApiToken(SecureString apiToken) => throw new NotImplementedException();
+        public static TurnstileCredential FromApiToken(SecureString apiToken)
+        {
+            return new ApiTokenCredential(ProtectedCopy(apiToken, "api_token", "the API token"));
+        }
 
         /// <summary>An email and Global API key, sent as <c>X-Auth-Email</c> and <c>X-Auth-Key</c>.</summary>
-        public static TurnstileCredential FromApiKey(string email, SecureString apiKey) => throw new NotImplementedException();
+        public static TurnstileCredential FromApiKey(string email, SecureString apiKey)
+        {
+            if (email == null || email.Trim().Length == 0)
+            {
+                throw new TurnstileValidationException("email", "email: the email address is empty. Give the email address of the Cloudflare account that owns the Global API key.");
+            }
+            foreach (char c in email)
+            {
+                if (c < 0x21 || c > 0x7E)
+                {
+                    throw new TurnstileValidationException("email", "email: the email address contains spaces, control or non-ASCII characters. Give the plain email address of the Cloudflare account, e.g. user@example.com.");
+                }
+            }
+            return new ApiKeyCredential(email, ProtectedCopy(apiKey, "api_key", "the Global API key"));
+        }
 
         /// <summary>Never shows the secret.</summary>
         public override string ToString() => Scheme;
+
+        /// <summary>Writes the authentication headers; the only place the secret becomes plain text.</summary>
+        internal abstract void ApplyTo(HttpRequestMessage request);
+
+        private static SecureString ProtectedCopy(SecureString secret, string field, string what)
+        {
+            if (secret == null || secret.Length == 0)
+            {
+                throw new TurnstileValidationException(field, $"{field}: {what} is empty. Give the value shown once in the Cloudflare dashboard when it was created.");
+            }
+            // Checked here so a malformed secret can never end up quoted in an HTTP library's header error.
+            string plain = Reveal(secret);
+            try
+            {
+                foreach (char c in plain)
+                {
+                    if (c < 0x21 || c > 0x7E)
+                    {
+                        throw new TurnstileValidationException(field, $"{field}: {what} contains spaces, line breaks or non-ASCII characters, so it cannot be sent in a header. Copy it again without surrounding whitespace.");
+                    }
+                }
+            }
+            finally
+            {
+                plain = "";
+            }
+            SecureString copy = secret.Copy();
+            copy.MakeReadOnly();
+            return copy;
+        }
+
+        internal static string Reveal(SecureString secret)
+        {
+            IntPtr pointer = IntPtr.Zero;
+            try
+            {
+                pointer = Marshal.SecureStringToGlobalAllocUnicode(secret);
+                return Marshal.PtrToStringUni(pointer) ?? "";
+            }
+            finally
+            {
+                if (pointer != IntPtr.Zero)
+                {
+                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+                }
+            }
+        }
+    }
+
+    internal sealed class ApiTokenCredential : TurnstileCredential
+    {
+        private readonly SecureString apiToken;
+
+        internal ApiTokenCredential(SecureString apiToken)
+        {
+            this.apiToken = apiToken;
+        }
+
+        public override string Scheme => "ApiToken";
+
+        internal override void ApplyTo(HttpRequestMessage request)
+        {
+            // Without validation, so no parser error can ever quote the token.
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Reveal(apiToken));
+        }
+    }
+
+    internal sealed class ApiKeyCredential : TurnstileCredential
+    {
+        private readonly string email;
+        private readonly SecureString apiKey;
+
+        internal ApiKeyCredential(string email, SecureString apiKey)
+        {
+            this.email = email;
+            this.apiKey = apiKey;
+        }
+
+        public override string Scheme => "ApiKey";
+
+        internal override void ApplyTo(HttpRequestMessage request)
+        {
+            request.Headers.TryAddWithoutValidation("X-Auth-Email", email);
+            request.Headers.TryAddWithoutValidation("X-Auth-Key", Reveal(apiKey));
+        }
     }
 
     /// <summary>
@@ -32,6 +136,17 @@ namespace TurnstileWidgets.Engine
     /// </summary>
     public sealed class EnvironmentSettings
     {
+        /// <summary>The variable holding an API token.</summary>
+        public const string ApiTokenVariable = "CLOUDFLARE_API_TOKEN";
+        /// <summary>The variable holding the email that goes with a Global API key.</summary>
+        public const string EmailVariable = "CLOUDFLARE_EMAIL";
+        /// <summary>The variable holding a Global API key.</summary>
+        public const string ApiKeyVariable = "CLOUDFLARE_API_KEY";
+        /// <summary>The variable holding the account id.</summary>
+        public const string AccountIdVariable = "CLOUDFLARE_ACCOUNT_ID";
+        /// <summary>The variable holding a base URL override (e.g. the emulator).</summary>
+        public const string BaseUrlVariable = "CLOUDFLARE_BASE_URL";
+
         /// <summary>The credential the variables name (a token wins over email + key), or null.</summary>
         public TurnstileCredential? Credential { get; set; }
         /// <summary><c>CLOUDFLARE_ACCOUNT_ID</c>, or null.</summary>
@@ -39,7 +154,108 @@ namespace TurnstileWidgets.Engine
         /// <summary><c>CLOUDFLARE_BASE_URL</c>, or null.</summary>
         public Uri? BaseUri { get; set; }
 
-        /// <summary>Reads the variables through <paramref name="getVariable"/> (usually <see cref="Environment.GetEnvironmentVariable(string)"/>).</summary>
-        public static EnvironmentSettings Read(Func<string, string?> getVariable) => throw new NotImplementedException();
+        /// <summary>
+        /// Reads the variables through <paramref name="getVariable"/> (usually <see cref="Environment.GetEnvironmentVariable(string)"/>).
+        /// An empty variable counts as unset. Throws <see cref="TurnstileValidationException"/> (its field is the variable's name)
+        /// for a base URL that is not an absolute http(s) URL, or for only one of email and key when no token is set.
+        /// </summary>
+        public static EnvironmentSettings Read(Func<string, string?> getVariable)
+        {
+            if (getVariable == null)
+            {
+                throw new ArgumentNullException(nameof(getVariable));
+            }
+            string? Get(string name)
+            {
+                string? value = getVariable(name);
+                return string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+            }
+
+            var settings = new EnvironmentSettings();
+            string? token = Get(ApiTokenVariable);
+            string? email = Get(EmailVariable);
+            string? key = Get(ApiKeyVariable);
+            if (token != null)
+            {
+                settings.Credential = Wrap(ApiTokenVariable, () => TurnstileCredential.FromApiToken(ToSecureString(token)));
+            }
+            else if (email != null && key != null)
+            {
+                settings.Credential = Wrap(ApiKeyVariable, () => TurnstileCredential.FromApiKey(email, ToSecureString(key)));
+            }
+            else if (email != null)
+            {
+                throw new TurnstileValidationException(ApiKeyVariable, $"{EmailVariable} is set but {ApiKeyVariable} is not. Set {ApiKeyVariable} to the Global API key, or set {ApiTokenVariable} to an API token instead.");
+            }
+            else if (key != null)
+            {
+                throw new TurnstileValidationException(EmailVariable, $"{ApiKeyVariable} is set but {EmailVariable} is not. Set {EmailVariable} to the account's email address, or set {ApiTokenVariable} to an API token instead.");
+            }
+
+            settings.AccountId = Get(AccountIdVariable);
+
+            string? baseUrl = Get(BaseUrlVariable);
+            if (baseUrl != null)
+            {
+                settings.BaseUri = BaseUris.Parse(baseUrl, BaseUrlVariable);
+            }
+            return settings;
+        }
+
+        private static TurnstileCredential Wrap(string variable, Func<TurnstileCredential> create)
+        {
+            try
+            {
+                return create();
+            }
+            catch (TurnstileValidationException ex)
+            {
+                // Same reason, named after the variable the user has to fix.
+                string reason = ex.Message.Substring(ex.Message.IndexOf(':') + 1).Trim();
+                throw new TurnstileValidationException(variable, $"{variable}: {reason}");
+            }
+        }
+
+        private static SecureString ToSecureString(string value)
+        {
+            var secure = new SecureString();
+            foreach (char c in value)
+            {
+                secure.AppendChar(c);
+            }
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+
+    internal static class BaseUris
+    {
+        /// <summary>Parses and normalises a base URI (trailing slash, so relative paths resolve below it).</summary>
+        internal static Uri Parse(string text, string field)
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
+            {
+                throw new TurnstileValidationException(field, $"{field}: the value is not an absolute URL. Give an http or https URL such as https://api.cloudflare.com/client/v4 or the emulator's http://127.0.0.1:<port>/client/v4/.");
+            }
+            return Normalize(uri, field);
+        }
+
+        internal static Uri Normalize(Uri uri, string field)
+        {
+            if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new TurnstileValidationException(field, $"{field}: the URL's scheme is '{uri.Scheme}', not http or https. Give a URL such as https://api.cloudflare.com/client/v4.");
+            }
+            if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                // Never echo user info: it may be a password.
+                throw new TurnstileValidationException(field, $"{field}: the base URL must not contain user info, a query or a fragment. Give only scheme, host, port and path, e.g. https://api.cloudflare.com/client/v4.");
+            }
+            if (uri.AbsolutePath.EndsWith("/", StringComparison.Ordinal))
+            {
+                return uri;
+            }
+            return new Uri(uri.GetLeftPart(UriPartial.Path) + "/");
+        }
     }
 }

@@ -95,6 +95,16 @@ namespace TurnstileWidgets.Engine
         /// <summary><c>last_modified_via</c>, when the API sends it.</summary>
         public string? LastModifiedVia { get; set; }
 
+        /// <summary>
+        /// Values the API sent that this version does not know, by wire field name (e.g. <c>mode</c> → <c>adaptive</c>).
+        /// A listing never fails over a new enum value; the enum property then holds a fallback
+        /// (<see cref="WidgetMode.Managed"/>, <see cref="WidgetRegion.World"/>, <see cref="ClearanceLevel.NoClearance"/>)
+        /// and the real value is kept here. Empty for ordinary widgets. Do not send such a widget's fallback back in an update.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> UnrecognizedValues { get; set; } = EmptyValues;
+
+        private static readonly IReadOnlyDictionary<string, string> EmptyValues = new Dictionary<string, string>();
+
         /// <summary>Names the widget without its secret, so logging a widget never leaks one.</summary>
         public override string ToString() => $"{Name} ({Sitekey})";
     }

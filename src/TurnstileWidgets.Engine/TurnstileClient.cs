@@ -1,7 +1,20 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using TurnstileWidgets.Engine.Internal;
 
 namespace TurnstileWidgets.Engine
 {
@@ -11,62 +24,461 @@ namespace TurnstileWidgets.Engine
     /// </summary>
     public sealed class TurnstileClient : IDisposable
     {
-        /// <summary>Creates a client; throws <see cref="TurnstileValidationException"/> for a bad account id or missing credential.</summary>
-        public TurnstileClient(TurnstileClientOptions options) => throw new NotImplementedException();
+        private const string HttpClientName = "TurnstileWidgets";
+        private static readonly Lazy<string> UserAgentValue = new Lazy<string>(ComputeUserAgent);
 
-        /// <summary>The account every widget operation addresses.</summary>
-        public string AccountId => throw new NotImplementedException();
+        private readonly TurnstileCredential credential;
+        private readonly string? accountId;
+        private readonly Uri baseUri;
+        private readonly TimeSpan requestTimeout;
+        private readonly ServiceProvider services;
+        private readonly IHttpClientFactory httpClientFactory;
+        private int disposed;
+
+        /// <summary>Creates a client; throws <see cref="TurnstileValidationException"/> for a bad account id or missing credential.</summary>
+        public TurnstileClient(TurnstileClientOptions options)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+            credential = options.Credential ?? throw new TurnstileValidationException("credential", "credential: no credential given. Connect with an API token (recommended), or with an email address and Global API key.");
+            if (options.AccountId != null)
+            {
+                WidgetValidator.ValidateAccountId(options.AccountId);
+                accountId = options.AccountId;
+            }
+            baseUri = BaseUris.Normalize(options.BaseUri ?? TurnstileClientOptions.DefaultBaseUri, "base_url");
+            if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+            {
+                throw new TurnstileValidationException("request_timeout", "request_timeout: the per-request timeout must be positive (or infinite).");
+            }
+            requestTimeout = options.RequestTimeout;
+            RetryOptions retry = options.Retry ?? new RetryOptions();
+            if (retry.Delay == null)
+            {
+                throw new TurnstileValidationException("retry", "retry: RetryOptions.Delay must not be null.");
+            }
+            Func<DateTimeOffset>? clock = options.UtcNow;
+
+            var collection = new ServiceCollection();
+            IHttpClientBuilder builder = collection
+                .AddHttpClient(HttpClientName, http =>
+                {
+                    // Each attempt has its own timeout in the retry handler; the whole call is bounded by retries.
+                    http.Timeout = Timeout.InfiniteTimeSpan;
+                    http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+                    http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                })
+                .AddHttpMessageHandler(() => new RetryHandler(retry, requestTimeout, clock));
+            HttpMessageHandler? primary = options.PrimaryHandler;
+            if (primary != null)
+            {
+                // A caller-owned handler must not be disposed by the factory's handler rotation.
+                builder.ConfigurePrimaryHttpMessageHandler(() => primary).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                builder.ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+                {
+                    // A redirect could carry X-Auth-Key to another host; the API never redirects.
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                });
+            }
+            // No logging of request URIs or headers by the factory, whatever logging is configured.
+            builder.RemoveAllLoggers();
+            services = collection.BuildServiceProvider();
+            httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
+        }
+
+        /// <summary>The account every widget operation addresses; empty when none was given.</summary>
+        public string AccountId => accountId ?? "";
         /// <summary>The API's base URI.</summary>
-        public Uri BaseUri => throw new NotImplementedException();
+        public Uri BaseUri => baseUri;
         /// <summary>The authentication scheme's name (<c>ApiToken</c> or <c>ApiKey</c>).</summary>
-        public string AuthenticationScheme => throw new NotImplementedException();
+        public string AuthenticationScheme => credential.Scheme;
         /// <summary>The User-Agent sent: <c>TurnstileWidgets/&lt;version&gt;</c>.</summary>
-        public static string UserAgent => throw new NotImplementedException();
+        public static string UserAgent => UserAgentValue.Value;
 
         /// <summary>
         /// Reports every attempt and retry wait made on this async flow to <paramref name="observer"/>
         /// until the returned scope is disposed.
         /// </summary>
-        public IDisposable Observe(IRequestObserver observer) => throw new NotImplementedException();
+        public IDisposable Observe(IRequestObserver observer)
+        {
+            if (observer == null)
+            {
+                throw new ArgumentNullException(nameof(observer));
+            }
+            return ObserverScope.Begin(observer);
+        }
 
         /// <summary><c>GET /user/tokens/verify</c>. Only for API-token credentials.</summary>
-        public Task<TokenVerification> VerifyTokenAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public async Task<TokenVerification> VerifyTokenAsync(CancellationToken cancellationToken = default)
+        {
+            if (!(credential is ApiTokenCredential))
+            {
+                throw new TurnstileValidationException("credential", "credential: token verification needs an API token, but this client uses an email and Global API key. Use VerifyAccessAsync, which checks either kind.");
+            }
+            EnvelopeDto<TokenVerificationDto> envelope = await SendAsync(HttpMethod.Get, "user/tokens/verify", null, TurnstileJsonContext.Default.EnvelopeDtoTokenVerificationDto, cancellationToken).ConfigureAwait(false);
+            TokenVerificationDto result = envelope.Result!;
+            return new TokenVerification
+            {
+                Id = result.Id ?? "",
+                Status = result.Status ?? "",
+                ExpiresOn = result.ExpiresOn,
+                NotBefore = result.NotBefore,
+            };
+        }
 
         /// <summary>
         /// Checks that the credential can read the account's widgets, whatever the scheme:
         /// token verification for a token, one smallest-page listing for a key.
+        /// A token that is not active is refused as a 401 <see cref="TurnstileApiException"/>; a 403 says which permission is missing.
         /// </summary>
-        public Task VerifyAccessAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public async Task VerifyAccessAsync(CancellationToken cancellationToken = default)
+        {
+            string account = RequireAccountId();
+            if (credential is ApiTokenCredential)
+            {
+                TokenVerification verification = await VerifyTokenAsync(cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(verification.Status, "active", StringComparison.OrdinalIgnoreCase))
+                {
+                    string path = "/user/tokens/verify";
+                    throw new TurnstileApiException(
+                        $"The API token is {(verification.Status.Length == 0 ? "not active" : verification.Status)} (GET {path}). Create or re-enable a token in the Cloudflare dashboard (My Profile > API Tokens) and connect again.",
+                        401, Array.Empty<ApiMessage>(), "GET", path);
+                }
+            }
+            try
+            {
+                await GetWidgetPageAsync(new WidgetListQuery { PerPage = WidgetValidator.MinPerPage }, 1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TurnstileApiException ex) when (ex.StatusCode == 403)
+            {
+                string codes = ex.Errors.Count > 0 ? ": " + string.Join("; ", ex.Errors.Select(e => e.ToString())) : "";
+                throw new TurnstileApiException(
+                    $"The credential cannot read the Turnstile widgets of account {account} (GET {ex.Path}: 403 Forbidden{codes}). Check the account id, and give the API token the 'Turnstile Sites Read' or 'Turnstile Sites Write' permission for this account.",
+                    ex.StatusCode, ex.Errors, ex.Method, ex.Path, ex.RetryAfter);
+            }
+        }
 
         /// <summary>Starts a listing that reads one page per <see cref="WidgetListing.NextPageAsync"/>.</summary>
-        public WidgetListing ListWidgets(WidgetListQuery query) => throw new NotImplementedException();
+        public WidgetListing ListWidgets(WidgetListQuery query)
+        {
+            WidgetValidator.ValidateListQuery(query);
+            RequireAccountId();
+            return new WidgetListing(this, Copy(query));
+        }
 
         /// <summary>Streams every widget, one page per request, yielding each page's widgets as it arrives.</summary>
-        public IAsyncEnumerable<Widget> ListWidgetsAsync(WidgetListQuery query, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public IAsyncEnumerable<Widget> ListWidgetsAsync(WidgetListQuery query, CancellationToken cancellationToken = default)
+        {
+            // Validated here, not on first MoveNext, so bad input fails at the call.
+            WidgetListing listing = ListWidgets(query);
+            return Stream(listing, cancellationToken);
+        }
+
+        private static async IAsyncEnumerable<Widget> Stream(WidgetListing listing, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                WidgetPage? page = await listing.NextPageAsync(cancellationToken).ConfigureAwait(false);
+                if (page == null)
+                {
+                    yield break;
+                }
+                foreach (Widget widget in page.Widgets)
+                {
+                    yield return widget;
+                }
+            }
+        }
 
         /// <summary>Reads one page of a listing.</summary>
-        public Task<WidgetPage> GetWidgetPageAsync(WidgetListQuery query, int page, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public async Task<WidgetPage> GetWidgetPageAsync(WidgetListQuery query, int page, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateListQuery(query);
+            if (page < 1)
+            {
+                throw new TurnstileValidationException("page", $"page: {page} is not a page number. Pages start at 1.");
+            }
+            string path = WidgetsPath() + "?" + ListQueryString(query, page);
+            EnvelopeDto<List<WidgetDto>> envelope = await SendAsync(HttpMethod.Get, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
+            List<WidgetDto> items = envelope.Result ?? new List<WidgetDto>();
+            var widgets = new Widget[items.Count];
+            for (int i = 0; i < widgets.Length; i++)
+            {
+                widgets[i] = ToWidget(items[i], includeSecret: false);
+            }
+            ResultInfoDto? info = envelope.ResultInfo;
+            return new WidgetPage
+            {
+                Widgets = widgets,
+                Page = info != null && info.Page > 0 ? info.Page : page,
+                PerPage = info != null && info.PerPage > 0 ? info.PerPage : query.PerPage,
+                Count = info != null ? info.Count : widgets.Length,
+                TotalCount = info?.TotalCount,
+            };
+        }
 
         /// <summary><c>GET .../widgets/{sitekey}</c>: the full widget, secret included.</summary>
-        public Task<Widget> GetWidgetAsync(string sitekey, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task<Widget> GetWidgetAsync(string sitekey, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateSitekey(sitekey);
+            return SendForWidgetAsync(HttpMethod.Get, WidgetPath(sitekey), null, cancellationToken);
+        }
 
         /// <summary><c>POST .../widgets</c>.</summary>
-        public Task<Widget> CreateWidgetAsync(WidgetDefinition definition, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task<Widget> CreateWidgetAsync(WidgetDefinition definition, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateDefinition(definition);
+            string path = WidgetsPath();
+            return SendForWidgetAsync(HttpMethod.Post, path, Body(definition), cancellationToken);
+        }
 
         /// <summary><c>PUT .../widgets/{sitekey}</c>: replaces the widget's settings.</summary>
-        public Task<Widget> UpdateWidgetAsync(string sitekey, WidgetDefinition definition, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task<Widget> UpdateWidgetAsync(string sitekey, WidgetDefinition definition, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateSitekey(sitekey);
+            WidgetValidator.ValidateDefinition(definition);
+            string path = WidgetPath(sitekey);
+            return SendForWidgetAsync(HttpMethod.Put, path, Body(definition), cancellationToken);
+        }
 
         /// <summary><c>DELETE .../widgets/{sitekey}</c>: returns the widget as it was.</summary>
-        public Task<Widget> DeleteWidgetAsync(string sitekey, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task<Widget> DeleteWidgetAsync(string sitekey, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateSitekey(sitekey);
+            return SendForWidgetAsync(HttpMethod.Delete, WidgetPath(sitekey), null, cancellationToken);
+        }
 
         /// <summary>
         /// <c>POST .../widgets/{sitekey}/rotate_secret</c>. Without <paramref name="invalidateImmediately"/>
         /// the old secret keeps working for two hours.
         /// </summary>
-        public Task<Widget> RotateSecretAsync(string sitekey, bool invalidateImmediately, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+        public Task<Widget> RotateSecretAsync(string sitekey, bool invalidateImmediately, CancellationToken cancellationToken = default)
+        {
+            WidgetValidator.ValidateSitekey(sitekey);
+            string path = WidgetPath(sitekey) + "/rotate_secret";
+            byte[] body = JsonSerializer.SerializeToUtf8Bytes(new RotateSecretRequestDto { InvalidateImmediately = invalidateImmediately }, TurnstileJsonContext.Default.RotateSecretRequestDto);
+            return SendForWidgetAsync(HttpMethod.Post, path, body, cancellationToken);
+        }
 
         /// <summary>Releases the HTTP connections.</summary>
-        public void Dispose() => throw new NotImplementedException();
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                services.Dispose();
+            }
+        }
+
+        internal static string ListQueryString(WidgetListQuery query, int page)
+        {
+            var builder = new StringBuilder();
+            builder.Append("page=").Append(page.ToString(CultureInfo.InvariantCulture));
+            builder.Append("&per_page=").Append(query.PerPage.ToString(CultureInfo.InvariantCulture));
+            if (query.Order.HasValue)
+            {
+                builder.Append("&order=").Append(WireNames.ToWire(query.Order.Value));
+            }
+            if (query.Direction.HasValue)
+            {
+                builder.Append("&direction=").Append(WireNames.ToWire(query.Direction.Value));
+            }
+            if (query.Filter != null)
+            {
+                builder.Append("&filter=").Append(Uri.EscapeDataString(query.Filter));
+            }
+            return builder.ToString();
+        }
+
+        internal static Widget ToWidget(WidgetDto dto, bool includeSecret)
+        {
+            Dictionary<string, string>? unrecognized = null;
+            void Note(string field, string? value)
+            {
+                unrecognized ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                unrecognized[field] = value ?? "";
+            }
+            if (!WireNames.TryParseMode(dto.Mode, out WidgetMode mode))
+            {
+                Note("mode", dto.Mode);
+            }
+            if (!WireNames.TryParseRegion(dto.Region, out WidgetRegion region))
+            {
+                if (dto.Region != null)
+                {
+                    Note("region", dto.Region);
+                }
+            }
+            if (!WireNames.TryParseClearanceLevel(dto.ClearanceLevel, out ClearanceLevel level))
+            {
+                if (dto.ClearanceLevel != null)
+                {
+                    Note("clearance_level", dto.ClearanceLevel);
+                }
+            }
+            var widget = new Widget
+            {
+                Sitekey = dto.Sitekey ?? "",
+                Secret = includeSecret ? dto.Secret : null,
+                Name = dto.Name ?? "",
+                Domains = dto.Domains?.ToArray() ?? Array.Empty<string>(),
+                Mode = mode,
+                Region = region,
+                ClearanceLevel = level,
+                BotFightMode = dto.BotFightMode,
+                EphemeralId = dto.EphemeralId,
+                Offlabel = dto.Offlabel,
+                CreatedOn = dto.CreatedOn,
+                ModifiedOn = dto.ModifiedOn,
+                DeployedVia = dto.DeployedVia,
+                LastModifiedVia = dto.LastModifiedVia,
+            };
+            if (unrecognized != null)
+            {
+                widget.UnrecognizedValues = unrecognized;
+            }
+            return widget;
+        }
+
+        internal static byte[] Body(WidgetDefinition definition)
+        {
+            var dto = new WidgetRequestDto
+            {
+                Name = definition.Name,
+                Domains = definition.Domains.ToList(),
+                Mode = WireNames.ToWire(definition.Mode),
+                Region = definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null,
+                ClearanceLevel = definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null,
+                BotFightMode = definition.BotFightMode,
+                EphemeralId = definition.EphemeralId,
+                Offlabel = definition.Offlabel,
+            };
+            return JsonSerializer.SerializeToUtf8Bytes(dto, TurnstileJsonContext.Default.WidgetRequestDto);
+        }
+
+        private static WidgetListQuery Copy(WidgetListQuery query) => new WidgetListQuery
+        {
+            PerPage = query.PerPage,
+            Order = query.Order,
+            Direction = query.Direction,
+            Filter = query.Filter,
+            StartPage = query.StartPage,
+        };
+
+        private string RequireAccountId()
+        {
+            if (accountId == null)
+            {
+                throw new TurnstileValidationException("account_id", "account_id: no account id given. Give the 32-character hexadecimal account id shown in the Cloudflare dashboard (or set CLOUDFLARE_ACCOUNT_ID).");
+            }
+            return accountId;
+        }
+
+        private string WidgetsPath() => "accounts/" + Uri.EscapeDataString(RequireAccountId()) + "/challenges/widgets";
+
+        private string WidgetPath(string sitekey) => WidgetsPath() + "/" + Uri.EscapeDataString(sitekey);
+
+        private async Task<Widget> SendForWidgetAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+        {
+            EnvelopeDto<WidgetDto> envelope = await SendAsync(method, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
+            return ToWidget(envelope.Result!, includeSecret: true);
+        }
+
+        /// <summary>
+        /// Sends one request (the handler retries), streams the body into <typeparamref name="T"/>, and turns every failure
+        /// into a <see cref="TurnstileException"/>; caller cancellation stays an <see cref="OperationCanceledException"/>.
+        /// </summary>
+        private async Task<EnvelopeDto<T>> SendAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
+            where T : class
+        {
+            if (Volatile.Read(ref disposed) != 0)
+            {
+                throw new ObjectDisposedException(nameof(TurnstileClient));
+            }
+            var info = new RequestInfo(method.Method, "/" + relativePath);
+            using (var request = new HttpRequestMessage(method, new Uri(baseUri, relativePath)))
+            {
+                info.AttachTo(request);
+                if (body != null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
+                credential.ApplyTo(request);
+                HttpClient http = httpClientFactory.CreateClient(HttpClientName);
+                using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                    }
+                    EnvelopeDto<T>? envelope = await ReadBodyAsync(response, info, typeInfo, cancellationToken).ConfigureAwait(false);
+                    if (envelope == null || !envelope.Success || envelope.Result == null)
+                    {
+                        IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
+                        string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
+                        int status = (int)response.StatusCode;
+                        string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
+                        throw new TurnstileApiException(message, status, errors, info.Method, info.Path);
+                    }
+                    return envelope;
+                }
+            }
+        }
+
+        private async Task<EnvelopeDto<T>?> ReadBodyAsync<T>(HttpResponseMessage response, RequestInfo info, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
+            where T : class
+        {
+            using (var bodyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                if (requestTimeout != Timeout.InfiniteTimeSpan)
+                {
+                    bodyCancellation.CancelAfter(requestTimeout);
+                }
+                bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
+                string effect = mayHaveTakenEffect ? " The request reached the API and probably took effect: check the widget's current state before repeating it." : "";
+                try
+                {
+                    using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                    {
+                        return await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyCancellation.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
+                {
+                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(requestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Method, info.Path, true, mayHaveTakenEffect, ex);
+                }
+                catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+                {
+                    throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{effect}", info.Method, info.Path, false, mayHaveTakenEffect, ex);
+                }
+                catch (JsonException ex)
+                {
+                    int status = (int)response.StatusCode;
+                    string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+                    string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
+                    throw new TurnstileApiException(message, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
+                }
+            }
+        }
+
+        private static string ComputeUserAgent()
+        {
+            Assembly assembly = typeof(TurnstileClient).Assembly;
+            string? version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            if (string.IsNullOrEmpty(version))
+            {
+                version = assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+            }
+            int plus = version!.IndexOf('+');
+            return "TurnstileWidgets/" + (plus >= 0 ? version.Substring(0, plus) : version);
+        }
     }
 
     /// <summary>
@@ -75,49 +487,79 @@ namespace TurnstileWidgets.Engine
     /// </summary>
     public sealed class WidgetListing
     {
+        private readonly TurnstileClient client;
+        private readonly WidgetListQuery query;
+        // One short entry per page read (first sitekey, last sitekey, count): enough to spot a page served twice
+        // without holding on to the widgets themselves.
+        private readonly HashSet<string> pageSignatures = new HashSet<string>(StringComparer.Ordinal);
+        private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
+        private int nextPage;
+        private bool ended;
+        private int pagesRead;
+        private long? totalCount;
+
         private WidgetListing()
         {
+            client = null!;
+            query = null!;
+        }
+
+        internal WidgetListing(TurnstileClient client, WidgetListQuery query)
+        {
+            this.client = client;
+            this.query = query;
+            nextPage = query.StartPage;
         }
 
         /// <summary>Pages read so far.</summary>
-        public int PagesRead => throw new NotImplementedException();
+        public int PagesRead => pagesRead;
         /// <summary>The total the API reported on the latest page, if any.</summary>
-        public long? TotalCount => throw new NotImplementedException();
+        public long? TotalCount => totalCount;
+        /// <summary>True once the last page has been read.</summary>
+        public bool IsComplete => ended;
+
         /// <summary>Reads the next page, or returns null when the listing has ended.</summary>
-        public Task<WidgetPage?> NextPageAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
-    }
-
-    /// <summary>Client-side validation, the same rules the API applies, so bad input never costs a request.</summary>
-    public static class WidgetValidator
-    {
-        /// <summary>Name 1–254 characters; 1–10 domains, each a hostname or IPv4/IPv6 address without scheme, port, path or wildcard.</summary>
-        public static void ValidateDefinition(WidgetDefinition definition) => throw new NotImplementedException();
-        /// <summary>1–32 characters of <c>[A-Za-z0-9_-]</c>.</summary>
-        public static void ValidateSitekey(string sitekey) => throw new NotImplementedException();
-        /// <summary>32 hexadecimal characters.</summary>
-        public static void ValidateAccountId(string accountId) => throw new NotImplementedException();
-        /// <summary><c>name:value</c> or <c>sitekey:value</c>; the value may be empty.</summary>
-        public static void ValidateFilter(string filter) => throw new NotImplementedException();
-        /// <summary>One domain, as in <see cref="ValidateDefinition"/>.</summary>
-        public static void ValidateDomain(string domain) => throw new NotImplementedException();
-    }
-
-    /// <summary>The API's wire names for the enums, both ways.</summary>
-    public static class WireNames
-    {
-        /// <summary>e.g. <c>non-interactive</c>.</summary>
-        public static string ToWire(WidgetMode value) => throw new NotImplementedException();
-        /// <summary>e.g. <c>china</c>.</summary>
-        public static string ToWire(WidgetRegion value) => throw new NotImplementedException();
-        /// <summary>e.g. <c>no_clearance</c>.</summary>
-        public static string ToWire(ClearanceLevel value) => throw new NotImplementedException();
-        /// <summary>e.g. <c>created_on</c>.</summary>
-        public static string ToWire(WidgetOrder value) => throw new NotImplementedException();
-        /// <summary>Parses a wire name (case-insensitive); throws <see cref="TurnstileValidationException"/> naming the allowed values.</summary>
-        public static WidgetMode ParseMode(string value) => throw new NotImplementedException();
-        /// <summary>Parses a wire name (case-insensitive).</summary>
-        public static WidgetRegion ParseRegion(string value) => throw new NotImplementedException();
-        /// <summary>Parses a wire name (case-insensitive).</summary>
-        public static ClearanceLevel ParseClearanceLevel(string value) => throw new NotImplementedException();
+        public async Task<WidgetPage?> NextPageAsync(CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (ended)
+                {
+                    return null;
+                }
+                int number = nextPage;
+                WidgetPage page = await client.GetWidgetPageAsync(query, number, cancellationToken).ConfigureAwait(false);
+                if (page.Widgets.Count > 0)
+                {
+                    string signature = page.Widgets[0].Sitekey + "\n" + page.Widgets[page.Widgets.Count - 1].Sitekey + "\n" + page.Widgets.Count.ToString(CultureInfo.InvariantCulture);
+                    if (!pageSignatures.Add(signature))
+                    {
+                        ended = true;
+                        string path = "/accounts/" + client.AccountId + "/challenges/widgets?" + TurnstileClient.ListQueryString(query, number);
+                        throw new TurnstileApiException(
+                            $"Cloudflare API answered GET {path} with a page it had already sent (same first and last widget), so the listing stopped after {pagesRead} pages instead of looping forever. The server is ignoring the page number; list again, or report the problem if it persists.",
+                            200, Array.Empty<ApiMessage>(), "GET", path);
+                    }
+                }
+                pagesRead++;
+                if (page.TotalCount.HasValue)
+                {
+                    totalCount = page.TotalCount;
+                }
+                // A server that caps per_page below what was asked reports its cap; a page shorter than that is the last.
+                int perPage = page.PerPage > 0 ? Math.Min(page.PerPage, query.PerPage) : query.PerPage;
+                if (page.Widgets.Count < perPage)
+                {
+                    ended = true;
+                }
+                nextPage = number + 1;
+                return page;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
     }
 }

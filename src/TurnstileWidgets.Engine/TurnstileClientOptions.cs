@@ -23,6 +23,9 @@ namespace TurnstileWidgets.Engine
         public RetryOptions Retry { get; set; } = new RetryOptions();
         /// <summary>Replaces the innermost handler (tests, proxies); null uses a pooled socket handler.</summary>
         public HttpMessageHandler? PrimaryHandler { get; set; }
+
+        /// <summary>The clock Retry-After dates are measured against when a response has no Date header (tests).</summary>
+        internal Func<DateTimeOffset>? UtcNow { get; set; }
     }
 
     /// <summary>The retry policy. GET, PUT and DELETE are retried on any transient failure; POST only where it provably did not take effect.</summary>

@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TurnstileWidgets.Engine.Internal
+{
+    /// <summary>Turns a failed response into a <see cref="TurnstileApiException"/> whose message says what happened and what to do.</summary>
+    internal static class ApiErrors
+    {
+        private const int MaxErrorBody = 64 * 1024;
+
+        internal static string ReasonPhrase(int status, string? serverPhrase)
+        {
+            switch (status)
+            {
+                case 400: return "Bad Request";
+                case 401: return "Unauthorized";
+                case 403: return "Forbidden";
+                case 404: return "Not Found";
+                case 405: return "Method Not Allowed";
+                case 408: return "Request Timeout";
+                case 409: return "Conflict";
+                case 413: return "Payload Too Large";
+                case 415: return "Unsupported Media Type";
+                case 422: return "Unprocessable Entity";
+                case 429: return "Too Many Requests";
+                case 500: return "Internal Server Error";
+                case 502: return "Bad Gateway";
+                case 503: return "Service Unavailable";
+                case 504: return "Gateway Timeout";
+                default: return serverPhrase ?? "";
+            }
+        }
+
+        /// <summary>
+        /// <c>Cloudflare API refused GET /accounts/…/widgets/x: 404 Not Found: [10404] widget not found. Check …</c>
+        /// </summary>
+        internal static string Format(string method, string path, int status, string? reasonPhrase, IReadOnlyList<ApiMessage> errors, string? bodyNote, string? advice)
+        {
+            var builder = new StringBuilder();
+            builder.Append("Cloudflare API refused ").Append(method).Append(' ').Append(path).Append(": ").Append(status);
+            string phrase = ReasonPhrase(status, reasonPhrase);
+            if (phrase.Length > 0)
+            {
+                builder.Append(' ').Append(phrase);
+            }
+            if (errors.Count > 0)
+            {
+                builder.Append(": ").Append(string.Join("; ", errors.Select(e => e.ToString())));
+            }
+            else if (bodyNote != null)
+            {
+                builder.Append(" (").Append(bodyNote).Append(')');
+            }
+            string text = builder.ToString().TrimEnd();
+            if (!string.IsNullOrEmpty(advice))
+            {
+                text += (text.EndsWith(".", StringComparison.Ordinal) ? " " : ". ") + advice;
+            }
+            return text;
+        }
+
+        /// <summary>What to do about a status, in one sentence.</summary>
+        internal static string? Advice(int status, IReadOnlyList<ApiMessage> errors, string? accountId, TimeSpan? retryAfter, TimeSpan? budgetLeft)
+        {
+            if (errors.Any(e => e.Code == 7003 || e.Code == 7000))
+            {
+                return "The API has no such route: check the account id and the base URL.";
+            }
+            switch (status)
+            {
+                case 400:
+                    return "Correct the request's values as the message says.";
+                case 401:
+                    return "The credential was not accepted: check the API token (or email and Global API key) and connect again.";
+                case 403:
+                    return $"The credential is not allowed to do this on account {accountId ?? "(none)"}: check the account id, and that the API token has the 'Turnstile Sites Read' (to read) or 'Turnstile Sites Write' (to change) permission for it.";
+                case 404:
+                    return "Check the sitekey and the account id; list the account's widgets to see which exist.";
+                case 409:
+                    return "The widget's current state does not allow this; read it again and retry once the conflict is resolved.";
+                case 429:
+                    if (retryAfter.HasValue && budgetLeft.HasValue)
+                    {
+                        return $"The API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again, longer than the {RetryPolicy.FormatDuration(budgetLeft.Value)} of retry waiting left (MaxTotalWait); try again after that.";
+                    }
+                    return retryAfter.HasValue
+                        ? $"Rate limited: the API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again."
+                        : "Rate limited (Cloudflare allows 1200 requests per 5 minutes): wait a few minutes and try again.";
+            }
+            if (status >= 500)
+            {
+                return "Cloudflare could not complete the request; try again later, and check https://www.cloudflarestatus.com if it persists.";
+            }
+            return null;
+        }
+
+        /// <summary>Reads the error body (bounded) and builds the exception; a non-JSON body is described, never dumped.</summary>
+        internal static async Task<TurnstileApiException> FromResponseAsync(HttpResponseMessage response, RequestInfo info, string? accountId, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            int status = (int)response.StatusCode;
+            IReadOnlyList<ApiMessage> errors = Array.Empty<ApiMessage>();
+            string? bodyNote = null;
+            byte[] body = Array.Empty<byte>();
+            try
+            {
+                body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+            {
+                bodyNote = "the error body could not be read";
+            }
+            if (body.Length > 0)
+            {
+                ErrorEnvelopeDto? envelope = null;
+                try
+                {
+                    envelope = JsonSerializer.Deserialize(body, TurnstileJsonContext.Default.ErrorEnvelopeDto);
+                }
+                catch (JsonException)
+                {
+                }
+                if (envelope?.Errors != null && envelope.Errors.Count > 0)
+                {
+                    errors = envelope.Errors.Select(ToApiMessage).ToList();
+                }
+                else
+                {
+                    bodyNote = DescribeBody(response, body);
+                }
+            }
+            else
+            {
+                bodyNote ??= "empty body";
+            }
+
+            TimeSpan? retryAfter = status == 429 || status == 503
+                ? info.RetryAfterBeyondBudget ?? RetryPolicy.ReadRetryAfter(response, now)
+                : null;
+            TimeSpan? budgetLeft = info.RetryAfterBeyondBudget.HasValue ? info.BudgetLeft : (TimeSpan?)null;
+            string advice = Advice(status, errors, accountId, retryAfter, budgetLeft) ?? "";
+            if (info.Attempts > 1)
+            {
+                advice = $"(Gave up after {info.Attempts} attempts.) " + advice;
+            }
+            string message = Format(info.Method, info.Path, status, response.ReasonPhrase, errors, bodyNote, advice.Trim());
+            return new TurnstileApiException(message, status, errors, info.Method, info.Path, retryAfter);
+        }
+
+        internal static ApiMessage ToApiMessage(MessageDto dto) => new ApiMessage
+        {
+            Code = dto.Code,
+            Message = dto.Message ?? "",
+            DocumentationUrl = dto.DocumentationUrl,
+            SourcePointer = dto.Source?.Pointer,
+        };
+
+        private static string DescribeBody(HttpResponseMessage response, byte[] body)
+        {
+            string mediaType = response.Content?.Headers.ContentType?.MediaType ?? "no content type";
+            string note = $"the body was not a Cloudflare JSON envelope: {mediaType}, {body.Length} bytes";
+            if (mediaType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+            {
+                // A short plain-text reason (a proxy's "upstream connect error", say) is worth showing; markup is not.
+                string text = string.Join(" ", Encoding.UTF8.GetString(body).Split(new[] { ' ', '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries));
+                text = WidgetValidator.Printable(text);
+                if (text.Length > 0)
+                {
+                    note += ": " + (text.Length > 160 ? text.Substring(0, 157) + "..." : text);
+                }
+            }
+            return note;
+        }
+
+        private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            if (response.Content == null)
+            {
+                return Array.Empty<byte>();
+            }
+            using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                byte[] chunk = new byte[8192];
+                int read;
+                while (buffer.Length < MaxErrorBody && (read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                }
+                return buffer.ToArray();
+            }
+        }
+    }
+}

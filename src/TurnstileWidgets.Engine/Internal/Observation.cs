@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+
+namespace TurnstileWidgets.Engine.Internal
+{
+    /// <summary>
+    /// The observers active on the current async flow. Scopes nest: an inner scope reports to its
+    /// own observer and to every outer one.
+    /// </summary>
+    internal sealed class ObserverScope : IDisposable
+    {
+        private static readonly AsyncLocal<ObserverScope?> CurrentScope = new AsyncLocal<ObserverScope?>();
+
+        private readonly IRequestObserver observer;
+        private readonly ObserverScope? parent;
+        private int disposed;
+
+        private ObserverScope(IRequestObserver observer, ObserverScope? parent)
+        {
+            this.observer = observer;
+            this.parent = parent;
+        }
+
+        internal static IDisposable Begin(IRequestObserver observer)
+        {
+            var scope = new ObserverScope(observer, CurrentScope.Value);
+            CurrentScope.Value = scope;
+            return scope;
+        }
+
+        internal static void Report(RequestRecord record)
+        {
+            for (ObserverScope? scope = CurrentScope.Value; scope != null; scope = scope.parent)
+            {
+                if (scope.disposed == 0)
+                {
+                    Safely(() => scope.observer.RequestCompleted(record));
+                }
+            }
+        }
+
+        internal static void Report(RetryNotice notice)
+        {
+            for (ObserverScope? scope = CurrentScope.Value; scope != null; scope = scope.parent)
+            {
+                if (scope.disposed == 0)
+                {
+                    Safely(() => scope.observer.RetryScheduled(notice));
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0 && ReferenceEquals(CurrentScope.Value, this))
+            {
+                CurrentScope.Value = parent;
+            }
+        }
+
+        private static void Safely(Action report)
+        {
+            try
+            {
+                report();
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                // An observer is a bystander (verbose output, progress): its failure must not fail the request.
+            }
+        }
+    }
+}
