@@ -1,0 +1,135 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Tasks;
+using TurnstileWidgets.Engine;
+
+namespace TurnstileWidgets.Benchmarks
+{
+    /// <summary>
+    /// What a fresh child process of the harness does: one job, one JSON line on stdout, exit 0 (1 on wrong data).
+    /// The connection comes from CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_BASE_URL, as a runbook's would.
+    ///
+    ///   --child list-memory --impl engine|raw --widgets N   lists every widget, prints items and peak working set
+    ///   --child cold --impl engine|raw --sitekey S          one authenticated GET of one widget
+    /// </summary>
+    internal static class Children
+    {
+        internal static async Task<int> RunAsync(string[] args)
+        {
+            string job = args.Length > 1 ? args[1] : "";
+            string impl = Option(args, "--impl") ?? "";
+            try
+            {
+                switch (job)
+                {
+                    case "list-memory":
+                    {
+                        int expected = int.Parse(Option(args, "--widgets") ?? "0", CultureInfo.InvariantCulture);
+                        var stopwatch = Stopwatch.StartNew();
+                        long items = impl == "engine" ? await EngineChild.ListAllAsync().ConfigureAwait(false) : await RawChild.ListAllAsync().ConfigureAwait(false);
+                        double elapsed = stopwatch.Elapsed.TotalMilliseconds;
+                        using Process self = Process.GetCurrentProcess();
+                        self.Refresh();
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                            "{{\"items\":{0},\"elapsed_ms\":{1:0.###},\"peak_working_set_bytes\":{2},\"gc_heap_bytes\":{3}}}",
+                            items, elapsed, self.PeakWorkingSet64, GC.GetTotalMemory(false)));
+                        return items == expected ? 0 : 1;
+                    }
+                    case "cold":
+                    {
+                        string sitekey = Option(args, "--sitekey") ?? "";
+                        string got = impl == "engine" ? await EngineChild.GetOneAsync(sitekey).ConfigureAwait(false) : await RawChild.GetOneAsync(sitekey).ConfigureAwait(false);
+                        Console.WriteLine("{\"ok\":" + (got == sitekey ? "true" : "false") + "}");
+                        return got == sitekey ? 0 : 1;
+                    }
+                    default:
+                        Console.Error.WriteLine($"unknown child job '{job}'.");
+                        return 2;
+                }
+            }
+            catch (Exception ex)
+            {
+                // Any failure, the engine's included, without naming engine types here: a raw child must not load the engine.
+                Console.Error.WriteLine($"{job} ({impl}) failed: {ex.Message}");
+                return 1;
+            }
+        }
+
+        private static string? Option(string[] args, string name)
+        {
+            int index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        }
+
+        internal static string Require(string variable) =>
+            Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+                ? value
+                : throw new InvalidOperationException($"{variable} is not set.");
+    }
+
+    /// <summary>Only this class touches the engine, so a raw child never loads it.</summary>
+    internal static class EngineChild
+    {
+        private static TurnstileClient Connect()
+        {
+            EnvironmentSettings settings = EnvironmentSettings.Read(Environment.GetEnvironmentVariable);
+            return new TurnstileClient(new TurnstileClientOptions
+            {
+                Credential = settings.Credential,
+                AccountId = settings.AccountId,
+                BaseUri = settings.BaseUri ?? TurnstileClientOptions.DefaultBaseUri,
+            });
+        }
+
+        internal static async Task<long> ListAllAsync()
+        {
+            using TurnstileClient client = Connect();
+            long items = 0;
+            await foreach (Widget widget in client.ListWidgetsAsync(new WidgetListQuery()).ConfigureAwait(false))
+            {
+                if (widget.Sitekey.Length > 0)
+                {
+                    items++;
+                }
+            }
+            return items;
+        }
+
+        internal static async Task<string> GetOneAsync(string sitekey)
+        {
+            using TurnstileClient client = Connect();
+            Widget widget = await client.GetWidgetAsync(sitekey).ConfigureAwait(false);
+            return widget.Sitekey;
+        }
+    }
+
+    internal static class RawChild
+    {
+        private static RawApi Connect() => new RawApi(
+            new Uri(Children.Require("CLOUDFLARE_BASE_URL").TrimEnd('/') + "/"),
+            Children.Require("CLOUDFLARE_API_TOKEN"),
+            Children.Require("CLOUDFLARE_ACCOUNT_ID"));
+
+        internal static async Task<long> ListAllAsync()
+        {
+            using RawApi api = Connect();
+            long items = 0;
+            await foreach (RawWidget widget in api.ListAsync(1000).ConfigureAwait(false))
+            {
+                if (!string.IsNullOrEmpty(widget.Sitekey))
+                {
+                    items++;
+                }
+            }
+            return items;
+        }
+
+        internal static async Task<string> GetOneAsync(string sitekey)
+        {
+            using RawApi api = Connect();
+            RawWidget widget = await api.GetAsync(sitekey).ConfigureAwait(false);
+            return widget.Sitekey ?? "";
+        }
+    }
+}
