@@ -1,2 +1,181 @@
-// Placeholder until the emulator lands.
-System.Console.WriteLine("emulator");
+using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TurnstileWidgets.Emulator
+{
+    /// <summary>The command line: parses options, starts an <see cref="EmulatorServer"/>, prints the ready line, runs until Ctrl+C or SIGTERM.</summary>
+    public static class Program
+    {
+        /// <summary>The usage text printed by --help.</summary>
+        public const string Usage = """
+            TurnstileWidgets emulator: an offline stand-in for the Cloudflare Turnstile widgets API (fake credentials, local use only).
+
+            Usage: dotnet run --project src/TurnstileWidgets.Emulator -c Release -- [options]
+
+              --port <n>            TCP port on 127.0.0.1 (default 0: any free port)
+              --api-token <token>   Bearer token to accept (default emulator-api-token)
+              --account-id <hex32>  the one account served (default 0123456789abcdef0123456789abcdef)
+              --email <email>       X-Auth-Email to accept (default emulator@example.com)
+              --api-key <key>       X-Auth-Key to accept (default emulator-api-key)
+              --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts
+              --rate-limit <n/s>    at most n requests per s seconds (fixed window), e.g. 1200/300; answers 429, code 971
+              --latency-ms <n>      add n ms before answering each API request
+              --error-rate <0..1>   share of API requests answered 500/502/503
+              --drop-rate <0..1>    share of API requests whose connection is dropped
+              --seed <n>            seed for the random faults
+              --help                show this text
+
+            When ready it prints: TurnstileWidgets emulator listening on http://127.0.0.1:<port>/client/v4
+            Control endpoints (no auth, loopback only): GET http://127.0.0.1:<port>/__emulator/ lists them.
+            Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start.
+            """;
+
+        /// <summary>Entry point.</summary>
+        public static async Task<int> Main(string[] args)
+        {
+            EmulatorOptions options;
+            try
+            {
+                EmulatorOptions? parsed = ParseArguments(args);
+                if (parsed is null)
+                {
+                    Console.Out.WriteLine(Usage);
+                    return 0;
+                }
+
+                options = parsed;
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message + Environment.NewLine + "Run with --help for usage.").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var stop = new CancellationTokenSource();
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+            EmulatorServer server;
+            try
+            {
+                server = await EmulatorServer.StartAsync(options, stop.Token).ConfigureAwait(false);
+            }
+            catch (EmulatorStartupException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+                return 3;
+            }
+
+            await using (server.ConfigureAwait(false))
+            {
+                TextWriter output = Console.Out;
+                output.WriteLine("Fake development credentials for offline use (they open nothing real):");
+                output.WriteLine("  API token:  " + server.ApiToken);
+                output.WriteLine("  Account id: " + server.AccountId);
+                output.WriteLine("  Email:      " + server.Email);
+                output.WriteLine("  API key:    " + server.ApiKey);
+                if (server.DataFile is not null)
+                {
+                    output.WriteLine("  State file: " + Path.GetFullPath(server.DataFile));
+                }
+
+                output.WriteLine("Control endpoints: " + server.ControlUri);
+                output.WriteLine("TurnstileWidgets emulator listening on " + server.BaseUri.ToString().TrimEnd('/'));
+                output.Flush();
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                output.WriteLine("TurnstileWidgets emulator stopping.");
+            }
+
+            return 0;
+
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+        }
+
+        /// <summary>Turns the command line into options; null means --help was asked for.</summary>
+        /// <exception cref="ArgumentException">An option is unknown, lacks its value, or has a bad value.</exception>
+        public static EmulatorOptions? ParseArguments(string[] args)
+        {
+            ArgumentNullException.ThrowIfNull(args);
+            var options = new EmulatorOptions();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string arg = args[i];
+                string name = arg;
+                string? inlineValue = null;
+                int equals = arg.IndexOf('=', StringComparison.Ordinal);
+                if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+                {
+                    name = arg.Substring(0, equals);
+                    inlineValue = arg.Substring(equals + 1);
+                }
+
+                switch (name)
+                {
+                    case "--help":
+                    case "-h":
+                    case "-?":
+                        return null;
+                    case "--port": options.Port = ParseInt(name, Value()); break;
+                    case "--api-token": options.ApiToken = Value(); break;
+                    case "--account-id": options.AccountId = Value(); break;
+                    case "--email": options.Email = Value(); break;
+                    case "--api-key": options.ApiKey = Value(); break;
+                    case "--data": options.DataFile = Value(); break;
+                    case "--rate-limit":
+                        options.RateLimit = Value();
+                        RateLimitRule.Parse(options.RateLimit);
+                        break;
+                    case "--latency-ms": options.LatencyMs = ParseInt(name, Value()); break;
+                    case "--error-rate": options.ErrorRate = ParseDouble(name, Value()); break;
+                    case "--drop-rate": options.DropRate = ParseDouble(name, Value()); break;
+                    case "--seed": options.Seed = ParseInt(name, Value()); break;
+                    default:
+                        throw new ArgumentException($"Unknown option '{arg}'.");
+                }
+
+                string Value()
+                {
+                    if (inlineValue is not null)
+                    {
+                        return inlineValue;
+                    }
+
+                    if (i + 1 >= args.Length)
+                    {
+                        throw new ArgumentException($"The option {name} needs a value.");
+                    }
+
+                    return args[++i];
+                }
+            }
+
+            return options;
+        }
+
+        private static int ParseInt(string name, string value) =>
+            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result)
+                ? result
+                : throw new ArgumentException($"The option {name} needs a whole number, not '{value}'.");
+
+        private static double ParseDouble(string name, string value) =>
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double result)
+                ? result
+                : throw new ArgumentException($"The option {name} needs a number such as 0.1, not '{value}'.");
+    }
+}

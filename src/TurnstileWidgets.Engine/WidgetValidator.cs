@@ -82,11 +82,11 @@ namespace TurnstileWidgets.Engine
         {
             if (string.IsNullOrEmpty(sitekey))
             {
-                throw new TurnstileValidationException("sitekey", "sitekey: the sitekey is empty. Give the widget's sitekey, e.g. 0x4AAAAAAAB1234567890ab.");
+                throw new TurnstileValidationException("sitekey", $"sitekey: the sitekey is empty. Give the widget's sitekey: 1 to {MaxSitekeyLength} letters, digits, '_' and '-', e.g. 0x4AAAAAAAB1234567890ab.");
             }
             if (sitekey.Length > MaxSitekeyLength)
             {
-                throw new TurnstileValidationException("sitekey", $"sitekey: '{Shorten(sitekey)}' has {sitekey.Length} characters; a sitekey has at most {MaxSitekeyLength}.");
+                throw new TurnstileValidationException("sitekey", $"sitekey: '{Shorten(Printable(sitekey))}' has {sitekey.Length} characters; a sitekey has at most {MaxSitekeyLength}.");
             }
             foreach (char c in sitekey)
             {
@@ -286,15 +286,33 @@ namespace TurnstileWidgets.Engine
 
         private static string? HostnameProblem(string domain)
         {
-            string ascii;
-            try
+            string ascii = domain;
+            foreach (string label in domain.Split('.'))
             {
-                // Internationalised names are checked in their punycode form, which is what DNS holds.
-                ascii = new IdnMapping().GetAscii(domain);
+                if (label.Length == 0)
+                {
+                    return domain.EndsWith(".", StringComparison.Ordinal) ? "ends with a dot; leave the trailing dot out" : "has an empty label (two dots in a row or a leading dot)";
+                }
+                if (label[0] == '-' || label[label.Length - 1] == '-')
+                {
+                    return "has a label that starts or ends with '-'";
+                }
             }
-            catch (ArgumentException)
+            foreach (char c in domain)
             {
-                return "is not a valid hostname";
+                if (c > 0x7F)
+                {
+                    try
+                    {
+                        // Internationalised names are checked in their punycode form, which is what DNS holds.
+                        ascii = new IdnMapping().GetAscii(domain);
+                    }
+                    catch (ArgumentException)
+                    {
+                        return "is not a valid internationalised hostname";
+                    }
+                    break;
+                }
             }
             if (ascii.EndsWith(".", StringComparison.Ordinal))
             {

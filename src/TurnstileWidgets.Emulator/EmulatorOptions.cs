@@ -1,0 +1,43 @@
+using System;
+
+namespace TurnstileWidgets.Emulator
+{
+    /// <summary>How an <see cref="EmulatorServer"/> starts: where it listens, which fake credentials it accepts, which faults it injects.</summary>
+    /// <remarks>The credential defaults are fixed, documented development values for offline use; they open nothing real.</remarks>
+    public sealed class EmulatorOptions
+    {
+        /// <summary>The default development API token the emulator accepts.</summary>
+        public const string DefaultApiToken = "emulator-api-token";
+        /// <summary>The default account identifier the emulator serves.</summary>
+        public const string DefaultAccountId = "0123456789abcdef0123456789abcdef";
+        /// <summary>The default email for the legacy X-Auth-Email/X-Auth-Key scheme.</summary>
+        public const string DefaultEmail = "emulator@example.com";
+        /// <summary>The default key for the legacy X-Auth-Email/X-Auth-Key scheme.</summary>
+        public const string DefaultApiKey = "emulator-api-key";
+
+        /// <summary>TCP port on 127.0.0.1; 0 picks any free port.</summary>
+        public int Port { get; set; } = 0;
+        /// <summary>The Bearer token the emulator accepts.</summary>
+        public string ApiToken { get; set; } = DefaultApiToken;
+        /// <summary>The one account (32 hexadecimal characters) the emulator serves.</summary>
+        public string AccountId { get; set; } = DefaultAccountId;
+        /// <summary>The X-Auth-Email value the emulator accepts (compared case-insensitively).</summary>
+        public string Email { get; set; } = DefaultEmail;
+        /// <summary>The X-Auth-Key value the emulator accepts.</summary>
+        public string ApiKey { get; set; } = DefaultApiKey;
+        /// <summary>A JSON file that keeps widgets, secrets and grace periods across restarts; null keeps state in memory only.</summary>
+        public string? DataFile { get; set; }
+        /// <summary>A fixed-window rate limit such as "1200/300" (at most 1200 requests per 300 seconds); null or "off" for none.</summary>
+        public string? RateLimit { get; set; }
+        /// <summary>Milliseconds added before every API request is answered.</summary>
+        public int LatencyMs { get; set; }
+        /// <summary>Share (0 to 1) of API requests answered with 500, 502 or 503.</summary>
+        public double ErrorRate { get; set; }
+        /// <summary>Share (0 to 1) of API requests whose connection is dropped without an answer.</summary>
+        public double DropRate { get; set; }
+        /// <summary>Seed for the random faults; null seeds from the system.</summary>
+        public int? Seed { get; set; }
+        /// <summary>The clock behind timestamps, grace periods and rate-limit windows; null uses the system clock.</summary>
+        public TimeProvider? TimeProvider { get; set; }
+    }
+}

@@ -1,0 +1,296 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TurnstileWidgets.Emulator
+{
+    /// <summary>
+    /// A running emulator of the Cloudflare Turnstile widgets API on 127.0.0.1, in this process. Tests start one with
+    /// <see cref="StartAsync"/>, point a client at <see cref="BaseUri"/>, and steer faults and the clock through this object
+    /// or the control endpoints under <see cref="ControlUri"/>.
+    /// </summary>
+    public sealed class EmulatorServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly WidgetStore _store;
+        private readonly FaultSettings _initialFaults;
+        private int _disposed;
+
+        private EmulatorServer(WebApplication app, EmulatorOptions options, WidgetStore store, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
+        {
+            _app = app;
+            _store = store;
+            _initialFaults = initialFaults;
+            Faults = faults;
+            Clock = clock;
+            Stats = stats;
+            ApiToken = options.ApiToken;
+            AccountId = options.AccountId;
+            Email = options.Email;
+            ApiKey = options.ApiKey;
+            DataFile = options.DataFile;
+        }
+
+        /// <summary>The API base, e.g. http://127.0.0.1:5000/client/v4/ (with a trailing slash; the routes accept it without one too).</summary>
+        public Uri BaseUri { get; private set; } = null!;
+
+        /// <summary>The control endpoints' base, e.g. http://127.0.0.1:5000/__emulator/ (no authentication, loopback only).</summary>
+        public Uri ControlUri { get; private set; } = null!;
+
+        /// <summary>The TCP port the emulator listens on.</summary>
+        public int Port { get; private set; }
+
+        /// <summary>The Bearer token the emulator accepts (a fake development value).</summary>
+        public string ApiToken { get; }
+
+        /// <summary>The account the emulator serves.</summary>
+        public string AccountId { get; }
+
+        /// <summary>The X-Auth-Email the emulator accepts.</summary>
+        public string Email { get; }
+
+        /// <summary>The X-Auth-Key the emulator accepts (a fake development value).</summary>
+        public string ApiKey { get; }
+
+        /// <summary>The state file in use, or null when state lives in memory only.</summary>
+        public string? DataFile { get; }
+
+        /// <summary>Request counters for /client/v4.</summary>
+        public EmulatorStats Stats { get; }
+
+        /// <summary>How many widgets the account holds now.</summary>
+        public int WidgetCount => _store.Count;
+
+        /// <summary>The emulator's current time (the configured clock plus any <see cref="AdvanceClock"/> offset).</summary>
+        public DateTimeOffset UtcNow => Clock.GetUtcNow();
+
+        internal FaultInjector Faults { get; }
+
+        internal EmulatorClock Clock { get; }
+
+        /// <summary>Starts an emulator; returns once it accepts connections.</summary>
+        /// <exception cref="EmulatorStartupException">The options are invalid or the state file is unusable.</exception>
+        public static async Task<EmulatorServer> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            FaultSettings faultSettings;
+            try
+            {
+                Validate(options);
+                faultSettings = FaultSettings.From(options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new EmulatorStartupException(e.Message, e);
+            }
+
+            var clock = new EmulatorClock(options.TimeProvider ?? TimeProvider.System);
+            var stats = new EmulatorStats();
+            var faults = new FaultInjector(faultSettings, clock);
+            var store = new WidgetStore(clock, options.DataFile is null ? null : new StateFile(options.DataFile));
+
+            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = Array.Empty<string>(),
+                ApplicationName = typeof(EmulatorServer).Assembly.GetName().Name,
+                ContentRootPath = AppContext.BaseDirectory,
+                EnvironmentName = Environments.Production,
+            });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+            builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Limits.MaxRequestBodySize = HttpHelpers.MaxBodyBytes;
+                kestrel.Listen(IPAddress.Loopback, options.Port);
+            });
+
+            WebApplication app = builder.Build();
+            var server = new EmulatorServer(app, options, store, faults, faultSettings, clock, stats);
+            var gate = new ApiGate(faults, stats, clock);
+            var api = new ApiHandlers(store, options);
+            var control = new ControlHandlers(server);
+
+            app.Use(gate.InvokeAsync);
+            app.UseRouting();
+            MapApi(app, api);
+            MapControl(app, control);
+            app.MapFallback("{**path}", context =>
+                context.Request.Path.StartsWithSegments(ApiGate.ControlPrefix, StringComparison.OrdinalIgnoreCase)
+                    ? control.NotFoundAsync(context)
+                    : HttpHelpers.WriteErrorAsync(context, ApiError.NoRoute));
+
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.IO.IOException or InvalidOperationException)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw new EmulatorStartupException(
+                    $"The emulator could not listen on 127.0.0.1:{options.Port} ({e.Message}). Pick another --port, or 0 for any free port.", e);
+            }
+
+            string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            server.Port = new Uri(address).Port;
+            string root = "http://127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture);
+            server.BaseUri = new Uri(root + ApiGate.ApiPrefix + "/");
+            server.ControlUri = new Uri(root + ApiGate.ControlPrefix + "/");
+            return server;
+        }
+
+        /// <summary>Queues scripted outcomes for the next matching API requests (same as POST /__emulator/faults/script); appends to any already queued.</summary>
+        /// <exception cref="ArgumentException">A step is inconsistent (e.g. a status outside 400 to 599).</exception>
+        public void ScriptFaults(params FaultStep[] steps)
+        {
+            ArgumentNullException.ThrowIfNull(steps);
+            Faults.AddSteps(steps);
+        }
+
+        /// <summary>Drops every queued scripted fault.</summary>
+        public void ClearScriptedFaults() => Faults.ClearSteps();
+
+        /// <summary>Sets the random faults and rate limit at run time (same as POST /__emulator/faults); null or "off" turns the rate limit off.</summary>
+        public void ConfigureFaults(string? rateLimit, int latencyMs, double errorRate, double dropRate, int? seed = null) =>
+            Faults.Configure(new FaultSettings(RateLimitRule.Parse(rateLimit), latencyMs, errorRate, dropRate, seed));
+
+        /// <summary>Moves the emulator's clock forward, e.g. past the two-hour grace period of a rotated secret.</summary>
+        public void AdvanceClock(TimeSpan by) => Clock.Advance(by);
+
+        /// <summary>
+        /// Returns to the start-up state: no widgets (the state file, if any, is emptied too), faults as given at start-up,
+        /// no scripted steps, zero counters, no clock offset.
+        /// </summary>
+        public void Reset()
+        {
+            _store.Clear();
+            Faults.Reset(_initialFaults);
+            Stats.Reset();
+            Clock.ResetOffset();
+        }
+
+        /// <summary>Creates <paramref name="count"/> widgets at once (names <paramref name="namePrefix"/>1, 2, ...), for benchmarks.</summary>
+        public int SeedWidgets(int count, string namePrefix = "seed-")
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+            ArgumentNullException.ThrowIfNull(namePrefix);
+            return _store.Seed(count, namePrefix);
+        }
+
+        /// <summary>Whether a widget secret works right now: a current secret, or a previous one inside its grace period.</summary>
+        public bool IsSecretValid(string secret)
+        {
+            ArgumentNullException.ThrowIfNull(secret);
+            return _store.CheckSecret(secret).Valid;
+        }
+
+        internal SecretCheckResult CheckSecret(string secret) => _store.CheckSecret(secret);
+
+        internal FaultSettingsView FaultSettingsView()
+        {
+            FaultSettings s = Faults.Settings;
+            return new FaultSettingsView
+            {
+                RateLimit = s.RateLimit?.ToString(),
+                LatencyMs = s.LatencyMs,
+                ErrorRate = s.ErrorRate,
+                DropRate = s.DropRate,
+                Seed = s.Seed,
+                PendingScriptSteps = Faults.PendingSteps,
+            };
+        }
+
+        /// <summary>Stops listening and releases the port.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                try
+                {
+                    await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private static void MapApi(WebApplication app, ApiHandlers api)
+        {
+            const string Widgets = ApiGate.ApiPrefix + "/accounts/{account_id}/challenges/widgets";
+            app.MapGet(Widgets, new RequestDelegate(api.ListAsync));
+            app.MapPost(Widgets, new RequestDelegate(api.CreateAsync));
+            app.MapGet(Widgets + "/{sitekey}", new RequestDelegate(api.GetAsync));
+            app.MapPut(Widgets + "/{sitekey}", new RequestDelegate(api.UpdateAsync));
+            app.MapDelete(Widgets + "/{sitekey}", new RequestDelegate(api.DeleteAsync));
+            app.MapPost(Widgets + "/{sitekey}/rotate_secret", new RequestDelegate(api.RotateSecretAsync));
+            app.MapGet(ApiGate.ApiPrefix + "/user/tokens/verify", new RequestDelegate(api.VerifyTokenAsync));
+        }
+
+        private static void MapControl(WebApplication app, ControlHandlers control)
+        {
+            const string C = ApiGate.ControlPrefix;
+            app.MapGet(C, new RequestDelegate(control.InfoAsync));
+            app.MapGet(C + "/stats", new RequestDelegate(control.StatsAsync));
+            app.MapPost(C + "/reset", new RequestDelegate(control.ResetAsync));
+            app.MapGet(C + "/faults", new RequestDelegate(control.GetFaultsAsync));
+            app.MapPost(C + "/faults", new RequestDelegate(control.SetFaultsAsync));
+            app.MapGet(C + "/faults/script", new RequestDelegate(control.GetScriptAsync));
+            app.MapPost(C + "/faults/script", new RequestDelegate(control.ScriptFaultsAsync));
+            app.MapDelete(C + "/faults/script", new RequestDelegate(control.ClearScriptAsync));
+            app.MapGet(C + "/clock", new RequestDelegate(control.GetClockAsync));
+            app.MapPost(C + "/clock/advance", new RequestDelegate(control.AdvanceClockAsync));
+            app.MapPost(C + "/seed", new RequestDelegate(control.SeedAsync));
+            app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
+        }
+
+        private static void Validate(EmulatorOptions options)
+        {
+            if (options.Port is < 0 or > 65535)
+            {
+                throw new ArgumentException($"The port must be 0 to 65535 (0 picks a free port), not {options.Port}.");
+            }
+
+            if (options.AccountId is null || options.AccountId.Length != 32 || !options.AccountId.All(Uri.IsHexDigit))
+            {
+                throw new ArgumentException($"The account id must be 32 hexadecimal characters, e.g. {EmulatorOptions.DefaultAccountId}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))
+            {
+                throw new ArgumentException("The API token, email and API key must not be empty.");
+            }
+        }
+
+        /// <summary>The host must not grab Ctrl+C or SIGTERM: in tests many emulators share a process, and the command line handles signals itself.</summary>
+        private sealed class QuietLifetime : IHostLifetime
+        {
+            public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace TurnstileWidgets.Tests { public class Placeholder { [Fact] public void Builds() { } } }
