@@ -1,0 +1,104 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading.Tasks;
+using TurnstileWidgets.Emulator;
+
+namespace TurnstileWidgets.Emulator.Tests
+{
+    public sealed class PersistenceTests : IDisposable
+    {
+        private readonly string _folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+        private string DataFile => Path.Combine(_folder, "state.json");
+
+        private static string WidgetsPath(EmulatorServer server) => $"accounts/{server.AccountId}/challenges/widgets";
+
+        [Fact]
+        public async Task Widgets_secrets_and_grace_periods_survive_a_restart()
+        {
+            string sitekey, oldSecret, newSecret, createdOn;
+            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            {
+                using HttpClient http = EmulatorTestBase.NewClient(first);
+                ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, WidgetsPath(first),
+                    "{\"name\":\"kept\",\"mode\":\"invisible\",\"domains\":[\"example.com\"],\"region\":\"china\",\"offlabel\":true}");
+                sitekey = created.Result.GetProperty("sitekey").GetString()!;
+                oldSecret = created.Result.GetProperty("secret").GetString()!;
+                createdOn = created.Result.GetProperty("created_on").GetString()!;
+                await EmulatorTestBase.SendAsync(http, HttpMethod.Post, WidgetsPath(first), "{\"name\":\"gone\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
+                ApiAnswer gone = await EmulatorTestBase.SendAsync(http, HttpMethod.Get, WidgetsPath(first) + "?filter=name:gone");
+                await EmulatorTestBase.SendAsync(http, HttpMethod.Delete, WidgetsPath(first) + "/" + gone.Result[0].GetProperty("sitekey").GetString());
+                newSecret = (await EmulatorTestBase.SendAsync(http, HttpMethod.Post, $"{WidgetsPath(first)}/{sitekey}/rotate_secret")).Result.GetProperty("secret").GetString()!;
+            }
+
+            Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+            await using EmulatorServer second = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            using HttpClient http2 = EmulatorTestBase.NewClient(second);
+            Assert.Equal(1, second.WidgetCount);
+            ApiAnswer got = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, $"{WidgetsPath(second)}/{sitekey}");
+            Assert.Equal(HttpStatusCode.OK, got.Status);
+            Assert.Equal("kept", got.Result.GetProperty("name").GetString());
+            Assert.Equal("china", got.Result.GetProperty("region").GetString());
+            Assert.True(got.Result.GetProperty("offlabel").GetBoolean());
+            Assert.Equal(createdOn, got.Result.GetProperty("created_on").GetString());
+            Assert.Equal(newSecret, got.Result.GetProperty("secret").GetString());
+            Assert.True(second.IsSecretValid(oldSecret));
+
+            ApiAnswer refused = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, $"{WidgetsPath(second)}/{sitekey}/rotate_secret");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+
+            ApiAnswer next = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, WidgetsPath(second), "{\"name\":\"after\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
+            ApiAnswer list = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, WidgetsPath(second));
+            Assert.Equal("after", list.Result[1].GetProperty("name").GetString());
+            Assert.Equal(HttpStatusCode.OK, next.Status);
+        }
+
+        [Theory]
+        [InlineData("{ this is not json")]
+        [InlineData("")]
+        [InlineData("[]")]
+        [InlineData("{\"format_version\":1,\"next_sequence\":2,\"widgets\":[{\"sequence\":1,\"sitekey\":\"0x4AAAAAAAa\",\"secret\":\"s\",\"name\":\"n\",\"domains\":[\"a.com\"],\"mode\":\"sideways\",\"region\":\"world\",\"clearance_level\":\"no_clearance\"}]}")]
+        [InlineData("{\"format_version\":99,\"widgets\":[]}")]
+        public async Task A_corrupt_state_file_stops_start_up_and_is_left_untouched(string content)
+        {
+            File.WriteAllText(DataFile, content);
+            DateTime written = File.GetLastWriteTimeUtc(DataFile);
+
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+
+            Assert.Contains(DataFile, refused.Message, StringComparison.Ordinal);
+            Assert.Contains("left untouched", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Move or delete it", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(content, File.ReadAllText(DataFile));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(DataFile));
+        }
+
+        [Fact]
+        public async Task A_missing_folder_is_refused_with_a_clear_message()
+        {
+            string path = Path.Combine(_folder, "no-such-folder", "state.json");
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = path }));
+            Assert.Contains("folder does not exist", refused.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task Reset_empties_the_state_file()
+        {
+            await using (EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            {
+                server.SeedWidgets(3);
+                server.Reset();
+            }
+
+            using JsonDocument state = JsonDocument.Parse(File.ReadAllText(DataFile));
+            Assert.Equal(0, state.RootElement.GetProperty("widgets").GetArrayLength());
+        }
+    }
+}
