@@ -31,17 +31,26 @@ namespace TurnstileWidgets.Benchmarks
                         double elapsed = stopwatch.Elapsed.TotalMilliseconds;
                         using Process self = Process.GetCurrentProcess();
                         self.Refresh();
+                        GCMemoryInfo gc = GC.GetGCMemoryInfo();
                         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                            "{{\"items\":{0},\"elapsed_ms\":{1:0.###},\"peak_working_set_bytes\":{2},\"gc_heap_bytes\":{3}}}",
-                            items, elapsed, self.PeakWorkingSet64, GC.GetTotalMemory(false)));
+                            "{{\"items\":{0},\"elapsed_ms\":{1:0.###},\"peak_working_set_bytes\":{2},\"gc_heap_bytes\":{3},\"gc_committed_bytes\":{4},\"allocated_bytes\":{5},\"gen0\":{6},\"gen1\":{7},\"gen2\":{8},\"cpu_ms\":{9:0.###}}}",
+                            items, elapsed, self.PeakWorkingSet64, GC.GetTotalMemory(false), gc.TotalCommittedBytes, GC.GetTotalAllocatedBytes(),
+                            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), self.TotalProcessorTime.TotalMilliseconds));
                         return items == expected ? 0 : 1;
                     }
                     case "cold":
                     {
+                        // The parent passes its monotonic timestamp from just before the start (the same clock in both processes).
+                        long t0 = long.Parse(Option(args, "--t0") ?? "0", CultureInfo.InvariantCulture);
+                        double mainMs = t0 > 0 ? Stopwatch.GetElapsedTime(t0).TotalMilliseconds : double.NaN;
                         string sitekey = Option(args, "--sitekey") ?? "";
-                        string got = impl == "engine" ? await EngineChild.GetOneAsync(sitekey).ConfigureAwait(false) : await RawChild.GetOneAsync(sitekey).ConfigureAwait(false);
-                        Console.WriteLine("{\"ok\":" + (got == sitekey ? "true" : "false") + "}");
-                        return got == sitekey ? 0 : 1;
+                        ColdResult result = impl == "engine" ? await EngineChild.GetOneAsync(sitekey).ConfigureAwait(false) : await RawChild.GetOneAsync(sitekey).ConfigureAwait(false);
+                        bool ok = result.Sitekey == sitekey;
+                        using Process self = Process.GetCurrentProcess();
+                        Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                            "{{\"ok\":{0},\"main_ms\":{1:0.###},\"connect_ms\":{2:0.###},\"request_ms\":{3:0.###},\"cpu_ms\":{4:0.###}}}",
+                            ok ? "true" : "false", mainMs, result.ConnectMs, result.RequestMs, self.TotalProcessorTime.TotalMilliseconds));
+                        return ok ? 0 : 1;
                     }
                     default:
                         Console.Error.WriteLine($"unknown child job '{job}'.");
@@ -67,6 +76,8 @@ namespace TurnstileWidgets.Benchmarks
                 ? value
                 : throw new InvalidOperationException($"{variable} is not set.");
     }
+
+    internal sealed record ColdResult(string Sitekey, double ConnectMs, double RequestMs);
 
     /// <summary>Only this class touches the engine, so a raw child never loads it.</summary>
     internal static class EngineChild
@@ -96,11 +107,14 @@ namespace TurnstileWidgets.Benchmarks
             return items;
         }
 
-        internal static async Task<string> GetOneAsync(string sitekey)
+        internal static async Task<ColdResult> GetOneAsync(string sitekey)
         {
+            var stopwatch = Stopwatch.StartNew();
             using TurnstileClient client = Connect();
+            double connectMs = stopwatch.Elapsed.TotalMilliseconds;
+            stopwatch.Restart();
             Widget widget = await client.GetWidgetAsync(sitekey).ConfigureAwait(false);
-            return widget.Sitekey;
+            return new ColdResult(widget.Sitekey, connectMs, stopwatch.Elapsed.TotalMilliseconds);
         }
     }
 
@@ -125,11 +139,14 @@ namespace TurnstileWidgets.Benchmarks
             return items;
         }
 
-        internal static async Task<string> GetOneAsync(string sitekey)
+        internal static async Task<ColdResult> GetOneAsync(string sitekey)
         {
+            var stopwatch = Stopwatch.StartNew();
             using RawApi api = Connect();
+            double connectMs = stopwatch.Elapsed.TotalMilliseconds;
+            stopwatch.Restart();
             RawWidget widget = await api.GetAsync(sitekey).ConfigureAwait(false);
-            return widget.Sitekey ?? "";
+            return new ColdResult(widget.Sitekey ?? "", connectMs, stopwatch.Elapsed.TotalMilliseconds);
         }
     }
 }

@@ -119,17 +119,17 @@ namespace TurnstileWidgets.Benchmarks
             }
             report.Machine["sdk"] = "cloudflare " + root.GetProperty("sdk_version").GetString();
             var row = new ResultRow { Scenario = list ? "list" : "first widget", Variant = variant, Widgets = widgets };
-            var bytes = new List<double>();
             var ownCount = new List<double>();
             foreach (JsonElement run in root.GetProperty("runs").EnumerateArray())
             {
                 row.Values.Add(list ? run.GetProperty("elapsed_ms").GetDouble() : run.GetProperty("first_ms").GetDouble());
-                bytes.Add(run.GetProperty("bytes").GetDouble());
                 ownCount.Add(run.GetProperty("requests").GetDouble());
             }
-            // The emulator's counter covers warm-up and measured runs alike; each run of a scenario sends the same requests.
-            row.Requests = (double)(after - before) / (warmup + runs);
-            row.BytesRead = Stats.Median(bytes);
+            // The emulator's counter covers the warm-up, the measured runs and the peer's one byte-counting run alike;
+            // each run of a scenario sends the same requests.
+            row.Requests = (double)(after - before) / (warmup + runs + 1);
+            row.BytesRead = root.GetProperty("bytes_per_run").GetDouble();
+            row.CpuMs = root.GetProperty("cpu_ms_per_run").GetDouble();
             row.Metrics["requests_counted_by_peer"] = Stats.Median(ownCount);
             var notes = new List<string>();
             if (runs != options.Runs || warmup != options.Warmup)

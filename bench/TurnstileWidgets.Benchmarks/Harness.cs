@@ -73,6 +73,7 @@ namespace TurnstileWidgets.Benchmarks
                 await GuardAsync("module", ModuleScenarioAsync).ConfigureAwait(false);
             }
 
+            report.Machine["load average at end"] = LoadAverage();
             JudgeTargets();
             report.Failed = report.Results.Any(r => r.Status == "error");
 
@@ -146,34 +147,32 @@ namespace TurnstileWidgets.Benchmarks
         private async Task ListScenarioAsync(EmulatorProcess emulator, int widgets)
         {
             var engineCounter = new CountingHandler();
-            using (TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter))
-            {
-                var query = new WidgetListQuery { PerPage = PerPage };
-                await MeasureAsync("list", EngineVariant, widgets, options.Warmup, options.Runs, emulator, engineCounter, async () =>
-                {
-                    var stopwatch = Stopwatch.StartNew();
-                    long items = 0;
-                    await foreach (Widget widget in client.ListWidgetsAsync(query).ConfigureAwait(false))
-                    {
-                        items += widget.Sitekey.Length > 0 ? 1 : 0;
-                    }
-                    return new Sample(stopwatch.Elapsed.TotalMilliseconds, items);
-                }).ConfigureAwait(false);
-            }
-
             var rawCounter = new CountingHandler();
+            using (TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter))
             using (var raw = new RawApi(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, rawCounter))
             {
-                await MeasureAsync("list", RawVariant, widgets, options.Warmup, options.Runs, emulator, rawCounter, async () =>
-                {
-                    var stopwatch = Stopwatch.StartNew();
-                    long items = 0;
-                    await foreach (RawWidget widget in raw.ListAsync(PerPage).ConfigureAwait(false))
+                var query = new WidgetListQuery { PerPage = PerPage };
+                await MeasureAsync("list", widgets, emulator, widgets,
+                    new Contestant(EngineVariant, engineCounter, async () =>
                     {
-                        items += string.IsNullOrEmpty(widget.Sitekey) ? 0 : 1;
-                    }
-                    return new Sample(stopwatch.Elapsed.TotalMilliseconds, items);
-                }).ConfigureAwait(false);
+                        var stopwatch = Stopwatch.StartNew();
+                        long items = 0;
+                        await foreach (Widget widget in client.ListWidgetsAsync(query).ConfigureAwait(false))
+                        {
+                            items += widget.Sitekey.Length > 0 ? 1 : 0;
+                        }
+                        return new Sample(stopwatch.Elapsed.TotalMilliseconds, items);
+                    }),
+                    new Contestant(RawVariant, rawCounter, async () =>
+                    {
+                        var stopwatch = Stopwatch.StartNew();
+                        long items = 0;
+                        await foreach (RawWidget widget in raw.ListAsync(PerPage).ConfigureAwait(false))
+                        {
+                            items += string.IsNullOrEmpty(widget.Sitekey) ? 0 : 1;
+                        }
+                        return new Sample(stopwatch.Elapsed.TotalMilliseconds, items);
+                    })).ConfigureAwait(false);
             }
 
             await PeerRowsAsync("list", emulator, widgets, null, SdkDefaultVariant).ConfigureAwait(false);
@@ -183,32 +182,30 @@ namespace TurnstileWidgets.Benchmarks
         private async Task FirstWidgetScenarioAsync(EmulatorProcess emulator, int widgets)
         {
             var engineCounter = new CountingHandler();
-            using (TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter))
-            {
-                var query = new WidgetListQuery { PerPage = PerPage };
-                await MeasureAsync("first widget", EngineVariant, widgets, options.Warmup, options.Runs, emulator, engineCounter, async () =>
-                {
-                    long requestsBefore = engineCounter.Requests;
-                    var stopwatch = Stopwatch.StartNew();
-                    await using IAsyncEnumerator<Widget> enumerator = client.ListWidgetsAsync(query).GetAsyncEnumerator();
-                    bool any = await enumerator.MoveNextAsync().ConfigureAwait(false);
-                    double ms = stopwatch.Elapsed.TotalMilliseconds;
-                    return new Sample(ms, any && enumerator.Current.Sitekey.Length > 0 ? 1 : 0) { RequestsBeforeFirst = engineCounter.Requests - requestsBefore };
-                }, expectedItems: 1).ConfigureAwait(false);
-            }
-
             var rawCounter = new CountingHandler();
+            using (TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter))
             using (var raw = new RawApi(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, rawCounter))
             {
-                await MeasureAsync("first widget", RawVariant, widgets, options.Warmup, options.Runs, emulator, rawCounter, async () =>
-                {
-                    long requestsBefore = rawCounter.Requests;
-                    var stopwatch = Stopwatch.StartNew();
-                    await using IAsyncEnumerator<RawWidget> enumerator = raw.ListAsync(PerPage).GetAsyncEnumerator();
-                    bool any = await enumerator.MoveNextAsync().ConfigureAwait(false);
-                    double ms = stopwatch.Elapsed.TotalMilliseconds;
-                    return new Sample(ms, any && !string.IsNullOrEmpty(enumerator.Current.Sitekey) ? 1 : 0) { RequestsBeforeFirst = rawCounter.Requests - requestsBefore };
-                }, expectedItems: 1).ConfigureAwait(false);
+                var query = new WidgetListQuery { PerPage = PerPage };
+                await MeasureAsync("first widget", widgets, emulator, 1,
+                    new Contestant(EngineVariant, engineCounter, async () =>
+                    {
+                        long requestsBefore = engineCounter.Requests;
+                        var stopwatch = Stopwatch.StartNew();
+                        await using IAsyncEnumerator<Widget> enumerator = client.ListWidgetsAsync(query).GetAsyncEnumerator();
+                        bool any = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                        double ms = stopwatch.Elapsed.TotalMilliseconds;
+                        return new Sample(ms, any && enumerator.Current.Sitekey.Length > 0 ? 1 : 0) { RequestsBeforeFirst = engineCounter.Requests - requestsBefore };
+                    }),
+                    new Contestant(RawVariant, rawCounter, async () =>
+                    {
+                        long requestsBefore = rawCounter.Requests;
+                        var stopwatch = Stopwatch.StartNew();
+                        await using IAsyncEnumerator<RawWidget> enumerator = raw.ListAsync(PerPage).GetAsyncEnumerator();
+                        bool any = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                        double ms = stopwatch.Elapsed.TotalMilliseconds;
+                        return new Sample(ms, any && !string.IsNullOrEmpty(enumerator.Current.Sitekey) ? 1 : 0) { RequestsBeforeFirst = rawCounter.Requests - requestsBefore };
+                    })).ConfigureAwait(false);
             }
 
             await PeerRowsAsync("first widget", emulator, widgets, null, SdkDefaultVariant).ConfigureAwait(false);
@@ -233,26 +230,46 @@ namespace TurnstileWidgets.Benchmarks
                 [EngineVariant] = new ResultRow { Scenario = "cold start", Variant = EngineVariant, Note = "fresh process: start, one authenticated GET, exit" },
                 [RawVariant] = new ResultRow { Scenario = "cold start", Variant = RawVariant, Note = "fresh process: start, one authenticated GET, exit" },
             };
+            var phases = new Dictionary<string, Dictionary<string, List<double>>> { [EngineVariant] = new(), [RawVariant] = new() };
             var env = ChildEnvironment(emulator);
             // Interleaved, so drift in the machine's load hits both the same.
             for (int i = 0; i < options.Warmup + options.Runs; i++)
             {
                 foreach (string impl in new[] { "engine", "raw" })
                 {
-                    ProcessResult result = await Processes.RunAsync("dotnet", ChildArguments("cold", impl, "--sitekey", sitekey), repoRoot, env, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+                    string t0 = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture);
+                    ProcessResult result = await Processes.RunAsync("dotnet", ChildArguments("cold", impl, "--sitekey", sitekey, "--t0", t0), repoRoot, env, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
                     if (result.ExitCode != 0)
                     {
                         throw new InvalidOperationException($"the cold-start child ({impl}) exited with {result.ExitCode}: {Processes.Tail(result.Stderr + result.Stdout)}");
                     }
                     if (i >= options.Warmup)
                     {
-                        rows[impl == "engine" ? EngineVariant : RawVariant].Values.Add(result.Elapsed.TotalMilliseconds);
+                        string variant = impl == "engine" ? EngineVariant : RawVariant;
+                        rows[variant].Values.Add(result.Elapsed.TotalMilliseconds);
+                        using JsonDocument document = JsonDocument.Parse(Processes.LastJsonLine(result.Stdout) ?? "{}");
+                        foreach (JsonProperty phase in document.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number))
+                        {
+                            (phases[variant].TryGetValue(phase.Name, out List<double>? list) ? list : phases[variant][phase.Name] = new List<double>()).Add(phase.Value.GetDouble());
+                        }
                     }
                 }
             }
-            foreach (ResultRow row in rows.Values)
+            foreach ((string variant, ResultRow row) in rows)
             {
                 row.Requests = 1;
+                foreach ((string phase, List<double> values) in phases[variant])
+                {
+                    row.Metrics[phase + "_median"] = Stats.Median(values);
+                }
+                if (row.Metrics.TryGetValue("cpu_ms_median", out double cpuMs))
+                {
+                    row.CpuMs = cpuMs;
+                }
+                if (row.Metrics.TryGetValue("main_ms_median", out double main) && row.Metrics.TryGetValue("connect_ms_median", out double connect) && row.Metrics.TryGetValue("request_ms_median", out double request))
+                {
+                    row.Note = $"process start to exit; runtime start to Main {main:0} ms, client setup {connect:0} ms, first GET {request:0} ms";
+                }
                 Add(row);
             }
         }
@@ -275,10 +292,8 @@ namespace TurnstileWidgets.Benchmarks
                         Variant = impl == "engine" ? EngineVariant : RawVariant,
                         Widgets = widgets,
                         Unit = "MB",
-                        Note = $"fresh process lists all; {runs} processes",
                     };
-                    var elapsed = new List<double>();
-                    var heap = new List<double>();
+                    var measured = new Dictionary<string, List<double>>(StringComparer.Ordinal);
                     for (int i = 0; i < runs; i++)
                     {
                         long before = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
@@ -296,12 +311,19 @@ namespace TurnstileWidgets.Benchmarks
                             throw new InvalidOperationException($"the list-memory child ({impl}) listed {items:N0} widgets, not {widgets:N0}.");
                         }
                         row.Values.Add(document.RootElement.GetProperty("peak_working_set_bytes").GetInt64() / 1e6);
-                        elapsed.Add(document.RootElement.GetProperty("elapsed_ms").GetDouble());
-                        heap.Add(document.RootElement.GetProperty("gc_heap_bytes").GetInt64() / 1e6);
+                        foreach (JsonProperty property in document.RootElement.EnumerateObject())
+                        {
+                            (measured.TryGetValue(property.Name, out List<double>? list) ? list : measured[property.Name] = new List<double>()).Add(property.Value.GetDouble());
+                        }
                         row.Requests = after - before;
                     }
-                    row.Metrics["list_elapsed_ms_median"] = Stats.Median(elapsed);
-                    row.Metrics["gc_heap_at_end_mb_median"] = Stats.Median(heap);
+                    foreach ((string name, List<double> values) in measured)
+                    {
+                        row.Metrics[name + "_median"] = Stats.Median(values);
+                    }
+                    row.CpuMs = row.Metrics["cpu_ms_median"];
+                    row.Note = string.Format(CultureInfo.InvariantCulture, "fresh process lists all ({0} processes); GC heap at end {1:0.0} MB, committed {2:0.0} MB, {3:0} MB allocated",
+                        runs, row.Metrics["gc_heap_bytes_median"] / 1e6, row.Metrics["gc_committed_bytes_median"] / 1e6, row.Metrics["allocated_bytes_median"] / 1e6);
                     Add(row);
                 }
             }
@@ -324,6 +346,8 @@ namespace TurnstileWidgets.Benchmarks
             };
             var requests = new Dictionary<string, List<double>> { [EngineVariant] = new List<double>(), [RawVariant] = new List<double>() };
             var bytes = new Dictionary<string, List<double>> { [EngineVariant] = new List<double>(), [RawVariant] = new List<double>() };
+            var cpu = new Dictionary<string, List<double>> { [EngineVariant] = new List<double>(), [RawVariant] = new List<double>() };
+            using Process self = Process.GetCurrentProcess();
 
             using TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter);
             using var raw = new RawApi(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, rawCounter);
@@ -344,6 +368,8 @@ namespace TurnstileWidgets.Benchmarks
                     long requestsBefore = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
                     long bytesBefore = counter.BytesRead;
                     int wrong = 0;
+                    self.Refresh();
+                    TimeSpan cpuBefore = self.TotalProcessorTime;
                     var stopwatch = Stopwatch.StartNew();
                     if (variant == EngineVariant)
                     {
@@ -372,6 +398,8 @@ namespace TurnstileWidgets.Benchmarks
                         }
                     }
                     double ms = stopwatch.Elapsed.TotalMilliseconds;
+                    self.Refresh();
+                    double cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
                     long sent = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests - requestsBefore;
                     long readBytes = counter.BytesRead - bytesBefore;
                     int left = 0;
@@ -388,6 +416,7 @@ namespace TurnstileWidgets.Benchmarks
                         rows[variant].Values.Add(ms);
                         requests[variant].Add(sent);
                         bytes[variant].Add(readBytes);
+                        cpu[variant].Add(cpuMs);
                     }
                 }
             }
@@ -396,8 +425,10 @@ namespace TurnstileWidgets.Benchmarks
                 ResultRow row = rows[variant];
                 row.Requests = Stats.Median(requests[variant]);
                 row.BytesRead = Stats.Median(bytes[variant]);
+                row.CpuMs = Stats.Median(cpu[variant]);
                 row.Metrics["per_request_us_median"] = row.Median!.Value * 1000 / row.Requests.Value;
-                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us per request";
+                row.Metrics["cpu_per_request_us_median"] = row.CpuMs.Value * 1000 / row.Requests.Value;
+                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us wall, {row.Metrics["cpu_per_request_us_median"]:N0} us client CPU per request";
                 Add(row);
             }
         }
@@ -583,44 +614,64 @@ namespace TurnstileWidgets.Benchmarks
             public long? RequestsBeforeFirst { get; init; }
         }
 
-        private async Task MeasureAsync(string scenario, string variant, int widgets, int warmup, int runs, EmulatorProcess emulator,
-            CountingHandler counter, Func<Task<Sample>> once, long? expectedItems = null)
+        private sealed record Contestant(string Variant, CountingHandler Counter, Func<Task<Sample>> Once);
+
+        /// <summary>
+        /// Runs the contestants in turn (A, B, A, B, ...) so drift in the machine's load falls on all of them alike;
+        /// warm-up rounds first. Per run: wall time, the client process's CPU time, requests (emulator), bytes read.
+        /// </summary>
+        private async Task MeasureAsync(string scenario, int widgets, EmulatorProcess emulator, long expected, params Contestant[] contestants)
         {
-            long expected = expectedItems ?? widgets;
-            var row = new ResultRow { Scenario = scenario, Variant = variant, Widgets = widgets };
-            var requests = new List<double>();
-            var bytes = new List<double>();
-            var beforeFirst = new List<double>();
-            for (int i = 0; i < warmup + runs; i++)
+            var rows = contestants.Select(c => new ResultRow { Scenario = scenario, Variant = c.Variant, Widgets = widgets }).ToArray();
+            var requests = contestants.Select(_ => new List<double>()).ToArray();
+            var bytes = contestants.Select(_ => new List<double>()).ToArray();
+            var cpu = contestants.Select(_ => new List<double>()).ToArray();
+            var beforeFirst = contestants.Select(_ => new List<double>()).ToArray();
+            using Process self = Process.GetCurrentProcess();
+            for (int i = 0; i < options.Warmup + options.Runs; i++)
             {
-                long requestsBefore = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
-                long bytesBefore = counter.BytesRead;
-                Sample sample = await once().ConfigureAwait(false);
-                long sent = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests - requestsBefore;
-                if (sample.Items != expected)
+                for (int c = 0; c < contestants.Length; c++)
                 {
-                    throw new InvalidOperationException($"{scenario} ({variant}, {widgets:N0}): got {sample.Items:N0} widgets, expected {expected:N0}.");
-                }
-                if (i < warmup)
-                {
-                    continue;
-                }
-                row.Values.Add(sample.Ms);
-                requests.Add(sent);
-                bytes.Add(counter.BytesRead - bytesBefore);
-                if (sample.RequestsBeforeFirst.HasValue)
-                {
-                    beforeFirst.Add(sample.RequestsBeforeFirst.Value);
+                    Contestant contestant = contestants[c];
+                    long requestsBefore = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
+                    long bytesBefore = contestant.Counter.BytesRead;
+                    self.Refresh();
+                    TimeSpan cpuBefore = self.TotalProcessorTime;
+                    Sample sample = await contestant.Once().ConfigureAwait(false);
+                    self.Refresh();
+                    TimeSpan cpuUsed = self.TotalProcessorTime - cpuBefore;
+                    long sent = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests - requestsBefore;
+                    if (sample.Items != expected)
+                    {
+                        throw new InvalidOperationException($"{scenario} ({contestant.Variant}, {widgets:N0}): got {sample.Items:N0} widgets, expected {expected:N0}.");
+                    }
+                    if (i < options.Warmup)
+                    {
+                        continue;
+                    }
+                    rows[c].Values.Add(sample.Ms);
+                    requests[c].Add(sent);
+                    bytes[c].Add(contestant.Counter.BytesRead - bytesBefore);
+                    cpu[c].Add(cpuUsed.TotalMilliseconds);
+                    if (sample.RequestsBeforeFirst.HasValue)
+                    {
+                        beforeFirst[c].Add(sample.RequestsBeforeFirst.Value);
+                    }
                 }
             }
-            row.Requests = Stats.Median(requests);
-            row.BytesRead = Stats.Median(bytes);
-            if (beforeFirst.Count > 0)
+            for (int c = 0; c < contestants.Length; c++)
             {
-                row.Metrics["requests_before_first_widget"] = beforeFirst.Max();
-                row.Note = $"{beforeFirst.Max():0} request(s) before the first widget";
+                ResultRow row = rows[c];
+                row.Requests = Stats.Median(requests[c]);
+                row.BytesRead = Stats.Median(bytes[c]);
+                row.CpuMs = Stats.Median(cpu[c]);
+                if (beforeFirst[c].Count > 0)
+                {
+                    row.Metrics["requests_before_first_widget"] = beforeFirst[c].Max();
+                    row.Note = $"{beforeFirst[c].Max():0} request(s) before the first widget";
+                }
+                Add(row);
             }
-            Add(row);
         }
 
         private void Add(ResultRow row)
@@ -690,6 +741,19 @@ namespace TurnstileWidgets.Benchmarks
             return dll;
         }
 
+        private static string LoadAverage()
+        {
+            try
+            {
+                string[] parts = File.ReadAllText("/proc/loadavg").Split(' ');
+                return string.Join(" ", parts.Take(3));
+            }
+            catch (IOException)
+            {
+                return "n/a";
+            }
+        }
+
         private void CollectMachine()
         {
             report.Machine["nproc"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
@@ -711,6 +775,8 @@ namespace TurnstileWidgets.Benchmarks
             {
                 // Not Linux: the rest still says what ran.
             }
+            // Other work on the machine inflates wall times; the 1/5/15-minute load averages say how busy it was.
+            report.Machine["load average at start"] = LoadAverage();
             report.Machine["os"] = RuntimeInformation.OSDescription;
             report.Machine["dotnet"] = RuntimeInformation.FrameworkDescription;
         }

@@ -21,6 +21,8 @@ namespace TurnstileWidgets.Benchmarks
         public double? Median => Values.Count == 0 ? null : Stats.Median(Values);
         public double? Min => Values.Count == 0 ? null : Values.Min();
         public double? Max => Values.Count == 0 ? null : Values.Max();
+        /// <summary>CPU time the client's process used per run (median), in ms: less sensitive to a busy machine than wall time.</summary>
+        public double? CpuMs { get; set; }
         /// <summary>Requests per run, from the emulator's own counters (median over runs).</summary>
         public double? Requests { get; set; }
         /// <summary>Response body bytes read per run (median over runs); null where not measurable.</summary>
@@ -71,7 +73,7 @@ namespace TurnstileWidgets.Benchmarks
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
 
-        private static readonly string[] Header = { "scenario", "variant", "widgets", "median", "min", "max", "unit", "requests", "bytes read", "notes" };
+        private static readonly string[] Header = { "scenario", "variant", "widgets", "median", "min", "max", "unit", "cpu ms", "requests", "bytes read", "notes" };
 
         public static string Table(BenchReport report, bool markdown)
         {
@@ -84,6 +86,7 @@ namespace TurnstileWidgets.Benchmarks
                 Number(r.Min, r.Unit),
                 Number(r.Max, r.Unit),
                 r.Status == "ok" ? r.Unit : "",
+                Number(r.CpuMs, "ms"),
                 r.Requests.HasValue ? r.Requests.Value.ToString("N0", CultureInfo.InvariantCulture) : "",
                 r.Status == "ok" ? (r.BytesRead.HasValue ? Bytes(r.BytesRead.Value) : "n/a") : "",
                 (r.Status == "ok" ? "" : r.Status.ToUpperInvariant() + ": ") + (r.Note ?? ""),
@@ -93,7 +96,7 @@ namespace TurnstileWidgets.Benchmarks
             if (markdown)
             {
                 text.Append("| ").Append(string.Join(" | ", Header)).AppendLine(" |");
-                text.Append("|").Append(string.Join("|", Header.Select((h, i) => i >= 2 && i <= 8 && i != 6 ? " ---: " : " --- "))).AppendLine("|");
+                text.Append("|").Append(string.Join("|", Header.Select((h, i) => i >= 2 && i <= 9 && i != 6 ? " ---: " : " --- "))).AppendLine("|");
                 foreach (string[] row in rows)
                 {
                     text.Append("| ").Append(string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).AppendLine(" |");
@@ -106,7 +109,7 @@ namespace TurnstileWidgets.Benchmarks
             {
                 for (int i = 0; i < cells.Length; i++)
                 {
-                    bool right = i >= 2 && i <= 8 && i != 6;
+                    bool right = i >= 2 && i <= 9 && i != 6;
                     string cell = i == cells.Length - 1 ? cells[i] : right ? cells[i].PadLeft(widths[i]) : cells[i].PadRight(widths[i]);
                     text.Append(cell);
                     if (i < cells.Length - 1)
@@ -170,6 +173,7 @@ namespace TurnstileWidgets.Benchmarks
                     r.Min,
                     r.Max,
                     Runs = r.Values,
+                    r.CpuMs,
                     r.Requests,
                     r.BytesRead,
                     r.Status,
