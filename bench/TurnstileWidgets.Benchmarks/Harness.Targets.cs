@@ -91,8 +91,11 @@ namespace TurnstileWidgets.Benchmarks
                     double ratio = b.Median!.Value / a.Median!.Value;
                     ResultRow? rawA = Find("memory (peak working set)", RawVariant, small);
                     ResultRow? rawB = Find("memory (peak working set)", RawVariant, large);
+                    ResultRow? capA = Find("memory (peak working set)", EngineGen0Variant, small);
+                    ResultRow? capB = Find("memory (peak working set)", EngineGen0Variant, large);
                     Target(name, ratio <= 1.2, $"engine peak working set {a.Median:0.0} MB -> {b.Median:0.0} MB = {X(ratio)}"
-                        + (rawA != null && rawB != null ? $" (raw {rawA.Median:0.0} -> {rawB.Median:0.0} MB)" : ""));
+                        + (rawA != null && rawB != null ? $" (raw {rawA.Median:0.0} -> {rawB.Median:0.0} MB = {X(rawB.Median!.Value / rawA.Median!.Value)})" : "")
+                        + (capA != null && capB != null ? $"; with the gen0 budget capped at 4 MB {capA.Median:0.0} -> {capB.Median:0.0} MB = {X(capB.Median!.Value / capA.Median!.Value)}" : ""));
                 }
                 else
                 {
