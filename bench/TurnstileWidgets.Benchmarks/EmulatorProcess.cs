@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -23,7 +21,6 @@ namespace TurnstileWidgets.Benchmarks
 
         private readonly Process process;
         private readonly HttpClient control;
-        private readonly StringBuilder errors = new StringBuilder();
 
         private EmulatorProcess(Process process, Uri baseUri, string apiToken)
         {
@@ -108,12 +105,18 @@ namespace TurnstileWidgets.Benchmarks
                 {
                     why = stderr.ToString().Replace(apiToken, "***", StringComparison.Ordinal).Trim();
                 }
-                if (!process.HasExited)
+                string what;
+                if (process.HasExited)
+                {
+                    what = $"exited with code {process.ExitCode} before it was ready";
+                }
+                else
                 {
                     process.Kill();
+                    what = "did not print its listening line within 60 s";
                 }
                 throw new InvalidOperationException(
-                    $"the emulator ({emulatorDll}) did not print its listening line within 60 s{(why.Length > 0 ? ": " + why : ".")} Build it with `dotnet build src/TurnstileWidgets.Emulator -c Release`, or give --emulator-dll.");
+                    $"the emulator ({emulatorDll}) {what}{(why.Length > 0 ? ": " + Processes.Tail(why, 3) : ".")} Build it with `dotnet build src/TurnstileWidgets.Emulator -c Release`, or give --emulator-dll.");
             }
             return new EmulatorProcess(process, ready.Task.Result, apiToken);
         }
