@@ -73,6 +73,7 @@ namespace TurnstileWidgets.Benchmarks
             bool list = scenario == "list";
             int warmup = options.Warmup;
             int runs = options.Runs;
+            int warmupMs = (int)MinWarmup.TotalMilliseconds;
             if (list)
             {
                 // Keep the default-page SDK listing of large accounts (4,001 requests at 100,000) to a bearable time.
@@ -81,6 +82,7 @@ namespace TurnstileWidgets.Benchmarks
                 if (requestsPerRun * (warmup + runs) > budget)
                 {
                     warmup = 0;
+                    warmupMs = 0;
                     runs = (int)Math.Max(1, Math.Min(runs, budget / requestsPerRun));
                 }
             }
@@ -92,6 +94,7 @@ namespace TurnstileWidgets.Benchmarks
                 "--expect", widgets.ToString(CultureInfo.InvariantCulture),
                 "--runs", runs.ToString(CultureInfo.InvariantCulture),
                 "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
+                "--warmup-ms", warmupMs.ToString(CultureInfo.InvariantCulture),
             };
             if (perPage.HasValue)
             {
@@ -127,7 +130,8 @@ namespace TurnstileWidgets.Benchmarks
             }
             // The emulator's counter covers the warm-up, the measured runs and the peer's one byte-counting run alike;
             // each run of a scenario sends the same requests.
-            row.Requests = (double)(after - before) / (warmup + runs + 1);
+            int warmupRuns = root.GetProperty("warmup_runs").GetInt32();
+            row.Requests = (double)(after - before) / (warmupRuns + runs + 1);
             row.BytesRead = root.GetProperty("bytes_per_run").GetDouble();
             row.CpuMs = root.GetProperty("cpu_ms_per_run").GetDouble();
             row.Metrics["requests_counted_by_peer"] = Stats.Median(ownCount);

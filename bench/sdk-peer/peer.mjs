@@ -2,7 +2,7 @@
 // pointed at the TurnstileWidgets emulator. Run by bench/TurnstileWidgets.Benchmarks; prints one JSON object.
 //
 //   node peer.mjs <list|first> --base-url <url> --account-id <hex32> [--per-page <n>] [--expect <n>]
-//                 [--runs <n>] [--warmup <n>]
+//                 [--runs <n>] [--warmup <n>] [--warmup-ms <ms>]
 //
 // The API token comes from CLOUDFLARE_API_TOKEN, never from the command line.
 // "list" walks the SDK's auto-pagination to the end; "first" stops at the first widget.
@@ -22,7 +22,7 @@ function parseArgs(argv) {
   if (scenario !== 'list' && scenario !== 'first') {
     usage(`unknown scenario '${scenario ?? ''}'; use list or first.`);
   }
-  const options = { scenario, runs: 1, warmup: 0, perPage: undefined, expect: undefined };
+  const options = { scenario, runs: 1, warmup: 0, warmupMs: 0, perPage: undefined, expect: undefined };
   for (let i = 0; i < rest.length; i += 2) {
     const name = rest[i];
     const value = rest[i + 1];
@@ -34,6 +34,7 @@ function parseArgs(argv) {
       case '--expect': options.expect = Number.parseInt(value, 10); break;
       case '--runs': options.runs = Number.parseInt(value, 10); break;
       case '--warmup': options.warmup = Number.parseInt(value, 10); break;
+      case '--warmup-ms': options.warmupMs = Number.parseInt(value, 10); break;
       default: usage(`unknown option '${name}'.`);
     }
   }
@@ -94,8 +95,12 @@ async function main() {
   const byteClient = new Cloudflare({ apiToken, baseURL: options.baseURL, fetch: byteCountingFetch });
   const sdkVersion = JSON.parse(readFileSync(new URL('./node_modules/cloudflare/package.json', import.meta.url), 'utf8')).version;
 
-  for (let i = 0; i < options.warmup; i++) {
+  // At least --warmup runs and at least --warmup-ms, so V8 has optimised the hot paths before measuring.
+  let warmupRuns = 0;
+  const warmupStart = performance.now();
+  while (warmupRuns < options.warmup || (options.warmup > 0 && performance.now() - warmupStart < options.warmupMs)) {
     await runOnce(client, options);
+    warmupRuns++;
   }
   const runs = [];
   const cpuStart = process.cpuUsage();
@@ -112,6 +117,7 @@ async function main() {
     node_version: process.version,
     scenario: options.scenario,
     per_page: options.perPage ?? null,
+    warmup_runs: warmupRuns,
     runs: runs.map(({ bytes, ...run }) => run),
     // Response body bytes of one run (counted in the extra untimed run), and the CPU the measured runs used.
     bytes_per_run: bytesRun.bytes,
