@@ -95,6 +95,8 @@ namespace TurnstileWidgets.Benchmarks
                 "--runs", runs.ToString(CultureInfo.InvariantCulture),
                 "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
                 "--warmup-ms", warmupMs.ToString(CultureInfo.InvariantCulture),
+                "--min-measured-ms", (warmupMs == 0 ? 0 : (int)MinMeasured.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+                "--max-runs", MaxRuns.ToString(CultureInfo.InvariantCulture),
             };
             if (perPage.HasValue)
             {
@@ -131,14 +133,14 @@ namespace TurnstileWidgets.Benchmarks
             // The emulator's counter covers the warm-up, the measured runs and the peer's one byte-counting run alike;
             // each run of a scenario sends the same requests.
             int warmupRuns = root.GetProperty("warmup_runs").GetInt32();
-            row.Requests = (double)(after - before) / (warmupRuns + runs + 1);
+            row.Requests = (double)(after - before) / (warmupRuns + row.Values.Count + 1);
             row.BytesRead = root.GetProperty("bytes_per_run").GetDouble();
             row.CpuMs = root.GetProperty("cpu_ms_per_run").GetDouble();
             row.Metrics["requests_counted_by_peer"] = Stats.Median(ownCount);
             var notes = new List<string>();
-            if (runs != options.Runs || warmup != options.Warmup)
+            if (warmupMs == 0)
             {
-                notes.Add($"{runs} run(s), {warmup} warm-up (request budget)");
+                notes.Add($"{runs} run(s), no warm-up (request budget)");
             }
             if (!list)
             {

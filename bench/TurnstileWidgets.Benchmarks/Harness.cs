@@ -23,6 +23,9 @@ namespace TurnstileWidgets.Benchmarks
         private const string SdkPerPageVariant = "sdk per_page=1000";
         /// <summary>The least warm-up time for in-process measurements and for the SDK peer's node process.</summary>
         private static readonly TimeSpan MinWarmup = TimeSpan.FromSeconds(2);
+        /// <summary>The least total measured time per contestant before the median is taken (runs permitting).</summary>
+        private static readonly TimeSpan MinMeasured = TimeSpan.FromSeconds(1);
+        private const int MaxRuns = 50;
         private const string EngineGen0Variant = "engine, gen0 budget 4 MB (diagnostic)";
 
         private readonly BenchOptions options;
@@ -238,7 +241,9 @@ namespace TurnstileWidgets.Benchmarks
             var phases = new Dictionary<string, Dictionary<string, List<double>>> { [EngineVariant] = new(), [RawVariant] = new() };
             var env = ChildEnvironment(emulator);
             // Interleaved, so drift in the machine's load hits both the same.
-            for (int i = 0; i < options.Warmup + options.Runs; i++)
+            // Process starts vary more than in-process runs: at least 10 of each.
+            int coldRuns = Math.Max(options.Runs, options.Quick ? options.Runs : 10);
+            for (int i = 0; i < options.Warmup + coldRuns; i++)
             {
                 foreach (string impl in new[] { "engine", "raw" })
                 {
@@ -646,11 +651,19 @@ namespace TurnstileWidgets.Benchmarks
             // few times per round (ten pages) still reaches its optimised tier before anything is measured.
             var warming = Stopwatch.StartNew();
             int warmupRounds = options.Warmup;
-            for (int i = 0; i < warmupRounds + options.Runs; i++)
+            // Measured rounds: at least --runs, and more (up to MaxRuns) while the first contestant's measured time is
+            // under MinMeasured, so a 5 ms listing gets enough samples for a steady median on a shared machine.
+            int measuredRounds = options.Runs;
+            double measuredMs = 0;
+            for (int i = 0; i < warmupRounds + measuredRounds; i++)
             {
                 if (i == warmupRounds - 1 && options.Warmup > 0 && warming.Elapsed < MinWarmup)
                 {
                     warmupRounds++;
+                }
+                if (i == warmupRounds + measuredRounds - 1 && measuredRounds < MaxRuns && measuredMs < MinMeasured.TotalMilliseconds)
+                {
+                    measuredRounds++;
                 }
                 for (int c = 0; c < contestants.Length; c++)
                 {
@@ -672,6 +685,10 @@ namespace TurnstileWidgets.Benchmarks
                         continue;
                     }
                     rows[c].Values.Add(sample.Ms);
+                    if (c == 0)
+                    {
+                        measuredMs += sample.Ms;
+                    }
                     requests[c].Add(sent);
                     bytes[c].Add(contestant.Counter.BytesRead - bytesBefore);
                     cpu[c].Add(cpuUsed.TotalMilliseconds);

@@ -2,7 +2,7 @@
 // pointed at the TurnstileWidgets emulator. Run by bench/TurnstileWidgets.Benchmarks; prints one JSON object.
 //
 //   node peer.mjs <list|first> --base-url <url> --account-id <hex32> [--per-page <n>] [--expect <n>]
-//                 [--runs <n>] [--warmup <n>] [--warmup-ms <ms>]
+//                 [--runs <n>] [--warmup <n>] [--warmup-ms <ms>] [--min-measured-ms <ms>] [--max-runs <n>]
 //
 // The API token comes from CLOUDFLARE_API_TOKEN, never from the command line.
 // "list" walks the SDK's auto-pagination to the end; "first" stops at the first widget.
@@ -22,7 +22,7 @@ function parseArgs(argv) {
   if (scenario !== 'list' && scenario !== 'first') {
     usage(`unknown scenario '${scenario ?? ''}'; use list or first.`);
   }
-  const options = { scenario, runs: 1, warmup: 0, warmupMs: 0, perPage: undefined, expect: undefined };
+  const options = { scenario, runs: 1, warmup: 0, warmupMs: 0, minMeasuredMs: 0, maxRuns: 50, perPage: undefined, expect: undefined };
   for (let i = 0; i < rest.length; i += 2) {
     const name = rest[i];
     const value = rest[i + 1];
@@ -35,6 +35,8 @@ function parseArgs(argv) {
       case '--runs': options.runs = Number.parseInt(value, 10); break;
       case '--warmup': options.warmup = Number.parseInt(value, 10); break;
       case '--warmup-ms': options.warmupMs = Number.parseInt(value, 10); break;
+      case '--min-measured-ms': options.minMeasuredMs = Number.parseInt(value, 10); break;
+      case '--max-runs': options.maxRuns = Number.parseInt(value, 10); break;
       default: usage(`unknown option '${name}'.`);
     }
   }
@@ -104,8 +106,12 @@ async function main() {
   }
   const runs = [];
   const cpuStart = process.cpuUsage();
-  for (let i = 0; i < options.runs; i++) {
-    runs.push(await runOnce(client, options));
+  // At least --runs, and more (up to --max-runs) while the measured time is under --min-measured-ms.
+  let measuredMs = 0;
+  while (runs.length < options.runs || (runs.length < options.maxRuns && measuredMs < options.minMeasuredMs)) {
+    const run = await runOnce(client, options);
+    measuredMs += options.scenario === 'first' ? run.first_ms : run.elapsed_ms;
+    runs.push(run);
   }
   const bytesRun = await runOnce(byteClient, options);
   const cpu = process.cpuUsage(cpuStart);
@@ -122,7 +128,7 @@ async function main() {
     // Response body bytes of one run (counted in the extra untimed run), and the CPU the measured runs used.
     bytes_per_run: bytesRun.bytes,
     requests_per_run: bytesRun.requests,
-    cpu_ms_per_run: (cpu.user + cpu.system) / 1000 / options.runs,
+    cpu_ms_per_run: (cpu.user + cpu.system) / 1000 / runs.length,
     error: wrong.length > 0 ? `expected ${expected} widgets, got ${wrong.map((r) => r.items).join(', ')}` : null,
   }) + '\n');
 }
