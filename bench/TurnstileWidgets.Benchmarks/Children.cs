@@ -48,8 +48,9 @@ namespace TurnstileWidgets.Benchmarks
                         bool ok = result.Sitekey == sitekey;
                         using Process self = Process.GetCurrentProcess();
                         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                            "{{\"ok\":{0},\"main_ms\":{1:0.###},\"connect_ms\":{2:0.###},\"request_ms\":{3:0.###},\"cpu_ms\":{4:0.###}}}",
-                            ok ? "true" : "false", mainMs, result.ConnectMs, result.RequestMs, self.TotalProcessorTime.TotalMilliseconds));
+                            "{{\"ok\":{0},\"main_ms\":{1},\"connect_ms\":{2:0.###},\"request_ms\":{3:0.###},\"cpu_ms\":{4:0.###}}}",
+                            ok ? "true" : "false", double.IsNaN(mainMs) ? "null" : mainMs.ToString("0.###", CultureInfo.InvariantCulture),
+                            result.ConnectMs, result.RequestMs, self.TotalProcessorTime.TotalMilliseconds));
                         return ok ? 0 : 1;
                     }
                     default:

@@ -239,6 +239,7 @@ namespace TurnstileWidgets.Benchmarks
                 [RawVariant] = new ResultRow { Scenario = "cold start", Variant = RawVariant, Note = "fresh process: start, one authenticated GET, exit" },
             };
             var phases = new Dictionary<string, Dictionary<string, List<double>>> { [EngineVariant] = new(), [RawVariant] = new() };
+            var requests = new Dictionary<string, List<double>> { [EngineVariant] = new(), [RawVariant] = new() };
             var env = ChildEnvironment(emulator);
             // Interleaved, so drift in the machine's load hits both the same.
             // Process starts vary more than in-process runs: at least 10 of each.
@@ -247,16 +248,19 @@ namespace TurnstileWidgets.Benchmarks
             {
                 foreach (string impl in new[] { "engine", "raw" })
                 {
+                    long requestsBefore = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
                     string t0 = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture);
                     ProcessResult result = await Processes.RunAsync("dotnet", ChildArguments("cold", impl, "--sitekey", sitekey, "--t0", t0), repoRoot, env, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
                     if (result.ExitCode != 0)
                     {
                         throw new InvalidOperationException($"the cold-start child ({impl}) exited with {result.ExitCode}: {Processes.Tail(result.Stderr + result.Stdout)}");
                     }
+                    long sent = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests - requestsBefore;
                     if (i >= options.Warmup)
                     {
                         string variant = impl == "engine" ? EngineVariant : RawVariant;
                         rows[variant].Values.Add(result.Elapsed.TotalMilliseconds);
+                        requests[variant].Add(sent);
                         using JsonDocument document = JsonDocument.Parse(Processes.LastJsonLine(result.Stdout) ?? "{}");
                         foreach (JsonProperty phase in document.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number))
                         {
@@ -267,7 +271,7 @@ namespace TurnstileWidgets.Benchmarks
             }
             foreach ((string variant, ResultRow row) in rows)
             {
-                row.Requests = 1;
+                row.Requests = Stats.Median(requests[variant]);
                 foreach ((string phase, List<double> values) in phases[variant])
                 {
                     row.Metrics[phase + "_median"] = Stats.Median(values);
