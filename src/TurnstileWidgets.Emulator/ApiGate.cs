@@ -69,6 +69,14 @@ namespace TurnstileWidgets.Emulator
                     await WriteCountedErrorAsync(context, new ApiError(e.StatusCode, ApiError.MalformedBodyCode, "The request could not be read: " + e.Message)).ConfigureAwait(false);
                 }
             }
+            catch (Exception e) when (e is System.IO.IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // An emulator failure (e.g. the state file could not be written) still answers in the API's shape.
+                if (!context.Response.HasStarted)
+                {
+                    await WriteCountedErrorAsync(context, new ApiError(500, 10500, "The emulator failed to handle the request: " + e.Message)).ConfigureAwait(false);
+                }
+            }
         }
 
         private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path)

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -109,11 +110,14 @@ namespace TurnstileWidgets.Emulator
                 ContentRootPath = AppContext.BaseDirectory,
                 EnvironmentName = Environments.Production,
             });
+            // Hermetic: no appsettings.json, environment variables (ASPNETCORE_URLS, Logging__...) or host command line of the
+            // process that embeds the emulator may change where it listens or how loud it is.
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection();
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
-            builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;

@@ -83,6 +83,12 @@ namespace TurnstileWidgets.Emulator
                     output.WriteLine("  State file: " + Path.GetFullPath(server.DataFile));
                 }
 
+                string? faults = DescribeFaults(options);
+                if (faults is not null)
+                {
+                    output.WriteLine("Faults: " + faults);
+                }
+
                 output.WriteLine("Control endpoints: " + server.ControlUri);
                 output.WriteLine("TurnstileWidgets emulator listening on " + server.BaseUri.ToString().TrimEnd('/'));
                 output.Flush();
@@ -166,6 +172,37 @@ namespace TurnstileWidgets.Emulator
             }
 
             return options;
+        }
+
+        private static string? DescribeFaults(EmulatorOptions options)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (RateLimitRule.Parse(options.RateLimit) is RateLimitRule rule)
+            {
+                parts.Add($"rate limit {rule} (fixed window)");
+            }
+
+            if (options.LatencyMs > 0)
+            {
+                parts.Add($"latency {options.LatencyMs} ms");
+            }
+
+            if (options.ErrorRate > 0)
+            {
+                parts.Add("error rate " + options.ErrorRate.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (options.DropRate > 0)
+            {
+                parts.Add("drop rate " + options.DropRate.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (parts.Count > 0 && options.Seed is int seed)
+            {
+                parts.Add("seed " + seed.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return parts.Count == 0 ? null : string.Join(", ", parts);
         }
 
         private static int ParseInt(string name, string value) =>
