@@ -47,7 +47,7 @@ function parseArgs(argv) {
 
 // Timed runs count requests only: wrapping the body in a counting stream adds promise hops per chunk and
 // slowed the SDK measurably. Bytes are counted in one extra, untimed run whose fetch reads each body whole
-// (the SDK parses each body whole anyway); the emulator answers chunked, so there is no Content-Length to add up.
+// (the SDK parses each body whole anyway). Counting the body works whether or not a response has Content-Length.
 const counters = { requests: 0, bytes: 0 };
 function countingFetch(url, init) {
   counters.requests++;
