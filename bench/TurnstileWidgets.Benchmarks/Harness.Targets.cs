@@ -1,0 +1,156 @@
+using System;
+using System.Globalization;
+using System.Linq;
+
+namespace TurnstileWidgets.Benchmarks
+{
+    /// <summary>The issue's targets, judged on the medians. Reported only: a missed target never fails the run.</summary>
+    internal sealed partial class Harness
+    {
+        private ResultRow? Find(string scenario, string variant, long? widgets = null) =>
+            report.Results.FirstOrDefault(r => r.Status == "ok" && r.Scenario == scenario && r.Variant == variant && (widgets == null || r.Widgets == widgets));
+
+        private void Target(string name, bool? holds, string detail) =>
+            report.Targets.Add(new TargetResult { Target = name, Holds = holds, Detail = detail });
+
+        private static string X(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x";
+
+        private static string Ms(double? value) => ReportWriter.Number(value, "ms") + " ms";
+
+        private void JudgeTargets()
+        {
+            foreach (int widgets in options.Widgets)
+            {
+                ResultRow? engine = Find("list", EngineVariant, widgets);
+                ResultRow? raw = Find("list", RawVariant, widgets);
+                ResultRow? sdkDefault = Find("list", SdkDefaultVariant, widgets);
+                ResultRow? sdkPerPage = Find("list", SdkPerPageVariant, widgets);
+                string n = widgets.ToString("N0", CultureInfo.InvariantCulture);
+                if (Wants("list"))
+                {
+                    if (engine != null && raw != null)
+                    {
+                        double ratio = engine.Median!.Value / raw.Median!.Value;
+                        Target($"list {n}: within 1.10x of the raw HttpClient floor", ratio <= 1.10,
+                            $"engine {Ms(engine.Median)} vs raw {Ms(raw.Median)} = {X(ratio)}; requests {engine.Requests:0} vs {raw.Requests:0}");
+                    }
+                    else
+                    {
+                        Target($"list {n}: within 1.10x of the raw HttpClient floor", null, "a row is missing");
+                    }
+                    if (engine != null && sdkDefault != null)
+                    {
+                        double ratio = sdkDefault.Requests!.Value / engine.Requests!.Value;
+                        Target($"list {n}: at least 10x fewer requests than the SDK's default auto-pagination", ratio >= 10,
+                            $"engine {engine.Requests:0} vs SDK default {sdkDefault.Requests:0} = {ratio:0.0}x fewer");
+                    }
+                    else
+                    {
+                        Target($"list {n}: at least 10x fewer requests than the SDK's default auto-pagination", null, "no SDK row (see notes)");
+                    }
+                    if (engine != null && sdkPerPage != null)
+                    {
+                        double ratio = sdkPerPage.Median!.Value / engine.Median!.Value;
+                        Target($"list {n}: faster than the SDK with per_page=1000", engine.Median < sdkPerPage.Median,
+                            $"engine {Ms(engine.Median)} vs SDK {Ms(sdkPerPage.Median)} (engine {X(ratio)} as fast)");
+                    }
+                    else
+                    {
+                        Target($"list {n}: faster than the SDK with per_page=1000", null, "no SDK row (see notes)");
+                    }
+                }
+                if (Wants("first"))
+                {
+                    ResultRow? first = Find("first widget", EngineVariant, widgets);
+                    ResultRow? rawFirst = Find("first widget", RawVariant, widgets);
+                    ResultRow? sdkFirst = Find("first widget", SdkPerPageVariant, widgets);
+                    if (first != null && rawFirst != null)
+                    {
+                        double requests = first.Metrics.TryGetValue("requests_before_first_widget", out double r) ? r : double.NaN;
+                        double ratio = first.Median!.Value / rawFirst.Median!.Value;
+                        Target($"first widget ({n}): after one page round trip", requests == 1,
+                            $"{requests:0} request before the first widget; engine {Ms(first.Median)} vs raw one-page {Ms(rawFirst.Median)} = {X(ratio)}"
+                            + (sdkFirst != null ? $"; SDK per_page=1000 {Ms(sdkFirst.Median)}" : ""));
+                    }
+                    else
+                    {
+                        Target($"first widget ({n}): after one page round trip", null, "a row is missing");
+                    }
+                }
+            }
+
+            if (Wants("memory"))
+            {
+                int small = options.MemorySizes[0];
+                int large = options.MemorySizes[1];
+                ResultRow? a = Find("memory (peak working set)", EngineVariant, small);
+                ResultRow? b = Find("memory (peak working set)", EngineVariant, large);
+                string name = $"memory flat within 1.2x from {small:N0} to {large:N0} widgets";
+                if (a != null && b != null)
+                {
+                    double ratio = b.Median!.Value / a.Median!.Value;
+                    ResultRow? rawA = Find("memory (peak working set)", RawVariant, small);
+                    ResultRow? rawB = Find("memory (peak working set)", RawVariant, large);
+                    ResultRow? capA = Find("memory (peak working set)", EngineGen0Variant, small);
+                    ResultRow? capB = Find("memory (peak working set)", EngineGen0Variant, large);
+                    Target(name, ratio <= 1.2, $"engine peak working set {a.Median:0.0} MB -> {b.Median:0.0} MB = {X(ratio)}"
+                        + (rawA != null && rawB != null ? $" (raw {rawA.Median:0.0} -> {rawB.Median:0.0} MB = {X(rawB.Median!.Value / rawA.Median!.Value)})" : "")
+                        + (capA != null && capB != null ? $"; with the gen0 budget capped at 4 MB {capA.Median:0.0} -> {capB.Median:0.0} MB = {X(capB.Median!.Value / capA.Median!.Value)}" : ""));
+                }
+                else
+                {
+                    Target(name, null, "a row is missing");
+                }
+            }
+
+            if (Wants("cold"))
+            {
+                ResultRow? engine = Find("cold start", EngineVariant);
+                ResultRow? raw = Find("cold start", RawVariant);
+                if (engine != null && raw != null)
+                {
+                    double ratio = engine.Median!.Value / raw.Median!.Value;
+                    Target("cold start within 1.5x of raw HttpClient", ratio <= 1.5, $"engine {Ms(engine.Median)} vs raw {Ms(raw.Median)} = {X(ratio)} (process start to exit)");
+                }
+                else
+                {
+                    Target("cold start within 1.5x of raw HttpClient", null, "a row is missing");
+                }
+            }
+
+            if (Wants("bulk"))
+            {
+                ResultRow? engine = Find("bulk update+delete", EngineVariant);
+                ResultRow? raw = Find("bulk update+delete", RawVariant);
+                if (engine != null && raw != null)
+                {
+                    double e = engine.Metrics["per_request_us_median"];
+                    double r = raw.Metrics["per_request_us_median"];
+                    Target("bulk: within 1.10x of raw per request", e / r <= 1.10, $"engine {e:N0} us vs raw {r:N0} us per request = {X(e / r)}");
+                }
+                else
+                {
+                    Target("bulk: within 1.10x of raw per request", null, "a row is missing");
+                }
+            }
+
+            if (Wants("rate"))
+            {
+                ResultRow? row = report.Results.FirstOrDefault(r => r.Scenario.StartsWith("rate limit", StringComparison.Ordinal) && r.Variant == EngineVariant);
+                if (row != null && row.Metrics.Count > 0)
+                {
+                    double failures = row.Metrics["failures"];
+                    double share = Math.Min(row.Metrics["share_of_allowed_rate"], row.Metrics["share_of_optimum"]);
+                    Target($"{row.Scenario}: zero failed operations", failures == 0, $"{failures:0} failed of {row.Widgets:N0}");
+                    Target($"{row.Scenario}: at least 90% of the allowed rate", share >= 0.9,
+                        $"{row.Metrics["achieved_per_s"]:0.00}/s achieved vs {row.Metrics["allowed_per_s"]:0.##}/s allowed ({row.Metrics["share_of_allowed_rate"]:P0}); "
+                        + $"{row.Median:0.0} s vs the fixed-window optimum {row.Metrics["optimum_s"]:0} s ({row.Metrics["share_of_optimum"]:P0}); judged on the lower");
+                }
+                else
+                {
+                    Target("rate limit: zero failures, at least 90% of the allowed rate", null, "the scenario did not complete");
+                }
+            }
+        }
+    }
+}
