@@ -548,8 +548,10 @@ namespace TurnstileWidgets.Engine
                     totalCount = page.TotalCount;
                 }
                 // A server that caps per_page below what was asked reports its cap; a page shorter than that is the last.
+                // A full page that reaches the reported total is the last too: without that check an account holding an
+                // exact multiple of per_page widgets would cost one more request, for an empty page.
                 int perPage = page.PerPage > 0 ? Math.Min(page.PerPage, query.PerPage) : query.PerPage;
-                if (page.Widgets.Count < perPage)
+                if (page.Widgets.Count < perPage || (page.TotalCount is long total && (long)number * perPage >= total))
                 {
                     ended = true;
                 }

@@ -45,8 +45,24 @@ namespace TurnstileWidgets.Engine
 
         internal static bool TryParse(string[] names, string? value, out int index)
         {
-            index = value == null ? -1 : Array.FindIndex(names, n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
-            return index >= 0;
+            // A plain loop: this runs three times per listed widget, and a lambda would allocate a closure each time.
+            index = -1;
+            if (value == null)
+            {
+                return false;
+            }
+
+            string trimmed = value.Trim();
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (string.Equals(names[i], trimmed, StringComparison.OrdinalIgnoreCase))
+                {
+                    index = i;
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         internal static bool TryParseMode(string? value, out WidgetMode mode)

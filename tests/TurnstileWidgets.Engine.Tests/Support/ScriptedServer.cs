@@ -147,8 +147,11 @@ internal sealed class ScriptedServer : IAsyncDisposable
         stop.Dispose();
     }
 
-    /// <summary>A listing envelope with <paramref name="count"/> widgets named from <paramref name="first"/>.</summary>
-    public static string ListPage(int first, int count, int page, int perPage, string mode = "managed", string extra = "")
+    /// <summary>
+    /// A listing envelope with <paramref name="count"/> widgets named from <paramref name="first"/>; a null
+    /// <paramref name="totalCount"/> leaves <c>total_count</c> out, as a server may.
+    /// </summary>
+    public static string ListPage(int first, int count, int page, int perPage, string mode = "managed", string extra = "", long? totalCount = 12345)
     {
         var items = new List<string>();
         for (int i = first; i < first + count; i++)
@@ -156,6 +159,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
             items.Add($$"""{"sitekey":"0x4AAA{{i:D8}}","name":"w{{i}}","domains":["example.com"],"mode":"{{mode}}","region":"world","clearance_level":"no_clearance","bot_fight_mode":false,"ephemeral_id":false,"offlabel":false,"created_on":"2014-01-01T05:20:00.123123Z","modified_on":"2014-01-01T05:20:00.123123Z"{{extra}}}""");
         }
         return """{"success":true,"errors":[],"messages":[],"result":[""" + string.Join(",", items)
-            + $$"""],"result_info":{"page":{{page}},"per_page":{{perPage}},"count":{{count}},"total_count":12345""" + "}}";
+            + $$"""],"result_info":{"page":{{page}},"per_page":{{perPage}},"count":{{count}}"""
+            + (totalCount is long total ? $$""","total_count":{{total}}""" : "") + "}}";
     }
 }

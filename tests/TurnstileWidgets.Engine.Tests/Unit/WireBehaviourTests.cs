@@ -80,6 +80,43 @@ public class WireBehaviourTests
     }
 
     [Fact]
+    public async Task Without_a_total_count_only_a_short_page_ends_the_listing()
+    {
+        // Two full pages of 5, then the empty page: the only proof of the end a server without total_count gives.
+        await using var server = new ScriptedServer(request =>
+        {
+            int page = int.Parse(request.Target.Split("page=")[1].Split('&')[0]);
+            return new ScriptedResponse(200, ScriptedServer.ListPage((page - 1) * 5, page <= 2 ? 5 : 0, page, 5, totalCount: null));
+        });
+        using var client = Client(server);
+        var names = new List<string>();
+        await foreach (var widget in client.ListWidgetsAsync(new WidgetListQuery { PerPage = 5 }))
+        {
+            names.Add(widget.Name);
+        }
+        Assert.Equal(10, names.Count);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_full_page_that_reaches_the_total_count_ends_the_listing()
+    {
+        await using var server = new ScriptedServer(request =>
+        {
+            int page = int.Parse(request.Target.Split("page=")[1].Split('&')[0]);
+            return new ScriptedResponse(200, ScriptedServer.ListPage((page - 1) * 5, 5, page, 5, totalCount: 10));
+        });
+        using var client = Client(server);
+        int count = 0;
+        await foreach (var widget in client.ListWidgetsAsync(new WidgetListQuery { PerPage = 5 }))
+        {
+            count++;
+        }
+        Assert.Equal(10, count);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_non_json_error_body_is_described_not_dumped()
     {
         await using var server = new ScriptedServer(_ => new ScriptedResponse(502, "<html><body>bad gateway</body></html>", "text/html"));
