@@ -75,7 +75,10 @@ Describe 'Connect-Turnstile' {
         It 'keeps the earlier connection when a new one fails' {
             $wrongToken = ConvertTo-TurnstileTestSecureString -Text ('wrong-' + (Get-TurnstileRandomHex -Length 16))
 
-            Connect-Turnstile -ApiToken $wrongToken -AccountId $script:emulator.AccountId -ApiBaseUri $script:emulator.BaseUri -ErrorAction SilentlyContinue
+            # A failed Connect-Turnstile is a terminating error, which -ErrorAction SilentlyContinue would not suppress.
+            {
+                Connect-Turnstile -ApiToken $wrongToken -AccountId $script:emulator.AccountId -ApiBaseUri $script:emulator.BaseUri
+            } | Should -Throw -ErrorId 'TurnstileAuthenticationFailed,*'
 
             (Get-TurnstileConnection).AuthenticationScheme | Should -Be 'ApiToken'
             (Get-TurnstileWidget).Sitekey | Should -Be $script:widget.sitekey

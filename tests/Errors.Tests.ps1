@@ -39,8 +39,11 @@ Describe 'Errors, retries and verbose output' {
             $result = Split-VerboseRecord -Record @(Get-TurnstileWidget -Verbose 4>&1)
 
             @($result.Output.Name | Sort-Object) | Should -Be @('blog', 'shop')
-            $retryLines = @($result.Verbose | Where-Object { $_ -match '429' -and $_ -match '(?i)wait|retry' })
-            $retryLines.Count | Should -BeGreaterOrEqual 1
+            # RequestText: 'Waiting 1 s before attempt 2 of GET /accounts/...: 429 rate limited, Retry-After 1 s',
+            # then the retry's own line ends with '(attempt 2)'.
+            $retryLines = @($result.Verbose | Where-Object { $_ -match '^Waiting 1 s before attempt 2 of GET /\S+: 429 rate limited' })
+            $retryLines.Count | Should -Be 1
+            @($result.Verbose | Where-Object { $_ -match '^GET /\S+ -> 200 in .+ \(attempt 2\)$' }).Count | Should -Be 1
             (Get-TurnstileEmulatorStatistic -Emulator $script:emulator).rate_limited_responses | Should -Be 1
         }
 
