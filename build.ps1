@@ -25,7 +25,6 @@
 .EXAMPLE
     ./build.ps1 -Task Publish -Repository PSGallery -ApiKey (Read-Host -AsSecureString 'Gallery key')
 #>
-# Write-Host is this script's progress report to whoever runs it, never data for a pipeline.
 [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingWriteHost', '', Justification = 'Progress report of an interactive build script.')]
 [CmdletBinding()]
 param(
