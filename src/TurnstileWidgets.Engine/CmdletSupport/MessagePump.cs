@@ -6,60 +6,35 @@ using System.Threading.Tasks;
 
 namespace TurnstileWidgets.Engine.CmdletSupport
 {
-    /// <summary>The kind of a pumped message.</summary>
-    public enum PumpMessageKind
-    {
-        /// <summary>A <c>-Verbose</c> line.</summary>
-        Verbose,
-        /// <summary>A <c>-Debug</c> line.</summary>
-        Debug,
-    }
-
-    /// <summary>A message waiting for the pipeline thread.</summary>
-    public sealed class PumpMessage
-    {
-        /// <summary>Creates the message.</summary>
-        public PumpMessage(PumpMessageKind kind, string text)
-        {
-            Kind = kind;
-            Text = text;
-        }
-
-        /// <summary>Where it goes.</summary>
-        public PumpMessageKind Kind { get; }
-        /// <summary>The text.</summary>
-        public string Text { get; }
-    }
-
     /// <summary>
     /// Lets an async engine call report to PowerShell, which only accepts Write* calls on the pipeline thread:
-    /// the engine's observer callbacks (any thread) queue messages, and <see cref="Run"/> blocks the pipeline
-    /// thread, handing each message to a callback there until the call finishes.
+    /// the engine's observer callbacks (any thread) queue <c>-Verbose</c> lines, and <see cref="Run"/> blocks the
+    /// pipeline thread, handing each line to a callback there until the call finishes.
     /// </summary>
     public sealed class MessagePump : IRequestObserver
     {
-        private readonly ConcurrentQueue<PumpMessage> queue = new ConcurrentQueue<PumpMessage>();
+        private readonly ConcurrentQueue<string> queue = new ConcurrentQueue<string>();
         private readonly AutoResetEvent signal = new AutoResetEvent(false);
-        private readonly Action<PumpMessage> deliver;
+        private readonly Action<string> deliver;
 
         /// <summary>Creates a pump that delivers on the thread calling <see cref="Run"/>.</summary>
-        public MessagePump(Action<PumpMessage> deliver)
+        public MessagePump(Action<string> deliver)
         {
             this.deliver = deliver ?? throw new ArgumentNullException(nameof(deliver));
         }
 
-        /// <summary>Queues a message from any thread.</summary>
-        public void Post(PumpMessageKind kind, string text)
+        /// <summary>Queues a <c>-Verbose</c> line from any thread.</summary>
+        public void Post(string text)
         {
-            queue.Enqueue(new PumpMessage(kind, text));
+            queue.Enqueue(text);
             signal.Set();
         }
 
         /// <inheritdoc />
-        public void RequestCompleted(RequestRecord record) => Post(PumpMessageKind.Verbose, RequestText.Format(record));
+        public void RequestCompleted(RequestRecord record) => Post(RequestText.Format(record));
 
         /// <inheritdoc />
-        public void RetryScheduled(RetryNotice notice) => Post(PumpMessageKind.Verbose, RequestText.Format(notice));
+        public void RetryScheduled(RetryNotice notice) => Post(RequestText.Format(notice));
 
         /// <summary>
         /// Delivers queued messages until <paramref name="task"/> finishes, then rethrows its exception as it was
@@ -84,7 +59,7 @@ namespace TurnstileWidgets.Engine.CmdletSupport
         /// <summary>Delivers whatever is queued now, on the calling thread.</summary>
         public void Drain()
         {
-            while (queue.TryDequeue(out PumpMessage? message))
+            while (queue.TryDequeue(out string? message))
             {
                 deliver(message);
             }

@@ -53,7 +53,7 @@ namespace TurnstileWidgets.Commands
         /// <summary>Runs an engine call, writing its -Verbose lines from this (the pipeline) thread while it runs.</summary>
         internal T Invoke<T>(TurnstileClient client, Func<CancellationToken, Task<T>> call)
         {
-            var pump = new MessagePump(Deliver);
+            var pump = new MessagePump(WriteVerbose);
             using (client.Observe(pump))
             {
                 return pump.Run(call(CancellationToken), CancellationToken);
@@ -63,7 +63,7 @@ namespace TurnstileWidgets.Commands
         /// <summary>Runs an engine call without a result; see <see cref="Invoke{T}"/>.</summary>
         internal void Invoke(TurnstileClient client, Func<CancellationToken, Task> call)
         {
-            var pump = new MessagePump(Deliver);
+            var pump = new MessagePump(WriteVerbose);
             using (client.Observe(pump))
             {
                 pump.Run(call(CancellationToken), CancellationToken);
@@ -134,18 +134,6 @@ namespace TurnstileWidgets.Commands
             {
                 ErrorDetails = new ErrorDetails(descriptor.Message) { RecommendedAction = descriptor.RecommendedAction },
             };
-        }
-
-        private void Deliver(PumpMessage message)
-        {
-            if (message.Kind == PumpMessageKind.Debug)
-            {
-                WriteDebug(message.Text);
-            }
-            else
-            {
-                WriteVerbose(message.Text);
-            }
         }
 
         private bool IsWhatIfRequested()

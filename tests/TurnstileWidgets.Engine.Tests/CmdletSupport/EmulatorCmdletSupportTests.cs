@@ -42,7 +42,7 @@ namespace TurnstileWidgets.Engine.Tests.CmdletSupport
         {
             using TurnstileClient client = Client();
             var lines = new List<string>();
-            var pump = new MessagePump(m => lines.Add(m.Text));
+            var pump = new MessagePump(lines.Add);
             using (client.Observe(pump))
             {
                 pump.Run(client.VerifyAccessAsync());

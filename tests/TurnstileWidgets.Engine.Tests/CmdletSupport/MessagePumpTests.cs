@@ -14,7 +14,7 @@ namespace TurnstileWidgets.Engine.Tests.CmdletSupport
         {
             int callingThread = Environment.CurrentManagedThreadId;
             var delivered = new List<(string Text, int Thread)>();
-            var pump = new MessagePump(m => delivered.Add((m.Text, Environment.CurrentManagedThreadId)));
+            var pump = new MessagePump(text => delivered.Add((text, Environment.CurrentManagedThreadId)));
 
             Task<int> work = Task.Run(async () =>
             {
@@ -36,17 +36,17 @@ namespace TurnstileWidgets.Engine.Tests.CmdletSupport
         {
             var delivered = new List<string>();
             var firstDelivered = new ManualResetEventSlim(false);
-            var pump = new MessagePump(m =>
+            var pump = new MessagePump(text =>
             {
-                delivered.Add(m.Text);
+                delivered.Add(text);
                 firstDelivered.Set();
             });
             Task work = Task.Run(() =>
             {
-                pump.Post(PumpMessageKind.Verbose, "first");
+                pump.Post("first");
                 // The task cannot finish until the pump has delivered the first message on the waiting thread.
                 firstDelivered.Wait();
-                pump.Post(PumpMessageKind.Debug, "second");
+                pump.Post("second");
             });
 
             pump.Run(work);
