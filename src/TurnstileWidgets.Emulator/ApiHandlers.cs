@@ -12,20 +12,18 @@ namespace TurnstileWidgets.Emulator
     /// <summary>The /client/v4 operations. Each checks credentials, then the account, then its input.</summary>
     internal sealed class ApiHandlers
     {
-        private readonly WidgetStore _store;
+        private readonly Accounts _accounts;
         private readonly byte[] _apiToken;
         private readonly byte[] _apiKey;
         private readonly string _email;
-        private readonly string _accountId;
         private readonly string _tokenId;
 
-        public ApiHandlers(WidgetStore store, EmulatorOptions options)
+        public ApiHandlers(Accounts accounts, EmulatorOptions options)
         {
-            _store = store;
+            _accounts = accounts;
             _apiToken = Encoding.UTF8.GetBytes(options.ApiToken);
             _apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
             _email = options.Email;
-            _accountId = options.AccountId;
             // A stable identifier that reveals nothing about the token itself.
             _tokenId = Convert.ToHexStringLower(SHA256.HashData(_apiToken)).Substring(0, 32);
         }
@@ -44,7 +42,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            ListPage page = _store.List(query!);
+            ListPage page = Store(context).List(query!);
             var views = new WidgetView[page.Items.Length];
             for (int i = 0; i < views.Length; i++)
             {
@@ -65,7 +63,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            await WriteFoundWidgetAsync(context, _store.Get(Sitekey(context))).ConfigureAwait(false);
+            await WriteFoundWidgetAsync(context, Store(context).Get(Sitekey(context))).ConfigureAwait(false);
         }
 
         public async Task CreateAsync(HttpContext context)
@@ -86,7 +84,7 @@ namespace TurnstileWidgets.Emulator
                     return;
                 }
 
-                await WriteWidgetAsync(context, _store.Create(input!), null).ConfigureAwait(false);
+                await WriteWidgetAsync(context, Store(context).Create(input!), null).ConfigureAwait(false);
             }
         }
 
@@ -109,7 +107,7 @@ namespace TurnstileWidgets.Emulator
                 WidgetInput? input = null;
                 error ??= WidgetInput.TryRead(document!.RootElement, out input);
                 Widget? updated = null;
-                error ??= _store.Update(sitekey, input!, out updated);
+                error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);
             }
         }
@@ -121,7 +119,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            await WriteFoundWidgetAsync(context, _store.Delete(Sitekey(context))).ConfigureAwait(false);
+            await WriteFoundWidgetAsync(context, Store(context).Delete(Sitekey(context))).ConfigureAwait(false);
         }
 
         public async Task RotateSecretAsync(HttpContext context)
@@ -143,7 +141,7 @@ namespace TurnstileWidgets.Emulator
                 bool invalidateImmediately = false;
                 error ??= WidgetInput.TryReadRotation(document?.RootElement, out invalidateImmediately);
                 Widget? rotated = null;
-                error ??= _store.Rotate(sitekey, invalidateImmediately, out rotated);
+                error ??= Store(context).Rotate(sitekey, invalidateImmediately, out rotated);
                 await WriteWidgetAsync(context, rotated, error).ConfigureAwait(false);
             }
         }
@@ -174,7 +172,7 @@ namespace TurnstileWidgets.Emulator
         private async Task<string?> ExistingSitekeyAsync(HttpContext context)
         {
             string sitekey = Sitekey(context);
-            if (_store.Get(sitekey) is not null)
+            if (Store(context).Get(sitekey) is not null)
             {
                 return sitekey;
             }
@@ -185,16 +183,19 @@ namespace TurnstileWidgets.Emulator
 
         private static string Sitekey(HttpContext context) => (string)context.Request.RouteValues["sitekey"]!;
 
+        /// <summary>The route's account's widgets; only called after <see cref="RefuseAsync"/> has checked the account is served.</summary>
+        private WidgetStore Store(HttpContext context) => _accounts.Store(context.Request.RouteValues["account_id"] as string)!;
+
         /// <summary>Writes the refusal and returns true when the credentials are missing or wrong, or do not cover the account.</summary>
         private async Task<bool> RefuseAsync(HttpContext context, bool bearerOnly)
         {
             ApiError? error = Authenticate(context.Request.Headers, bearerOnly);
             if (error is null && context.Request.RouteValues.TryGetValue("account_id", out object? account)
-                && !string.Equals(account as string, _accountId, StringComparison.OrdinalIgnoreCase))
+                && _accounts.Store(account as string) is null)
             {
                 error = new ApiError(403, ApiError.AccountForbiddenCode,
                     $"Unauthorized to access requested resource: the credential is not authorised for account '{account}'. " +
-                    "Check the account id (this emulator serves one account, printed at start-up).");
+                    "Check the account id (this emulator serves the accounts printed at start-up).");
             }
 
             if (error is null)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -18,8 +19,8 @@ namespace TurnstileWidgets.Emulator
 
         public static readonly string[] Endpoints =
         {
-            "GET  /__emulator/stats",
-            "POST /__emulator/reset",
+            "GET  /__emulator/stats[?account_id=<hex32>]      (with an account: that account's widget requests past injected faults)",
+            "POST /__emulator/reset         [{account_id}]   (with an account: empties that account only)",
             "GET  /__emulator/faults",
             "POST /__emulator/faults        {rate_limit, latency_ms, error_rate, drop_rate, seed} (absent: unchanged, null: off)",
             "GET  /__emulator/faults/script",
@@ -27,7 +28,7 @@ namespace TurnstileWidgets.Emulator
             "DELETE /__emulator/faults/script",
             "GET  /__emulator/clock",
             "POST /__emulator/clock/advance {seconds}",
-            "POST /__emulator/seed          {count, name_prefix}",
+            "POST /__emulator/seed          {count, name_prefix, account_id} (account_id: default the first account)",
             "POST /__emulator/secrets/check {secret}",
         };
 
@@ -36,16 +37,47 @@ namespace TurnstileWidgets.Emulator
             {
                 ApiBaseUrl = _server.BaseUri.ToString().TrimEnd('/'),
                 AccountId = _server.AccountId,
+                AccountIds = _server.AccountIds.ToArray(),
                 Endpoints = Endpoints,
             }, EmulatorJsonContext.Wire.ControlInfo);
 
-        public Task StatsAsync(HttpContext context) =>
-            HttpHelpers.WriteJsonAsync(context, 200, _server.Stats.Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot);
-
-        public Task ResetAsync(HttpContext context)
+        public Task StatsAsync(HttpContext context)
         {
-            _server.Reset();
-            return OkAsync(context);
+            string? account = context.Request.Query["account_id"].ToString();
+            if (string.IsNullOrEmpty(account))
+            {
+                return HttpHelpers.WriteJsonAsync(context, 200, _server.Stats.Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot);
+            }
+
+            return _server.Serves(account)
+                ? HttpHelpers.WriteJsonAsync(context, 200, _server.StatsOf(account).Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot)
+                : NotServedAsync(context, account);
+        }
+
+        public async Task ResetAsync(HttpContext context)
+        {
+            JsonElement? body = await ReadObjectAsync(context).ConfigureAwait(false);
+            if (body is not JsonElement root)
+            {
+                return;
+            }
+
+            string? account = await ReadAccountAsync(context, root).ConfigureAwait(false);
+            if (account is null)
+            {
+                return;
+            }
+
+            if (account.Length == 0)
+            {
+                _server.Reset();
+            }
+            else
+            {
+                _server.Reset(account);
+            }
+
+            await OkAsync(context).ConfigureAwait(false);
         }
 
         public Task GetFaultsAsync(HttpContext context) =>
@@ -183,8 +215,15 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            int created = _server.SeedWidgets(n, prefix);
-            await HttpHelpers.WriteJsonAsync(context, 200, new SeedResult { Created = created, WidgetCount = _server.WidgetCount }, EmulatorJsonContext.Wire.SeedResult).ConfigureAwait(false);
+            string? account = await ReadAccountAsync(context, root).ConfigureAwait(false);
+            if (account is null)
+            {
+                return;
+            }
+
+            account = account.Length == 0 ? _server.AccountId : account;
+            int created = _server.SeedWidgets(n, prefix, account);
+            await HttpHelpers.WriteJsonAsync(context, 200, new SeedResult { Created = created, WidgetCount = _server.CountWidgets(account) }, EmulatorJsonContext.Wire.SeedResult).ConfigureAwait(false);
         }
 
         public async Task CheckSecretAsync(HttpContext context)
@@ -206,6 +245,28 @@ namespace TurnstileWidgets.Emulator
 
         public Task NotFoundAsync(HttpContext context) =>
             HttpHelpers.WriteControlErrorAsync(context, 404, "No such control endpoint; GET /__emulator/ lists them.");
+
+        /// <summary>The body's account_id: "" when absent (the caller's default), null with a 400 written when it is not served.</summary>
+        private async Task<string?> ReadAccountAsync(HttpContext context, JsonElement root)
+        {
+            if (!root.TryGetProperty("account_id", out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return "";
+            }
+
+            string? account = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            if (string.IsNullOrEmpty(account) || !_server.Serves(account))
+            {
+                await NotServedAsync(context, account ?? value.GetRawText()).ConfigureAwait(false);
+                return null;
+            }
+
+            return account;
+        }
+
+        private Task NotServedAsync(HttpContext context, string account) =>
+            HttpHelpers.WriteControlErrorAsync(context, 400,
+                $"This emulator does not serve account '{account}'. It serves: {string.Join(", ", _server.AccountIds)}.");
 
         private Task OkAsync(HttpContext context) =>
             HttpHelpers.WriteJsonAsync(context, 200, new ControlOk

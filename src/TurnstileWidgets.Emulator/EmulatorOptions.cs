@@ -19,8 +19,13 @@ namespace TurnstileWidgets.Emulator
         public int Port { get; set; } = 0;
         /// <summary>The Bearer token the emulator accepts.</summary>
         public string ApiToken { get; set; } = DefaultApiToken;
-        /// <summary>The one account (32 hexadecimal characters) the emulator serves.</summary>
+        /// <summary>The account (32 hexadecimal characters) the emulator serves; with <see cref="AccountIds"/>, ignored.</summary>
         public string AccountId { get; set; } = DefaultAccountId;
+        /// <summary>
+        /// Several accounts to serve (each with its own widgets; the token and key act on each); the first is the default
+        /// the control endpoints act on. Null or empty: <see cref="AccountId"/> alone.
+        /// </summary>
+        public System.Collections.Generic.IList<string>? AccountIds { get; set; }
         /// <summary>The X-Auth-Email value the emulator accepts (compared case-insensitively).</summary>
         public string Email { get; set; } = DefaultEmail;
         /// <summary>The X-Auth-Key value the emulator accepts.</summary>

@@ -26,20 +26,20 @@ namespace TurnstileWidgets.Emulator
     public sealed class EmulatorServer : IAsyncDisposable
     {
         private readonly WebApplication _app;
-        private readonly WidgetStore _store;
+        private readonly Accounts _accounts;
         private readonly FaultSettings _initialFaults;
         private int _disposed;
 
-        private EmulatorServer(WebApplication app, EmulatorOptions options, WidgetStore store, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
+        private EmulatorServer(WebApplication app, EmulatorOptions options, Accounts accounts, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
         {
             _app = app;
-            _store = store;
+            _accounts = accounts;
             _initialFaults = initialFaults;
             Faults = faults;
             Clock = clock;
             Stats = stats;
             ApiToken = options.ApiToken;
-            AccountId = options.AccountId;
+            AccountId = accounts.DefaultId;
             Email = options.Email;
             ApiKey = options.ApiKey;
             DataFile = options.DataFile;
@@ -57,8 +57,11 @@ namespace TurnstileWidgets.Emulator
         /// <summary>The Bearer token the emulator accepts (a fake development value).</summary>
         public string ApiToken { get; }
 
-        /// <summary>The account the emulator serves.</summary>
+        /// <summary>The account the emulator serves; with several, the first (the default of the control endpoints).</summary>
         public string AccountId { get; }
+
+        /// <summary>Every account the emulator serves, in the order given; each has its own widgets.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> AccountIds => _accounts.Ids;
 
         /// <summary>The X-Auth-Email the emulator accepts.</summary>
         public string Email { get; }
@@ -72,8 +75,17 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Request counters for /client/v4.</summary>
         public EmulatorStats Stats { get; }
 
-        /// <summary>How many widgets the account holds now.</summary>
-        public int WidgetCount => _store.Count;
+        /// <summary>How many widgets the emulator holds now, in every account.</summary>
+        public int WidgetCount => _accounts.TotalCount;
+
+        /// <summary>How many widgets one account holds now.</summary>
+        /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
+        public int CountWidgets(string accountId) => StoreOf(accountId).Count;
+
+        /// <summary>Request counters of one account: the widget requests that got past injected faults, by operation and status.</summary>
+        /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
+        public EmulatorStats StatsOf(string accountId) =>
+            _accounts.Stats(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
 
         /// <summary>The emulator's current time (the configured clock plus any <see cref="AdvanceClock"/> offset).</summary>
         public DateTimeOffset UtcNow => Clock.GetUtcNow();
@@ -101,7 +113,7 @@ namespace TurnstileWidgets.Emulator
             var clock = new EmulatorClock(options.TimeProvider ?? TimeProvider.System);
             var stats = new EmulatorStats();
             var faults = new FaultInjector(faultSettings, clock);
-            var store = new WidgetStore(clock, options.DataFile is null ? null : new StateFile(options.DataFile));
+            var accounts = new Accounts(AccountIdsOf(options), clock, options.DataFile);
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
             {
@@ -126,12 +138,13 @@ namespace TurnstileWidgets.Emulator
             });
 
             WebApplication app = builder.Build();
-            var server = new EmulatorServer(app, options, store, faults, faultSettings, clock, stats);
+            var server = new EmulatorServer(app, options, accounts, faults, faultSettings, clock, stats);
             var gate = new ApiGate(faults, stats, clock);
-            var api = new ApiHandlers(store, options);
+            var api = new ApiHandlers(accounts, options);
             var control = new ControlHandlers(server);
 
             app.Use(gate.InvokeAsync);
+            app.Use(accounts.CountAsync);
             app.UseRouting();
             MapApi(app, api);
             MapControl(app, control);
@@ -183,28 +196,69 @@ namespace TurnstileWidgets.Emulator
         /// </summary>
         public void Reset()
         {
-            _store.Clear();
+            foreach (WidgetStore store in _accounts.AllStores)
+            {
+                store.Clear();
+            }
+
+            foreach (EmulatorStats stats in _accounts.AllStats)
+            {
+                stats.Reset();
+            }
+
             Faults.Reset(_initialFaults);
             Stats.Reset();
             Clock.ResetOffset();
         }
 
+        /// <summary>Empties one account and zeroes its counters; faults, the clock, other accounts and the overall counters stay.</summary>
+        /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
+        public void Reset(string accountId)
+        {
+            StoreOf(accountId).Clear();
+            StatsOf(accountId).Reset();
+        }
+
         /// <summary>Creates <paramref name="count"/> widgets at once (names <paramref name="namePrefix"/>1, 2, ...), for benchmarks.</summary>
-        public int SeedWidgets(int count, string namePrefix = "seed-")
+        public int SeedWidgets(int count, string namePrefix = "seed-") => SeedWidgets(count, namePrefix, AccountId);
+
+        /// <summary>Creates <paramref name="count"/> widgets at once in one account.</summary>
+        /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
+        public int SeedWidgets(int count, string namePrefix, string accountId)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
             ArgumentNullException.ThrowIfNull(namePrefix);
-            return _store.Seed(count, namePrefix);
+            return StoreOf(accountId).Seed(count, namePrefix);
         }
 
         /// <summary>Whether a widget secret works right now: a current secret, or a previous one inside its grace period.</summary>
         public bool IsSecretValid(string secret)
         {
             ArgumentNullException.ThrowIfNull(secret);
-            return _store.CheckSecret(secret).Valid;
+            return CheckSecret(secret).Valid;
         }
 
-        internal SecretCheckResult CheckSecret(string secret) => _store.CheckSecret(secret);
+        internal SecretCheckResult CheckSecret(string secret)
+        {
+            foreach (WidgetStore store in _accounts.AllStores)
+            {
+                SecretCheckResult result = store.CheckSecret(secret);
+                if (result.Valid)
+                {
+                    return result;
+                }
+            }
+
+            return new SecretCheckResult { Valid = false };
+        }
+
+        internal bool Serves(string accountId) => _accounts.Store(accountId) is not null;
+
+        private WidgetStore StoreOf(string accountId) =>
+            _accounts.Store(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
+
+        private static System.Collections.Generic.IReadOnlyList<string> AccountIdsOf(EmulatorOptions options) =>
+            options.AccountIds is { Count: > 0 } ids ? ids.ToArray() : new[] { options.AccountId };
 
         internal FaultSettingsView FaultSettingsView()
         {
@@ -278,9 +332,18 @@ namespace TurnstileWidgets.Emulator
                 throw new ArgumentException($"The port must be 0 to 65535 (0 picks a free port), not {options.Port}.");
             }
 
-            if (options.AccountId is null || options.AccountId.Length != 32 || !options.AccountId.All(Uri.IsHexDigit))
+            System.Collections.Generic.IReadOnlyList<string> ids = AccountIdsOf(options);
+            foreach (string? id in ids)
             {
-                throw new ArgumentException($"The account id must be 32 hexadecimal characters, e.g. {EmulatorOptions.DefaultAccountId}.");
+                if (id is null || id.Length != 32 || !id.All(Uri.IsHexDigit))
+                {
+                    throw new ArgumentException($"The account id must be 32 hexadecimal characters, e.g. {EmulatorOptions.DefaultAccountId}.");
+                }
+            }
+
+            if (ids.Distinct(StringComparer.OrdinalIgnoreCase).Count() != ids.Count)
+            {
+                throw new ArgumentException("An account id is given twice; give each --account-id once.");
             }
 
             if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))

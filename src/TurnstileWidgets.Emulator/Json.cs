@@ -162,6 +162,7 @@ namespace TurnstileWidgets.Emulator
     {
         public string ApiBaseUrl { get; init; } = "";
         public string AccountId { get; init; } = "";
+        public string[] AccountIds { get; init; } = Array.Empty<string>();
         public string[] Endpoints { get; init; } = Array.Empty<string>();
     }
 

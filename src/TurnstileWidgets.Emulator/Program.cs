@@ -18,7 +18,9 @@ namespace TurnstileWidgets.Emulator
 
               --port <n>            TCP port on 127.0.0.1 (default 0: any free port)
               --api-token <token>   Bearer token to accept (default emulator-api-token)
-              --account-id <hex32>  the one account served (default 0123456789abcdef0123456789abcdef)
+              --account-id <hex32>  an account served (default 0123456789abcdef0123456789abcdef); give it again
+                                    to serve several: each has its own widgets, the token and key act on each,
+                                    and the first is the default for the control endpoints
               --email <email>       X-Auth-Email to accept (default emulator@example.com)
               --api-key <key>       X-Auth-Key to accept (default emulator-api-key)
               --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts
@@ -76,7 +78,7 @@ namespace TurnstileWidgets.Emulator
                 var defaults = new EmulatorOptions();
                 output.WriteLine("Credentials this emulator accepts (offline only; they open nothing real):");
                 output.WriteLine("  API token:  " + Shown(server.ApiToken, defaults.ApiToken, "--api-token"));
-                output.WriteLine("  Account id: " + server.AccountId);
+                output.WriteLine((server.AccountIds.Count == 1 ? "  Account id: " : "  Account ids: ") + string.Join(", ", server.AccountIds));
                 output.WriteLine("  Email:      " + server.Email);
                 output.WriteLine("  API key:    " + Shown(server.ApiKey, defaults.ApiKey, "--api-key"));
                 if (server.DataFile is not null)
@@ -140,7 +142,11 @@ namespace TurnstileWidgets.Emulator
                         return null;
                     case "--port": options.Port = ParseInt(name, Value()); break;
                     case "--api-token": options.ApiToken = Value(); break;
-                    case "--account-id": options.AccountId = Value(); break;
+                    case "--account-id":
+                        options.AccountIds ??= new System.Collections.Generic.List<string>();
+                        options.AccountIds.Add(Value());
+                        options.AccountId = options.AccountIds[0];
+                        break;
                     case "--email": options.Email = Value(); break;
                     case "--api-key": options.ApiKey = Value(); break;
                     case "--data": options.DataFile = Value(); break;
