@@ -1,0 +1,232 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace TurnstileWidgets.Engine.DesiredState
+{
+    /// <summary>
+    /// One entry of a desired-state file: how a widget should be. Mode, region and clearance level are wire values
+    /// (<c>non-interactive</c>, <c>no_clearance</c>). A null property was left out of the entry and means "leave it as it
+    /// is" (for a widget to be created: the API's default). Never holds a secret.
+    /// </summary>
+    public sealed class DesiredWidget
+    {
+        /// <summary>The property names an entry may hold, in the order files write them (the TurnstileWidget property names).</summary>
+        public static IReadOnlyList<string> PropertyNames { get; } = new[]
+        {
+            "Name", "Domains", "Mode", "Region", "ClearanceLevel", "BotFightMode", "EphemeralId", "Offlabel", "Sitekey",
+        };
+
+        /// <summary>Where the entry came from (a file name, or "pipeline"), for messages.</summary>
+        public string Source { get; set; } = "";
+
+        /// <summary>The entry's position in its source, from 0.</summary>
+        public int Index { get; set; }
+
+        /// <summary>The widget's name; matches a live widget by exact name when <see cref="Sitekey"/> is null.</summary>
+        public string? Name { get; set; }
+
+        /// <summary>Every domain the widget should have.</summary>
+        public IReadOnlyList<string>? Domains { get; set; }
+
+        /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
+        public string? Mode { get; set; }
+
+        /// <summary><c>world</c> or <c>china</c>; fixed when a widget is created.</summary>
+        public string? Region { get; set; }
+
+        /// <summary><c>no_clearance</c>, <c>jschallenge</c>, <c>managed</c> or <c>interactive</c>.</summary>
+        public string? ClearanceLevel { get; set; }
+
+        /// <summary>Whether bot fight mode is on.</summary>
+        public bool? BotFightMode { get; set; }
+
+        /// <summary>Whether ephemeral ids are on.</summary>
+        public bool? EphemeralId { get; set; }
+
+        /// <summary>Whether the Cloudflare branding is hidden.</summary>
+        public bool? Offlabel { get; set; }
+
+        /// <summary>The widget this entry is about; null to match by name (e.g. for another account).</summary>
+        public string? Sitekey { get; set; }
+
+        /// <summary>"entry 3 of widgets.json": the position as a person counts it (the first is 1), so it can be found in the file.</summary>
+        public string Location => string.Format(CultureInfo.InvariantCulture, "entry {0} of {1}", Index + 1, Source);
+
+        /// <summary>The entry for a live widget, every property filled in; <paramref name="withSitekey"/> false leaves the sitekey out.</summary>
+        public static DesiredWidget FromWidget(Widget widget, bool withSitekey)
+        {
+            if (widget == null) throw new ArgumentNullException(nameof(widget));
+            return new DesiredWidget
+            {
+                Name = widget.Name,
+                Domains = new List<string>(widget.Domains),
+                Mode = WireNames.ToWire(widget.Mode),
+                Region = WireNames.ToWire(widget.Region),
+                ClearanceLevel = WireNames.ToWire(widget.ClearanceLevel),
+                BotFightMode = widget.BotFightMode,
+                EphemeralId = widget.EphemeralId,
+                Offlabel = widget.Offlabel,
+                Sitekey = withSitekey ? widget.Sitekey : null,
+            };
+        }
+
+        /// <summary>
+        /// Reads an entry from its properties (a parsed JSON object, a .psd1 hashtable, an Import-Csv row): names are
+        /// case-insensitive; text works for every value (a CSV cell), and an empty text means the property was left out.
+        /// Domains may be a list or one text of domains separated by commas, semicolons or spaces.
+        /// </summary>
+        /// <exception cref="TurnstileValidationException">An unknown property, or a value no widget accepts; the message names the entry.</exception>
+        public static DesiredWidget FromProperties(IEnumerable<KeyValuePair<string, object?>> properties, string source, int index)
+        {
+            if (properties == null) throw new ArgumentNullException(nameof(properties));
+            var entry = new DesiredWidget { Source = source ?? "", Index = index };
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (KeyValuePair<string, object?> property in properties)
+            {
+                string key = property.Key ?? "";
+                if (!seen.Add(key))
+                {
+                    throw entry.Invalid(key, $"the property '{key}' is given twice.");
+                }
+
+                object? value = property.Value;
+                switch (key.ToLowerInvariant())
+                {
+                    case "name": entry.Name = Text(value); break;
+                    case "domains":
+                    case "domain": entry.Domains = DomainList(value); break;
+                    case "mode": entry.Mode = Choice(entry, key, value, WireNames.Modes); break;
+                    case "region": entry.Region = Choice(entry, key, value, WireNames.Regions); break;
+                    case "clearancelevel": entry.ClearanceLevel = Choice(entry, key, value, WireNames.ClearanceLevels); break;
+                    case "botfightmode": entry.BotFightMode = Flag(entry, key, value); break;
+                    case "ephemeralid": entry.EphemeralId = Flag(entry, key, value); break;
+                    case "offlabel": entry.Offlabel = Flag(entry, key, value); break;
+                    case "sitekey": entry.Sitekey = Text(value); break;
+                    default:
+                        throw entry.Invalid(key, $"'{key}' is not a widget property. Allowed: {string.Join(", ", PropertyNames)}.");
+                }
+            }
+
+            entry.Check();
+            return entry;
+        }
+
+        /// <summary>The name and domains are as the API accepts them, when given.</summary>
+        private void Check()
+        {
+            try
+            {
+                if (Name != null)
+                {
+                    WidgetValidator.ValidateName(Name);
+                }
+
+                if (Domains != null)
+                {
+                    WidgetValidator.ValidateDomains(Domains);
+                }
+
+                if (Sitekey != null)
+                {
+                    WidgetValidator.ValidateSitekey(Sitekey);
+                }
+            }
+            catch (TurnstileValidationException e)
+            {
+                throw new TurnstileValidationException(e.Field, Location + ": " + e.Message);
+            }
+        }
+
+        internal TurnstileValidationException Invalid(string field, string problem) =>
+            new TurnstileValidationException(field, Location + ": " + problem);
+
+        private static string? Text(object? value)
+        {
+            string? text = value switch
+            {
+                null => null,
+                string s => s,
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        private static IReadOnlyList<string>? DomainList(object? value)
+        {
+            if (value is string text)
+            {
+                string[] parts = text.Split(new[] { ',', ';', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                return parts.Length == 0 ? null : parts;
+            }
+
+            if (value is IEnumerable items)
+            {
+                var list = new List<string>();
+                foreach (object? item in items)
+                {
+                    list.Add(Text(item) ?? "");
+                }
+
+                return list;
+            }
+
+            return value == null ? null : new[] { Text(value) ?? "" };
+        }
+
+        private static string? Choice(DesiredWidget entry, string key, object? value, IReadOnlyList<string> allowed)
+        {
+            string? text = Text(value);
+            if (text == null)
+            {
+                return null;
+            }
+
+            foreach (string name in allowed)
+            {
+                if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return name;
+                }
+            }
+
+            throw entry.Invalid(key, $"{key} '{text}' is not valid. Allowed: {string.Join(", ", allowed)}.");
+        }
+
+        private static bool? Flag(DesiredWidget entry, string key, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    return null;
+                case bool flag:
+                    return flag;
+                case int number when number == 0 || number == 1:
+                    return number == 1;
+                case long number when number == 0 || number == 1:
+                    return number == 1;
+            }
+
+            string? text = Text(value)?.Trim().ToLowerInvariant();
+            switch (text)
+            {
+                case null:
+                    return null;
+                case "true":
+                case "1":
+                case "yes":
+                case "$true":
+                    return true;
+                case "false":
+                case "0":
+                case "no":
+                case "$false":
+                    return false;
+            }
+
+            throw entry.Invalid(key, $"{key} '{Text(value)}' is not true or false (1 or 0, yes or no are accepted too).");
+        }
+    }
+}

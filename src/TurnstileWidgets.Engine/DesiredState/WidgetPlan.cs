@@ -1,0 +1,375 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace TurnstileWidgets.Engine.DesiredState
+{
+    /// <summary>What a change does to one widget.</summary>
+    public enum WidgetChangeAction
+    {
+        /// <summary>The widget does not exist yet.</summary>
+        Create,
+        /// <summary>The widget exists and some of its settings differ.</summary>
+        Update,
+        /// <summary>The widget exists but no entry holds it (only when pruning).</summary>
+        Remove,
+    }
+
+    /// <summary>Why an entry cannot be applied.</summary>
+    public enum PlanProblemKind
+    {
+        /// <summary>The entry itself is wrong: an unknown property, an invalid value, too many domains.</summary>
+        InvalidEntry,
+        /// <summary>The entry names a sitekey no live widget has; it is never re-created under another sitekey.</summary>
+        SitekeyNotFound,
+        /// <summary>The entry has no sitekey and two or more live widgets have its name.</summary>
+        AmbiguousName,
+        /// <summary>The entry asks for another region than the widget's; a region is fixed at creation.</summary>
+        RegionChange,
+        /// <summary>Another entry already holds the same widget (same sitekey, or same name without a sitekey).</summary>
+        DuplicateEntry,
+    }
+
+    /// <summary>One setting that differs: its TurnstileWidget property name, the live value and the entry's value.</summary>
+    public sealed class PropertyChange
+    {
+        /// <summary>Creates the change.</summary>
+        public PropertyChange(string property, object? current, object? desired)
+        {
+            Property = property;
+            Current = current;
+            Desired = desired;
+        }
+
+        /// <summary>e.g. <c>Mode</c>.</summary>
+        public string Property { get; }
+        /// <summary>The live value (null for a widget to be created); a string, a bool, or a string array for Domains.</summary>
+        public object? Current { get; }
+        /// <summary>The entry's value (null for a widget to be removed).</summary>
+        public object? Desired { get; }
+    }
+
+    /// <summary>One write the plan makes: create, update or remove one widget.</summary>
+    public sealed class WidgetChange
+    {
+        internal WidgetChange(WidgetChangeAction action, string name, string? sitekey, DesiredWidget? entry, IReadOnlyList<PropertyChange> changes, WidgetDefinition? definition)
+        {
+            Action = action;
+            Name = name;
+            Sitekey = sitekey;
+            Entry = entry;
+            Changes = changes;
+            Definition = definition;
+        }
+
+        /// <summary>Create, Update or Remove.</summary>
+        public WidgetChangeAction Action { get; }
+        /// <summary>The widget's name (the new name when an update renames it).</summary>
+        public string Name { get; }
+        /// <summary>The live widget's sitekey; null for Create.</summary>
+        public string? Sitekey { get; }
+        /// <summary>The entry behind the change; null for Remove.</summary>
+        public DesiredWidget? Entry { get; }
+        /// <summary>Each setting that differs (for Create: each setting the widget gets; for Remove: none).</summary>
+        public IReadOnlyList<PropertyChange> Changes { get; }
+        /// <summary>What to send for Create (POST) and Update (PUT, every setting); null for Remove.</summary>
+        public WidgetDefinition? Definition { get; }
+    }
+
+    /// <summary>An entry that will not be applied, and why; nothing is written for it.</summary>
+    public sealed class PlanProblem
+    {
+        /// <summary>Creates the problem.</summary>
+        public PlanProblem(PlanProblemKind kind, DesiredWidget? entry, string target, string message)
+        {
+            Kind = kind;
+            Entry = entry;
+            Target = target;
+            Message = message;
+        }
+
+        /// <summary>What is wrong.</summary>
+        public PlanProblemKind Kind { get; }
+        /// <summary>The entry (null when the entry could not even be read).</summary>
+        public DesiredWidget? Entry { get; }
+        /// <summary>The sitekey or name the problem is about.</summary>
+        public string Target { get; }
+        /// <summary>What is wrong and what to do, naming the file and the entry.</summary>
+        public string Message { get; }
+    }
+
+    /// <summary>The changes that make live widgets match the entries, and the entries that cannot be applied.</summary>
+    public sealed class WidgetPlan
+    {
+        internal WidgetPlan(IReadOnlyList<WidgetChange> changes, IReadOnlyList<PlanProblem> problems)
+        {
+            Changes = changes;
+            Problems = problems;
+        }
+
+        /// <summary>Creates and updates in entry order, then removals in name order.</summary>
+        public IReadOnlyList<WidgetChange> Changes { get; }
+        /// <summary>Entries that will not be applied; the other entries' changes stand.</summary>
+        public IReadOnlyList<PlanProblem> Problems { get; }
+        /// <summary>True when there is nothing to write and nothing wrong.</summary>
+        public bool IsInSync => Changes.Count == 0 && Problems.Count == 0;
+    }
+
+    /// <summary>
+    /// Computes a <see cref="WidgetPlan"/> without sending anything: matching (by sitekey, else by exact name), the region
+    /// rule, "a property left out means leave it", and removals only when pruning. The caller applies the changes.
+    /// </summary>
+    public static class WidgetPlanner
+    {
+        /// <summary>
+        /// Plans. Entries that could not be read are passed as <paramref name="invalid"/> problems: when there are any,
+        /// the plan holds no change at all, because a file with a broken entry may be a file cut short, and pruning from
+        /// it would remove widgets it meant to keep.
+        /// </summary>
+        public static WidgetPlan Plan(IReadOnlyList<DesiredWidget> entries, IReadOnlyList<Widget> live, bool prune, IReadOnlyList<PlanProblem>? invalid = null)
+        {
+            if (entries == null) throw new ArgumentNullException(nameof(entries));
+            if (live == null) throw new ArgumentNullException(nameof(live));
+            var problems = new List<PlanProblem>(invalid ?? Array.Empty<PlanProblem>());
+            if (problems.Count > 0)
+            {
+                return new WidgetPlan(Array.Empty<WidgetChange>(), problems);
+            }
+
+            var bySitekey = new Dictionary<string, Widget>(StringComparer.Ordinal);
+            var byName = new Dictionary<string, List<Widget>>(StringComparer.Ordinal);
+            foreach (Widget widget in live)
+            {
+                bySitekey[widget.Sitekey] = widget;
+                if (!byName.TryGetValue(widget.Name, out List<Widget>? named))
+                {
+                    byName[widget.Name] = named = new List<Widget>();
+                }
+
+                named.Add(widget);
+            }
+
+            var changes = new List<WidgetChange>();
+            // Live widgets some entry speaks for, matched or not: pruning must never remove them.
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            var heldNames = new HashSet<string>(StringComparer.Ordinal);
+            var claimedBy = new Dictionary<string, DesiredWidget>(StringComparer.Ordinal);
+            var namesToCreate = new Dictionary<string, DesiredWidget>(StringComparer.Ordinal);
+
+            foreach (DesiredWidget entry in entries)
+            {
+                if (entry.Sitekey != null)
+                {
+                    held.Add(entry.Sitekey);
+                }
+
+                if (entry.Name != null)
+                {
+                    heldNames.Add(entry.Name);
+                }
+
+                Widget? match;
+                if (entry.Sitekey != null)
+                {
+                    if (!bySitekey.TryGetValue(entry.Sitekey, out match))
+                    {
+                        problems.Add(new PlanProblem(PlanProblemKind.SitekeyNotFound, entry, entry.Sitekey,
+                            $"{entry.Location}: no widget has the sitekey '{entry.Sitekey}', so nothing is written for it (a sitekey is never re-created). " +
+                            "If the widget was deleted on purpose, remove the entry; to create it again, remove its Sitekey."));
+                        continue;
+                    }
+                }
+                else if (entry.Name == null)
+                {
+                    problems.Add(new PlanProblem(PlanProblemKind.InvalidEntry, entry, "",
+                        $"{entry.Location}: the entry has neither a Sitekey nor a Name. Give the widget's Name (and Domains to create it)."));
+                    continue;
+                }
+                else if (byName.TryGetValue(entry.Name, out List<Widget>? named))
+                {
+                    if (named.Count > 1)
+                    {
+                        problems.Add(new PlanProblem(PlanProblemKind.AmbiguousName, entry, entry.Name,
+                            $"{entry.Location}: {named.Count} widgets are named '{entry.Name}' ({string.Join(", ", named.Select(w => w.Sitekey))}), so nothing is written for it. " +
+                            "Add the Sitekey of the one it means to the entry, or rename or remove the others."));
+                        continue;
+                    }
+
+                    match = named[0];
+                }
+                else
+                {
+                    match = null;
+                }
+
+                if (match == null)
+                {
+                    if (namesToCreate.TryGetValue(entry.Name!, out DesiredWidget? first))
+                    {
+                        problems.Add(Duplicate(entry, entry.Name!, first));
+                        continue;
+                    }
+
+                    WidgetChange? create = PlanCreate(entry, problems);
+                    if (create != null)
+                    {
+                        namesToCreate[entry.Name!] = entry;
+                        changes.Add(create);
+                    }
+
+                    continue;
+                }
+
+                if (claimedBy.TryGetValue(match.Sitekey, out DesiredWidget? earlier))
+                {
+                    problems.Add(Duplicate(entry, match.Sitekey, earlier));
+                    continue;
+                }
+
+                claimedBy[match.Sitekey] = entry;
+                WidgetChange? update = PlanUpdate(entry, match, problems);
+                if (update != null)
+                {
+                    changes.Add(update);
+                }
+            }
+
+            if (prune)
+            {
+                foreach (Widget widget in live.OrderBy(w => w.Name, StringComparer.Ordinal).ThenBy(w => w.Sitekey, StringComparer.Ordinal))
+                {
+                    if (claimedBy.ContainsKey(widget.Sitekey) || held.Contains(widget.Sitekey) || heldNames.Contains(widget.Name))
+                    {
+                        continue;
+                    }
+
+                    changes.Add(new WidgetChange(WidgetChangeAction.Remove, widget.Name, widget.Sitekey, null, Array.Empty<PropertyChange>(), null));
+                }
+            }
+
+            return new WidgetPlan(changes, problems);
+        }
+
+        private static PlanProblem Duplicate(DesiredWidget entry, string target, DesiredWidget first) =>
+            new PlanProblem(PlanProblemKind.DuplicateEntry, entry, target,
+                $"{entry.Location}: {first.Location} already holds the widget '{target}', so nothing is written for this entry. Keep one entry per widget.");
+
+        private static WidgetChange? PlanCreate(DesiredWidget entry, List<PlanProblem> problems)
+        {
+            if (entry.Domains == null)
+            {
+                problems.Add(new PlanProblem(PlanProblemKind.InvalidEntry, entry, entry.Name!,
+                    $"{entry.Location}: no widget is named '{entry.Name}', and the entry has no Domains to create it with. Add Domains, or fix the Name."));
+                return null;
+            }
+
+            var definition = new WidgetDefinition
+            {
+                Name = entry.Name!,
+                Domains = entry.Domains.ToList(),
+                Mode = WireNames.ParseMode(entry.Mode ?? "managed"),
+                Region = entry.Region == null ? (WidgetRegion?)null : WireNames.ParseRegion(entry.Region),
+                ClearanceLevel = entry.ClearanceLevel == null ? (ClearanceLevel?)null : WireNames.ParseClearanceLevel(entry.ClearanceLevel),
+                BotFightMode = entry.BotFightMode,
+                EphemeralId = entry.EphemeralId,
+                Offlabel = entry.Offlabel,
+            };
+            var set = new List<PropertyChange>
+            {
+                new PropertyChange("Name", null, entry.Name),
+                new PropertyChange("Domains", null, entry.Domains.ToArray()),
+                new PropertyChange("Mode", null, entry.Mode ?? "managed"),
+            };
+            Add(set, "Region", entry.Region);
+            Add(set, "ClearanceLevel", entry.ClearanceLevel);
+            Add(set, "BotFightMode", entry.BotFightMode);
+            Add(set, "EphemeralId", entry.EphemeralId);
+            Add(set, "Offlabel", entry.Offlabel);
+            return new WidgetChange(WidgetChangeAction.Create, entry.Name!, null, entry, set, definition);
+
+            static void Add(List<PropertyChange> list, string property, object? value)
+            {
+                if (value != null)
+                {
+                    list.Add(new PropertyChange(property, null, value));
+                }
+            }
+        }
+
+        private static WidgetChange? PlanUpdate(DesiredWidget entry, Widget current, List<PlanProblem> problems)
+        {
+            string currentRegion = WireNames.ToWire(current.Region);
+            if (entry.Region != null && entry.Region != currentRegion)
+            {
+                problems.Add(new PlanProblem(PlanProblemKind.RegionChange, entry, current.Sitekey,
+                    $"{entry.Location}: widget '{current.Name}' ({current.Sitekey}) is in region '{currentRegion}' and cannot move to '{entry.Region}': " +
+                    "a widget's region is fixed when it is created, so nothing is written for this entry. Put the entry's Region back to " +
+                    $"'{currentRegion}', or create a new widget (an entry without Sitekey and with another Name)."));
+                return null;
+            }
+
+            var diff = new List<PropertyChange>();
+            string name = Compare(diff, "Name", current.Name, entry.Name);
+            IReadOnlyList<string> domains = current.Domains;
+            if (entry.Domains != null && !SameDomains(current.Domains, entry.Domains))
+            {
+                diff.Add(new PropertyChange("Domains", current.Domains.ToArray(), entry.Domains.ToArray()));
+                domains = entry.Domains;
+            }
+
+            string mode = Compare(diff, "Mode", WireNames.ToWire(current.Mode), entry.Mode);
+            string clearance = Compare(diff, "ClearanceLevel", WireNames.ToWire(current.ClearanceLevel), entry.ClearanceLevel);
+            bool botFight = Compare(diff, "BotFightMode", current.BotFightMode, entry.BotFightMode);
+            bool ephemeral = Compare(diff, "EphemeralId", current.EphemeralId, entry.EphemeralId);
+            bool offlabel = Compare(diff, "Offlabel", current.Offlabel, entry.Offlabel);
+            if (diff.Count == 0)
+            {
+                return null;
+            }
+
+            // PUT replaces every setting, so the ones the entry leaves out are sent as they are now.
+            var definition = new WidgetDefinition
+            {
+                Name = name,
+                Domains = domains.ToList(),
+                Mode = WireNames.ParseMode(mode),
+                Region = current.Region,
+                ClearanceLevel = WireNames.ParseClearanceLevel(clearance),
+                BotFightMode = botFight,
+                EphemeralId = ephemeral,
+                Offlabel = offlabel,
+            };
+            return new WidgetChange(WidgetChangeAction.Update, name, current.Sitekey, entry, diff, definition);
+        }
+
+        private static string Compare(List<PropertyChange> diff, string property, string current, string? desired)
+        {
+            if (desired == null || string.Equals(current, desired, StringComparison.Ordinal))
+            {
+                return current;
+            }
+
+            diff.Add(new PropertyChange(property, current, desired));
+            return desired;
+        }
+
+        private static bool Compare(List<PropertyChange> diff, string property, bool current, bool? desired)
+        {
+            if (desired == null || desired.Value == current)
+            {
+                return current;
+            }
+
+            diff.Add(new PropertyChange(property, current, desired.Value));
+            return desired.Value;
+        }
+
+        /// <summary>Domains are a set: hostnames ignore case, and the order the API lists them in means nothing.</summary>
+        private static bool SameDomains(IReadOnlyList<string> current, IReadOnlyList<string> desired)
+        {
+            var a = new HashSet<string>(current, StringComparer.OrdinalIgnoreCase);
+            var b = new HashSet<string>(desired, StringComparer.OrdinalIgnoreCase);
+            return a.SetEquals(b);
+        }
+    }
+}
