@@ -25,6 +25,9 @@
         'Set-TurnstileWidget'
         'Remove-TurnstileWidget'
         'Invoke-TurnstileSecretRotation'
+        'Export-TurnstileWidget'
+        'Compare-TurnstileWidget'
+        'Sync-TurnstileWidget'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

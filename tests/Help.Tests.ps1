@@ -10,6 +10,9 @@ BeforeDiscovery {
         'Set-TurnstileWidget'
         'Remove-TurnstileWidget'
         'Invoke-TurnstileSecretRotation'
+        'Export-TurnstileWidget'
+        'Compare-TurnstileWidget'
+        'Sync-TurnstileWidget'
     )
 }
 

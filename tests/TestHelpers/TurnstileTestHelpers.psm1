@@ -71,7 +71,12 @@ function Start-TurnstileEmulator {
 
         [Parameter()]
         [ValidateRange(1, 300)]
-        [int] $TimeoutSeconds = 30
+        [int] $TimeoutSeconds = 30,
+
+        # More than one: the emulator serves that many accounts (random ids, AccountIds on the result; AccountId is the first).
+        [Parameter()]
+        [ValidateRange(1, 10)]
+        [int] $AccountCount = 1
     )
 
     $emulatorPath = Join-Path -Path $RepositoryRoot -ChildPath 'src/TurnstileWidgets.Emulator/bin/Release/net10.0/TurnstileWidgets.Emulator.dll'
@@ -85,14 +90,16 @@ function Start-TurnstileEmulator {
     }
 
     $apiTokenText = 'pester-' + (Get-TurnstileRandomHex -Length 40)
-    $accountId = Get-TurnstileRandomHex -Length 32
+    $accountIds = @(1..$AccountCount | ForEach-Object { Get-TurnstileRandomHex -Length 32 })
+    $accountId = $accountIds[0]
 
     if (-not $PSCmdlet.ShouldProcess($emulatorPath, 'Start the TurnstileWidgets emulator')) {
         return
     }
 
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new($dotnet.Source)
-    foreach ($argument in @($emulatorPath, '--port', '0', '--api-token', $apiTokenText, '--account-id', $accountId)) {
+    $arguments = @($emulatorPath, '--port', '0', '--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ })
+    foreach ($argument in $arguments) {
         $startInfo.ArgumentList.Add($argument)
     }
     $startInfo.UseShellExecute = $false
@@ -150,6 +157,7 @@ function Start-TurnstileEmulator {
         Port           = $port
         ApiToken       = ConvertTo-TurnstileTestSecureString -Text $apiTokenText
         AccountId      = $accountId
+        AccountIds     = $accountIds
         Email          = 'emulator@example.com'
         ApiKey         = ConvertTo-TurnstileTestSecureString -Text 'emulator-api-key'
         Process        = $process
@@ -273,10 +281,15 @@ function Get-TurnstileEmulatorStatistic {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory, Position = 0)]
-        [psobject] $Emulator
+        [psobject] $Emulator,
+
+        # One account's counters (the widget requests that got past injected faults); without it, every request.
+        [Parameter()]
+        [string] $AccountId
     )
 
-    Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Get -Path 'stats'
+    $path = if ($AccountId) { "stats?account_id=$AccountId" } else { 'stats' }
+    Invoke-TurnstileEmulatorControl -Emulator $Emulator -Method Get -Path $path
 }
 
 function Test-TurnstileEmulatorSecret {

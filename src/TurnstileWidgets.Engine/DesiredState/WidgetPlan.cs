@@ -250,6 +250,20 @@ namespace TurnstileWidgets.Engine.DesiredState
             return new WidgetPlan(changes, problems);
         }
 
+        /// <summary>Every live widget of the client's account, a full page (1,000) at a time.</summary>
+        public static async System.Threading.Tasks.Task<IReadOnlyList<Widget>> ReadLiveAsync(TurnstileClient client, System.Threading.CancellationToken cancellationToken)
+        {
+            if (client == null) throw new ArgumentNullException(nameof(client));
+            var widgets = new List<Widget>();
+            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = WidgetValidator.MaxPerPage });
+            while (await listing.NextPageAsync(cancellationToken).ConfigureAwait(false) is WidgetPage page)
+            {
+                widgets.AddRange(page.Widgets);
+            }
+
+            return widgets;
+        }
+
         private static PlanProblem Duplicate(DesiredWidget entry, string target, DesiredWidget first) =>
             new PlanProblem(PlanProblemKind.DuplicateEntry, entry, target,
                 $"{entry.Location}: {first.Location} already holds the widget '{target}', so nothing is written for this entry. Keep one entry per widget.");

@@ -24,7 +24,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         public void ExactlyTheSurfaceCmdlets()
         {
             Assert.Equal(
-                new[] { "Connect-Turnstile", "Disconnect-Turnstile", "Get-TurnstileConnection", "Get-TurnstileWidget", "Invoke-TurnstileSecretRotation", "New-TurnstileWidget", "Remove-TurnstileWidget", "Set-TurnstileWidget" },
+                new[] { "Compare-TurnstileWidget", "Connect-Turnstile", "Disconnect-Turnstile", "Export-TurnstileWidget", "Get-TurnstileConnection", "Get-TurnstileWidget", "Invoke-TurnstileSecretRotation", "New-TurnstileWidget", "Remove-TurnstileWidget", "Set-TurnstileWidget", "Sync-TurnstileWidget" },
                 Cmdlets.Value.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
             Assert.All(Cmdlets.Value, c => Assert.StartsWith(CommandsNamespace + ".", c.ClassName, StringComparison.Ordinal));
             Assert.All(Cmdlets.Value, c => Assert.NotEmpty(c.OutputTypes));
@@ -38,6 +38,9 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Set-TurnstileWidget", "BySitekey", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Remove-TurnstileWidget", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Invoke-TurnstileSecretRotation", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Export-TurnstileWidget", null, true, "Low", false, "System.IO.FileInfo")]
+        [InlineData("Compare-TurnstileWidget", "ByPath", false, null, false, "TurnstileWidgets.TurnstileWidgetChange")]
+        [InlineData("Sync-TurnstileWidget", "ByPath", true, "Medium", false, "TurnstileWidgets.TurnstileWidgetChange")]
         public void CmdletOptions(string name, string? defaultSet, bool supportsShouldProcess, string? confirmImpact, bool supportsPaging, string outputType)
         {
             CmdletInfo cmdlet = Cmdlet(name);
@@ -100,6 +103,21 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
             "InvalidateImmediately:System.Management.Automation.SwitchParameter:(all)",
             "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
+        [InlineData("Export-TurnstileWidget",
+            "ExcludeSitekey:System.Management.Automation.SwitchParameter:(all)",
+            "InputObject:TurnstileWidgets.TurnstileWidget[]:(all),ValueFromPipeline",
+            "PassThru:System.Management.Automation.SwitchParameter:(all)",
+            "Path:System.String:(all),Mandatory,Position=0")]
+        [InlineData("Compare-TurnstileWidget",
+            "InputObject:System.Management.Automation.PSObject:ByInputObject,Mandatory,ValueFromPipeline",
+            "Path:System.String:ByPath,Mandatory,Position=0",
+            "Prune:System.Management.Automation.SwitchParameter:(all)")]
+        [InlineData("Sync-TurnstileWidget",
+            "Force:System.Management.Automation.SwitchParameter:(all)",
+            "InputObject:System.Management.Automation.PSObject:ByInputObject,Mandatory,ValueFromPipeline",
+            "PassThru:System.Management.Automation.SwitchParameter:(all)",
+            "Path:System.String:ByPath,Mandatory,Position=0",
+            "Prune:System.Management.Automation.SwitchParameter:(all)")]
         public void Parameters(string name, params string[] expected)
         {
             CmdletInfo cmdlet = Cmdlet(name);
@@ -115,7 +133,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             {
                 foreach (CmdletParameterInfo parameter in cmdlet.Parameters)
                 {
-                    bool allowed = parameter.TypeFullName.StartsWith("System.", StringComparison.Ordinal) || parameter.TypeFullName == "TurnstileWidgets.TurnstileWidget";
+                    bool allowed = parameter.TypeFullName.StartsWith("System.", StringComparison.Ordinal) || parameter.TypeFullName.StartsWith("TurnstileWidgets.TurnstileWidget", StringComparison.Ordinal);
                     Assert.True(allowed, cmdlet.Name + " -" + parameter.Name + " has type " + parameter.TypeFullName);
                 }
             }

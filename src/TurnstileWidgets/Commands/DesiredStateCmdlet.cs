@@ -1,0 +1,206 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Engine.DesiredState;
+
+namespace TurnstileWidgets.Commands
+{
+    /// <summary>The ids of the desired-state cmdlets' errors.</summary>
+    internal static class DesiredStateErrorIds
+    {
+        public const string FileNotFound = "TurnstileDesiredFileNotFound";
+        public const string FileInvalid = "TurnstileDesiredFileInvalid";
+        public const string PathInvalid = "TurnstileDesiredPathInvalid";
+        public const string EntryInvalid = "TurnstileDesiredEntryInvalid";
+        public const string SitekeyNotFound = "TurnstileDesiredSitekeyNotFound";
+        public const string NameAmbiguous = "TurnstileDesiredNameAmbiguous";
+        public const string EntryDuplicate = "TurnstileDesiredEntryDuplicate";
+        public const string RegionChangeRefused = "TurnstileRegionChangeRefused";
+    }
+
+    /// <summary>
+    /// Compare-TurnstileWidget and Sync-TurnstileWidget: entries from -Path or the pipeline, the live widgets, the plan.
+    /// The plan is made once every entry is in (EndProcessing), because pruning needs the whole file.
+    /// </summary>
+    public abstract class DesiredStateCmdlet : TurnstileCmdlet
+    {
+        /// <summary>The parameter set with a file.</summary>
+        protected const string ByPathSet = "ByPath";
+        /// <summary>The parameter set with pipeline entries.</summary>
+        protected const string ByInputObjectSet = "ByInputObject";
+
+        private readonly List<KeyValuePair<string, object?>[]?> rows = new List<KeyValuePair<string, object?>[]?>();
+
+        /// <summary>A .json or .psd1 file as Export-TurnstileWidget writes it.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>Entries: objects with TurnstileWidget property names (Import-Csv rows, ConvertFrom-Json objects, hashtables).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>Also removes live widgets no entry holds.</summary>
+        [Parameter]
+        public SwitchParameter Prune { get; set; }
+
+        /// <summary>Collects one pipeline entry.</summary>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ByInputObjectSet)
+            {
+                rows.Add(InputObject == null ? null : PropertiesOf(InputObject));
+            }
+        }
+
+        /// <summary>Reads the entries and the live widgets, and plans; problems become errors, one per entry.</summary>
+        internal WidgetPlan MakePlan(SessionConnection connection)
+        {
+            DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            IReadOnlyList<Widget> live = Invoke(connection.Client, token => WidgetPlanner.ReadLiveAsync(connection.Client, token));
+            WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
+            foreach (PlanProblem problem in plan.Problems)
+            {
+                WriteError(ToErrorRecord(problem));
+            }
+
+            return plan;
+        }
+
+        /// <summary>The public form of a planned change.</summary>
+        internal static TurnstileWidgetChange ToOutput(WidgetChange change, string accountId) => new TurnstileWidgetChange
+        {
+            Action = change.Action.ToString(),
+            Name = change.Name,
+            Sitekey = change.Sitekey,
+            Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
+            AccountId = accountId,
+        };
+
+        private DesiredEntries ReadFile(string path)
+        {
+            string full = GetUnresolvedProviderPathFromPSPath(path);
+            string source = System.IO.Path.GetFileName(full);
+            if (!File.Exists(full))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new FileNotFoundException($"The desired-state file '{full}' does not exist. Give the path of a .json or .psd1 file written by Export-TurnstileWidget.", full),
+                    DesiredStateErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
+            }
+
+            try
+            {
+                switch (System.IO.Path.GetExtension(full).ToLowerInvariant())
+                {
+                    case ".json":
+                        return DesiredStateFile.ReadJson(File.ReadAllText(full), source);
+                    case ".psd1":
+                        return DesiredStateFile.Read(ReadPowerShellData(full, source), source);
+                    default:
+                        ThrowTerminatingError(new ErrorRecord(
+                            new ArgumentException($"'{full}' is neither a .json nor a .psd1 file. Give a file written by Export-TurnstileWidget."),
+                            DesiredStateErrorIds.PathInvalid, ErrorCategory.InvalidArgument, path));
+                        return null!;
+                }
+            }
+            catch (TurnstileValidationException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrorIds.FileInvalid, ErrorCategory.InvalidData, path));
+                return null!;
+            }
+            catch (IOException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrorIds.FileInvalid, ErrorCategory.ReadError, path));
+                return null!;
+            }
+        }
+
+        /// <summary>
+        /// Reads a .psd1 as Import-PowerShellDataFile does: parse it and take the hashtable's value without running any
+        /// code (SafeGetValue refuses anything but constants).
+        /// </summary>
+        private static IEnumerable<KeyValuePair<string, object?>[]?> ReadPowerShellData(string full, string source)
+        {
+            Ast ast = Parser.ParseFile(full, out _, out ParseError[] errors);
+            if (errors.Length > 0)
+            {
+                throw new TurnstileValidationException("file", $"{source} is not a valid PowerShell data file: {errors[0].Message} (line {errors[0].Extent.StartLineNumber}).");
+            }
+
+            var data = ast.Find(a => a is HashtableAst, false) as HashtableAst;
+            object? value;
+            try
+            {
+                value = data?.SafeGetValue();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new TurnstileValidationException("file", $"{source} holds more than constant data ({e.Message}).");
+            }
+
+            if (!(value is Hashtable table) || !table.ContainsKey("Widgets"))
+            {
+                throw new TurnstileValidationException("file", $"{source} has no Widgets list. The file must hold @{{ Widgets = @( @{{ Name = ...; Domains = ... }} ) }}, as Export-TurnstileWidget writes it.");
+            }
+
+            object? widgets = table["Widgets"];
+            IEnumerable items = widgets is IEnumerable list && !(widgets is string) && !(widgets is IDictionary) ? list : new[] { widgets };
+            return items.Cast<object?>().Select(item => item is IDictionary entry ? FromDictionary(entry) : null).ToList();
+        }
+
+        private static KeyValuePair<string, object?>[] FromDictionary(IDictionary dictionary) =>
+            dictionary.Keys.Cast<object>().Select(key => new KeyValuePair<string, object?>(Convert.ToString(key) ?? "", Unwrap(dictionary[key]))).ToArray();
+
+        private static KeyValuePair<string, object?>[]? PropertiesOf(PSObject input)
+        {
+            if (input.BaseObject is IDictionary dictionary)
+            {
+                return FromDictionary(dictionary);
+            }
+
+            // Import-Csv and ConvertFrom-Json give note properties; an object of some other type is read by its properties.
+            IEnumerable<PSPropertyInfo> properties = input.BaseObject is PSCustomObject
+                ? input.Properties.Where(p => p.MemberType == PSMemberTypes.NoteProperty)
+                : input.Properties.Where(p => p.IsGettable);
+            return properties.Select(p => new KeyValuePair<string, object?>(p.Name, Unwrap(p.Value))).ToArray();
+        }
+
+        private static object? Unwrap(object? value)
+        {
+            if (value is PSObject wrapped)
+            {
+                value = wrapped.BaseObject;
+            }
+
+            if (value is IEnumerable list && !(value is string) && !(value is IDictionary))
+            {
+                return list.Cast<object?>().Select(Unwrap).ToList();
+            }
+
+            return value;
+        }
+
+        private static ErrorRecord ToErrorRecord(PlanProblem problem)
+        {
+            (string id, ErrorCategory category, string action) = problem.Kind switch
+            {
+                PlanProblemKind.SitekeyNotFound => (DesiredStateErrorIds.SitekeyNotFound, ErrorCategory.ObjectNotFound, "Remove the entry, or remove its Sitekey to create the widget anew."),
+                PlanProblemKind.AmbiguousName => (DesiredStateErrorIds.NameAmbiguous, ErrorCategory.InvalidOperation, "Add the Sitekey of the widget the entry means, or rename the other widgets."),
+                PlanProblemKind.RegionChange => (DesiredStateErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, "Put the entry's Region back to the widget's region."),
+                PlanProblemKind.DuplicateEntry => (DesiredStateErrorIds.EntryDuplicate, ErrorCategory.InvalidData, "Keep one entry per widget."),
+                _ => (DesiredStateErrorIds.EntryInvalid, ErrorCategory.InvalidData, "Fix the entry; nothing is written while an entry is invalid."),
+            };
+            return new ErrorRecord(new InvalidOperationException(problem.Message), id, category, problem.Target)
+            {
+                ErrorDetails = new ErrorDetails(problem.Message) { RecommendedAction = action },
+            };
+        }
+    }
+}
