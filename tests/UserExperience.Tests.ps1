@@ -105,3 +105,33 @@ Describe 'Serialization keeps widget secrets out' {
         $back.PSObject.Properties.Name | Should -Not -Contain 'Secret'
     }
 }
+
+Describe 'Connect-Turnstile to an address where nothing listens' {
+    It 'says what failed once, and what to do' {
+        # A port that was free a moment ago: nothing accepts connections there.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+        $listener.Stop()
+
+        $failure = $null
+        try {
+            Connect-Turnstile -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -ApiBaseUri "http://127.0.0.1:$port/client/v4"
+        }
+        catch {
+            $failure = $_
+        }
+
+        $failure | Should -Not -BeNullOrEmpty
+        $message = $failure.Exception.Message
+        ([regex]::Matches($message, 'Could not reach')).Count | Should -Be 1 -Because $message
+        ([regex]::Matches($message, [regex]::Escape('GET /user/tokens/verify'))).Count | Should -Be 1 -Because $message
+        $message | Should -Match 'refused'
+        "$($failure.ErrorDetails.RecommendedAction) $($failure.CategoryInfo) $message" | Should -Not -Match ([regex]::Escape((ConvertFrom-TurnstileTestSecureString $script:emulator.ApiToken)))
+    }
+
+    AfterAll {
+        # The failed attempt must not have replaced the file's working connection.
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+}
