@@ -15,6 +15,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TurnstileWidgets.Format.ps1xml')
+    TypesToProcess       = @('TurnstileWidgets.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-Turnstile'

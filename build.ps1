@@ -4,23 +4,35 @@
     Builds, tests, documents, packages, demonstrates and publishes the TurnstileWidgets module.
 
 .DESCRIPTION
-    The steps every CI run must check (compile, stage out/TurnstileWidgets/, pack the .nupkg)
-    live in MSBuild, so `dotnet build TurnstileWidgets.sln -c Release` does them without
-    PowerShell. This script adds what needs PowerShell: compiling the platyPS help, the Pester
-    suite, the demo runbook against the emulator, the install check and publishing.
+    The steps every build must do (compile, stage out/TurnstileWidgets/, pack the .nupkg) live
+    in MSBuild, so `dotnet build TurnstileWidgets.sln -c Release` does them. This script adds
+    what needs PowerShell: the platyPS help, the whole test run (PowerShell's parser over every
+    script, xunit, Pester, the official-SDK check), the demo runbook against the emulator, the
+    install check and publishing.
+
+    Run it with the PowerShell the repository pins (.config/dotnet-tools.json):
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Test
+    Pester is restored from NuGet with the solution (tests/PowerShellModules/PowerShellModules.csproj
+    pins its version) and imported from the NuGet package folder, so no machine needs PSGallery.
 
 .PARAMETER Task
     Build   - compile help (when platyPS is installed), build, stage and pack.
-    Test    - Build, then the xunit suites, PSScriptAnalyzer (when installed), then the Pester suite (when Pester 5 is installed).
+    Test    - Build, then every test: PowerShell's parser over every script, the xunit suites,
+              PSScriptAnalyzer (when installed), the Pester suite and the official Cloudflare SDK
+              against the emulator (needs Node.js). Ends with `tests: N passed, N failed, N skipped`.
     Analyze - PSScriptAnalyzer over build.ps1, the test scripts and the benchmark script (when installed).
-    Help    - compile en-US/*.md into en-US/TurnstileWidgets.dll-Help.xml with platyPS.
+    Help    - compile en-US/*.md into en-US/TurnstileWidgets.dll-Help.xml with platyPS (when installed).
     Package - Build, then install the .nupkg from out/ into a temporary folder and import it.
-    Demo    - Build, start the emulator, and run a short runbook against it.
+    Demo    - Build, start the emulator, and run a short runbook against it (the main job).
     Publish - Package, then publish out/TurnstileWidgets to -Repository with -ApiKey.
     Clean   - remove out/ and every bin/ and obj/ folder.
 
 .EXAMPLE
-    ./build.ps1 -Task Demo
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
+
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
     ./build.ps1 -Task Publish -Repository PSGallery -ApiKey (Read-Host -AsSecureString 'Gallery key')
@@ -101,50 +113,264 @@ function Invoke-BuildTask {
 
 function Invoke-AnalyzeTask {
     [CmdletBinding()]
+    [OutputType([bool])]
     param()
     if (-not (Get-Module -ListAvailable -Name PSScriptAnalyzer)) {
         Write-Warning 'PSScriptAnalyzer is not installed: the script analysis was SKIPPED. Install it with: Install-Module PSScriptAnalyzer -Scope CurrentUser'
-        return
+        return $false
     }
-    # Only the project's own scripts: npm (tests/*/node_modules) and builds (bin, obj) can leave third-party .ps1 files there.
-    $foreign = '[\\/](node_modules|bin|obj)[\\/]'
-    $scripts = @(
-        Join-Path -Path $RepoRoot -ChildPath 'build.ps1'
-        Get-ChildItem -LiteralPath (Join-Path -Path $RepoRoot -ChildPath 'tests') -Recurse -File -Include '*.ps1', '*.psm1' |
-            Where-Object -Property FullName -NotMatch -Value $foreign | Select-Object -ExpandProperty FullName
-        Get-ChildItem -LiteralPath (Join-Path -Path $RepoRoot -ChildPath 'bench') -Filter '*.ps1' -File -ErrorAction SilentlyContinue | Select-Object -ExpandProperty FullName
-    )
+    $scripts = @(Get-ProjectScript | Where-Object { $_ -notlike '*.psd1' })
     $findings = @($scripts | ForEach-Object { Invoke-ScriptAnalyzer -Path $_ -Severity @('Warning', 'Error') })
     if ($findings.Count -gt 0) {
         $findings | Format-Table -AutoSize -Property @('ScriptName', 'Line', 'RuleName', 'Message') | Out-String | Write-Host
         throw "PSScriptAnalyzer reported $($findings.Count) finding(s)."
     }
     Write-Host "PSScriptAnalyzer: $($scripts.Count) scripts clean."
+    return $true
+}
+
+function Get-PowerShellCommand {
+    # How to start a child PowerShell like this one. Under the pinned .NET tool (`dotnet pwsh`) the process is
+    # the dotnet host and PowerShell is $PSHOME/pwsh.dll; a normal install is the pwsh executable itself.
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param()
+    $processPath = [System.Environment]::ProcessPath
+    $pwshDll = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet' -and (Test-Path -LiteralPath $pwshDll)) {
+        return , @($processPath, $pwshDll)
+    }
+    return , @($processPath)
+}
+
+function Invoke-ChildPowerShell {
+    # Runs a command in a fresh, non-interactive PowerShell, so the caller never holds the module's assemblies
+    # and the command sees no preference or strict mode of this script.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Command
+    )
+    $powershell = Get-PowerShellCommand
+    $arguments = @($powershell | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Command)
+    & $powershell[0] @arguments
+}
+
+function Get-PinnedModulePath {
+    # The version comes from tests/PowerShellModules/PowerShellModules.csproj, the one place it is pinned;
+    # `dotnet restore` of the solution puts the package into the NuGet package folder.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [string] $Name
+    )
+    $project = Join-Path -Path $RepoRoot -ChildPath 'tests' -AdditionalChildPath @('PowerShellModules', 'PowerShellModules.csproj')
+    [xml] $xml = Get-Content -Raw -LiteralPath $project
+    $node = $xml.SelectSingleNode("/Project/ItemGroup/PackageDownload[@Include='$Name']")
+    if ($null -eq $node) {
+        throw "$project pins no PackageDownload for '$Name'."
+    }
+    $version = $node.GetAttribute('Version').Trim('[', ']', ' ')
+    $packages = $env:NUGET_PACKAGES
+    if ([string]::IsNullOrEmpty($packages)) {
+        $line = @(& dotnet nuget locals global-packages --list) -match 'global-packages:' | Select-Object -First 1
+        if (-not $line) { throw "'dotnet nuget locals global-packages --list' did not name the NuGet package folder." }
+        $packages = ($line -replace '^.*?global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path -Path $packages -ChildPath $Name.ToLowerInvariant() -AdditionalChildPath @($version, 'tools', "$Name.psd1")
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        Invoke-Native -FilePath 'dotnet' -ArgumentList @('restore', $project, '-nologo')
+    }
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        throw "$Name $version is not in the NuGet package folder ($manifest) even after 'dotnet restore $project'."
+    }
+    return $manifest
+}
+
+function Get-ProjectScript {
+    # Only the project's own scripts: npm (node_modules) and builds (bin, obj, out) can leave third-party ones.
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param()
+    $foreign = '[\\/](node_modules|bin|obj|out)[\\/]'
+    Get-ChildItem -LiteralPath $RepoRoot -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1' |
+        Where-Object { $_.FullName.Substring($RepoRoot.Length) -notmatch $foreign -and $_.FullName -notmatch '[\\/]\.git[\\/]' } |
+        Select-Object -ExpandProperty FullName | Sort-Object
+}
+
+function Invoke-ScriptSyntaxCheck {
+    # PowerShell's own parser over every script, module and data file of the project.
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+    $passed = 0
+    $failed = 0
+    foreach ($script in Get-ProjectScript) {
+        $tokens = $null
+        $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseFile($script, [ref] $tokens, [ref] $errors)
+        if ($errors.Count -eq 0) {
+            $passed++
+            continue
+        }
+        $failed++
+        foreach ($parseError in $errors) {
+            Write-Host "$($parseError.Extent.File):$($parseError.Extent.StartLineNumber): $($parseError.Message)"
+        }
+    }
+    Write-Host "script syntax: $passed passed, $failed failed"
+    [pscustomobject]@{ Suite = 'script syntax'; Passed = $passed; Failed = $failed; Skipped = 0 }
+}
+
+function Invoke-XunitSuite {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+    $summary = [pscustomobject]@{ Suite = 'xunit'; Passed = 0; Failed = 0; Skipped = 0 }
+    $assemblies = 0
+    # Each test assembly prints one summary: "Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ..."
+    & dotnet test $Solution -c $Configuration --no-build -nologo 2>&1 | ForEach-Object {
+        $line = "$_"
+        Write-Host $line
+        if ($line -match '^\s*(Passed|Failed)!\s+-\s+Failed:\s*(\d+),\s*Passed:\s*(\d+),\s*Skipped:\s*(\d+)') {
+            $assemblies++
+            $summary.Failed += [int] $Matches[2]
+            $summary.Passed += [int] $Matches[3]
+            $summary.Skipped += [int] $Matches[4]
+        }
+    }
+    if ($LASTEXITCODE -ne 0 -and $summary.Failed -eq 0) {
+        Write-Host "dotnet test exited with $LASTEXITCODE without reporting a failed test (a test host crashed?)."
+        $summary.Failed++
+    }
+    Write-Host "xunit: $assemblies test assemblies, $($summary.Passed) passed, $($summary.Failed) failed, $($summary.Skipped) skipped"
+    $summary
+}
+
+function Invoke-PesterSuite {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+    $pester = Get-PinnedModulePath -Name 'Pester'
+    $results = Join-Path -Path $RepoRoot -ChildPath 'out' -AdditionalChildPath 'pester-results.xml'
+    $quote = { param($text) "'" + $text.Replace("'", "''") + "'" }
+    # A fresh process: the suite imports the staged module, and no preference or strict mode of this script leaks in.
+    $command = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module $(& $quote $pester)
+`$c = New-PesterConfiguration
+`$c.Run.Path = $(& $quote (Join-Path -Path $RepoRoot -ChildPath 'tests'))
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputPath = $(& $quote $results)
+`$r = Invoke-Pester -Configuration `$c
+'pester: {0} passed, {1} failed, {2} skipped' -f `$r.PassedCount, `$r.FailedCount, `$r.SkippedCount
+if (`$r.Result -ne 'Passed') { exit 1 }
+"@
+    $summary = [pscustomobject]@{ Suite = 'pester'; Passed = 0; Failed = 0; Skipped = 0 }
+    $reported = $false
+    Invoke-ChildPowerShell -Command $command 2>&1 | ForEach-Object {
+        $line = "$_"
+        Write-Host $line
+        if ($line -match '^pester: (\d+) passed, (\d+) failed, (\d+) skipped') {
+            $reported = $true
+            $summary.Passed = [int] $Matches[1]
+            $summary.Failed = [int] $Matches[2]
+            $summary.Skipped = [int] $Matches[3]
+        }
+    }
+    $exitCode = $LASTEXITCODE
+    if (-not $reported) {
+        Write-Host "The Pester run did not report its results (exit code $exitCode)."
+        $summary.Failed++
+    }
+    elseif ($exitCode -ne 0 -and $summary.Failed -eq 0) {
+        # A container (a file's BeforeAll, say) failed without a failed test.
+        Write-Host "The Pester run failed (exit code $exitCode) outside any test; see the output above."
+        $summary.Failed++
+    }
+    $summary
+}
+
+function Invoke-SdkCompatCheck {
+    # The official Cloudflare TypeScript SDK, unmodified, against the emulator (tests/SdkCompat).
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+    $summary = [pscustomobject]@{ Suite = 'sdk compat'; Passed = 0; Failed = 0; Skipped = 0 }
+    $folder = Join-Path -Path $RepoRoot -ChildPath 'tests' -AdditionalChildPath 'SdkCompat'
+    if (-not (Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue) -or
+        -not (Get-Command -Name 'npm' -CommandType Application -ErrorAction SilentlyContinue)) {
+        if ($env:CI -eq 'true') {
+            Write-Host 'FAILED sdk compat: Node.js and npm are required on CI.'
+            $summary.Failed = 1
+        }
+        else {
+            Write-Warning 'Node.js and npm are not installed: the official-SDK check (tests/SdkCompat) was SKIPPED. Install Node.js 20 or later to run it.'
+            $summary.Skipped = 1
+        }
+        return $summary
+    }
+    Push-Location -LiteralPath $folder
+    try {
+        & npm ci --no-audit --no-fund --loglevel=error 2>&1 | Write-Host
+        if ($LASTEXITCODE -ne 0) {
+            Write-Host "npm ci in $folder failed, so the official-SDK check did not run."
+            $summary.Failed = 1
+            return $summary
+        }
+    }
+    finally {
+        Pop-Location
+    }
+    $reported = $false
+    & node (Join-Path -Path $folder -ChildPath 'compat.mjs') 2>&1 | ForEach-Object {
+        $line = "$_"
+        Write-Host $line
+        if ($line -match '^sdk compat: (\d+) passed, (\d+) failed') {
+            $reported = $true
+            $summary.Passed = [int] $Matches[1]
+            $summary.Failed = [int] $Matches[2]
+        }
+    }
+    if (-not $reported) {
+        Write-Host 'The official-SDK check did not report its results.'
+        $summary.Failed++
+    }
+    $summary
 }
 
 function Invoke-TestTask {
     [CmdletBinding()]
     param()
     Invoke-BuildTask
-    Invoke-Native -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration, '--no-build', '-nologo')
-    Invoke-AnalyzeTask
-
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -GE '5.3.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5.3 or later is not installed: the Pester suite (tests/*.Tests.ps1) was SKIPPED. Install it with: Install-Module Pester -MinimumVersion 5.3 -Scope CurrentUser'
-        return
+    $suites = [System.Collections.Generic.List[object]]::new()
+    Write-Host '== PowerShell parser over every script'
+    $suites.Add((Invoke-ScriptSyntaxCheck))
+    Write-Host '== xunit'
+    $suites.Add((Invoke-XunitSuite))
+    Write-Host '== PSScriptAnalyzer'
+    $analysis = [pscustomobject]@{ Suite = 'analyze'; Passed = 0; Failed = 0; Skipped = 0 }
+    try {
+        if (Invoke-AnalyzeTask) { $analysis.Passed = 1 } else { $analysis.Skipped = 1 }
     }
-    Import-Module $pester -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $RepoRoot 'tests'
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputPath = Join-Path -Path $RepoRoot -ChildPath 'out' -AdditionalChildPath 'pester-results.xml'
-    $result = Invoke-Pester -Configuration $config
-    Write-Host "pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
-    if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') {
-        throw "The Pester suite failed: $($result.FailedCount) failed."
+    catch {
+        Write-Host $_.Exception.Message
+        $analysis.Failed = 1
+    }
+    $suites.Add($analysis)
+    Write-Host '== Pester'
+    $suites.Add((Invoke-PesterSuite))
+    Write-Host '== The official Cloudflare TypeScript SDK against the emulator'
+    $suites.Add((Invoke-SdkCompatCheck))
+
+    $suites | Format-Table -AutoSize -Property @('Suite', 'Passed', 'Failed', 'Skipped') | Out-String | Write-Host
+    $passed = ($suites | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($suites | Measure-Object -Property Failed -Sum).Sum
+    $skipped = ($suites | Measure-Object -Property Skipped -Sum).Sum
+    Write-Host "tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) {
+        throw "$failed test(s) failed; see the output above."
     }
 }
 
@@ -177,7 +403,7 @@ function Invoke-PackageTask {
         }
         $expected = (Import-PowerShellDataFile -LiteralPath $StagedManifest).CmdletsToExport | Sort-Object
         # A child process, so this session never holds the module's assemblies.
-        $found = pwsh -NoProfile -NonInteractive -Command "Import-Module '$installed' -ErrorAction Stop; (Get-Command -Module TurnstileWidgets).Name | Sort-Object"
+        $found = Invoke-ChildPowerShell -Command "Import-Module '$($installed.Replace("'", "''"))' -ErrorAction Stop; (Get-Command -Module TurnstileWidgets).Name | Sort-Object"
         if ($LASTEXITCODE -ne 0) {
             throw "Importing the installed package failed: $found"
         }
@@ -274,8 +500,13 @@ function Invoke-DemoTask {
 }
 
 function Invoke-PublishTask {
+    # The script's -Repository and -ApiKey are passed in, not read from the script scope, so the analyzer's
+    # PSReviewUnusedParameter sees them used.
     [CmdletBinding(SupportsShouldProcess)]
-    param()
+    param(
+        [string] $Repository,
+        [SecureString] $ApiKey
+    )
     if (-not $Repository -or -not $ApiKey) {
         throw 'Publish needs -Repository <name> and -ApiKey <SecureString>, e.g. -ApiKey (Read-Host -AsSecureString).'
     }
@@ -308,10 +539,10 @@ function Invoke-CleanTask {
 switch ($Task) {
     'Build' { Invoke-BuildTask }
     'Test' { Invoke-TestTask }
-    'Analyze' { Invoke-AnalyzeTask }
+    'Analyze' { $null = Invoke-AnalyzeTask }
     'Help' { Invoke-HelpTask }
     'Package' { Invoke-PackageTask }
     'Demo' { Invoke-DemoTask }
-    'Publish' { Invoke-PublishTask }
+    'Publish' { Invoke-PublishTask -Repository $Repository -ApiKey $ApiKey }
     'Clean' { Invoke-CleanTask }
 }

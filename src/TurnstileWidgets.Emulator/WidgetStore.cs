@@ -36,7 +36,10 @@ namespace TurnstileWidgets.Emulator
 
         private const string KeyPrefix = "0x4AAAAAAA";
         private const string KeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        private const int SitekeyLength = 32;
+        // Cloudflare's sitekeys are 24 or 25 characters (0x4AAAAAAAEe4wQdBshJxBeK, 0x4AAF00AAAABn0R22HWm-YUc),
+        // its secrets about 35: tests and table views see real lengths.
+        private const int MinSitekeyLength = 24;
+        private const int MaxSitekeyLength = 25;
         private const int SecretLength = 35;
 
         private readonly Lock _lock = new();
@@ -392,7 +395,8 @@ namespace TurnstileWidgets.Emulator
             string sitekey;
             do
             {
-                sitekey = KeyPrefix + RandomNumberGenerator.GetString(KeyAlphabet, SitekeyLength - KeyPrefix.Length);
+                int length = RandomNumberGenerator.GetInt32(MinSitekeyLength, MaxSitekeyLength + 1);
+                sitekey = KeyPrefix + RandomNumberGenerator.GetString(KeyAlphabet, length - KeyPrefix.Length);
             }
             while (_bySitekey.ContainsKey(sitekey));
 

@@ -139,19 +139,19 @@ namespace TurnstileWidgets.Engine.CmdletSupport
 
         private static ErrorDescriptor MapTransport(TurnstileTransportException exception, object? target)
         {
-            string where = exception.Method + " " + RequestText.PathForDisplay(exception.Path);
+            // The engine's message already names the request, what failed and how often it was tried: said once.
             string maybe = exception.RequestMayHaveTakenEffect
                 ? " The request may have taken effect: check with Get-TurnstileWidget before trying again."
                 : "";
             if (exception.IsTimeout)
             {
                 return new ErrorDescriptor(ErrorIds.RequestTimedOut, "OperationTimeout",
-                    "No answer from Cloudflare within the request timeout for " + where + "." + AppendDetail(exception.Message),
+                    exception.Message,
                     "Try again later." + maybe, target, isTerminating: false, exception);
             }
 
             return new ErrorDescriptor(ErrorIds.ConnectionFailed, "ConnectionError",
-                "Could not reach Cloudflare for " + where + "." + AppendDetail(exception.Message),
+                exception.Message,
                 "Check the network connection, proxy settings and -ApiBaseUri, then try again." + maybe,
                 target, isTerminating: false, exception);
         }
@@ -283,6 +283,5 @@ namespace TurnstileWidgets.Engine.CmdletSupport
             return last == '.' || last == ':' || last == ';';
         }
 
-        private static string AppendDetail(string detail) => string.IsNullOrEmpty(detail) ? "" : " " + detail;
     }
 }

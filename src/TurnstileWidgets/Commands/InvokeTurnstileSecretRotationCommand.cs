@@ -9,7 +9,7 @@ namespace TurnstileWidgets.Commands
     /// <para type="synopsis">Rotates Turnstile widgets' secrets.</para>
     /// <para type="description">The old secret keeps working for 2 hours, or stops at once with -InvalidateImmediately (which asks a second question unless -Force).</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "TurnstileSecretRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = BySitekeySet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "TurnstileSecretRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]
     public sealed class InvokeTurnstileSecretRotationCommand : TurnstileWidgetTargetCmdlet
     {

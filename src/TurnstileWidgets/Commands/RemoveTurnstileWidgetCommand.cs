@@ -8,7 +8,7 @@ namespace TurnstileWidgets.Commands
     /// <para type="synopsis">Deletes Turnstile widgets.</para>
     /// <para type="description">Asks for confirmation unless -Force; -WhatIf always wins over -Force.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = BySitekeySet)]
+    [Cmdlet(VerbsCommon.Remove, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]
     public sealed class RemoveTurnstileWidgetCommand : TurnstileWidgetTargetCmdlet
     {

@@ -15,6 +15,7 @@ namespace TurnstileWidgets.Module.Tests.Packaging
         {
             "LICENSE",
             "TurnstileWidgets.Format.ps1xml",
+            "TurnstileWidgets.Types.ps1xml",
             "TurnstileWidgets.LoadContext.dll",
             "TurnstileWidgets.dll",
             "TurnstileWidgets.psd1",

@@ -1,0 +1,81 @@
+#Requires -Version 7.2
+# Runs a script in a fresh PowerShell process: for what a test cannot see in its own session (the host's
+# -WhatIf lines, a -NonInteractive host, assemblies loaded before the module). The child connects to the
+# emulator through Connect-Turnstile's environment parameter set, so no credential is on its command line.
+
+Set-StrictMode -Version Latest
+
+function Get-TurnstileChildPowerShellCommand {
+    <#
+    .SYNOPSIS
+    The command line that starts a PowerShell like this one: under the pinned .NET tool (`dotnet pwsh`) the
+    process is the dotnet host running $PSHOME/pwsh.dll; a normal install is the pwsh executable itself.
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param()
+
+    $processPath = [System.Environment]::ProcessPath
+    $pwshDll = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
+    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet' -and (Test-Path -LiteralPath $pwshDll)) {
+        return , @($processPath, $pwshDll)
+    }
+    return , @($processPath)
+}
+
+function Invoke-TurnstileChildPowerShell {
+    <#
+    .SYNOPSIS
+    Runs -Script in a fresh, non-interactive PowerShell that has imported the staged module and, with -Emulator,
+    connected to it. Returns everything the child printed (stdout and stderr, as text lines) and its exit code.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [string] $Script,
+
+        [Parameter()]
+        [psobject] $Emulator,
+
+        [Parameter()]
+        [string] $Prologue = ''
+    )
+
+    $root = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '../..')).ProviderPath
+    $manifest = Join-Path -Path $root -ChildPath 'out/TurnstileWidgets/TurnstileWidgets.psd1'
+    $quotedManifest = "'" + $manifest.Replace("'", "''") + "'"
+    $connect = if ($Emulator) { 'Connect-Turnstile -ErrorAction Stop' } else { '' }
+    $full = @"
+`$ErrorActionPreference = 'Stop'
+`$PSStyle.OutputRendering = 'PlainText'
+$Prologue
+Import-Module $quotedManifest
+$connect
+`$ErrorActionPreference = 'Continue'
+$Script
+"@
+    $saved = @{}
+    $variables = @('CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_BASE_URL', 'CLOUDFLARE_EMAIL', 'CLOUDFLARE_API_KEY')
+    foreach ($name in $variables) { $saved[$name] = [System.Environment]::GetEnvironmentVariable($name) }
+    try {
+        foreach ($name in $variables) { [System.Environment]::SetEnvironmentVariable($name, $null) }
+        if ($Emulator) {
+            $token = [System.Net.NetworkCredential]::new('', $Emulator.ApiToken).Password
+            [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_API_TOKEN', $token)
+            [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_ACCOUNT_ID', $Emulator.AccountId)
+            [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_BASE_URL', [string]$Emulator.BaseUri)
+        }
+        $powershell = Get-TurnstileChildPowerShellCommand
+        # -EncodedCommand, not standard input: a child reading its script from stdin behaves as an interactive console.
+        $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($full))
+        $arguments = @($powershell | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+        $output = @(& $powershell[0] @arguments 2>&1 | ForEach-Object { "$_" })
+        [pscustomobject]@{ Output = $output; Text = ($output -join "`n"); ExitCode = $LASTEXITCODE }
+    }
+    finally {
+        foreach ($name in $variables) { [System.Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+Export-ModuleMember -Function @('Get-TurnstileChildPowerShellCommand', 'Invoke-TurnstileChildPowerShell')
