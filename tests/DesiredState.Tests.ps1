@@ -222,6 +222,13 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
             $created.Secret | Should -BeOfType [securestring]
             Test-TurnstileEmulatorSecret -Emulator $script:emulator -Secret $created.Secret | Should -BeTrue
             ($created | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape((ConvertFrom-TurnstileTestSecureString -SecureString $created.Secret)))
+            $clixml = Join-Path -Path $TestDrive -ChildPath 'changes.clixml'
+            $created | Export-Clixml -LiteralPath $clixml
+            $plain = ConvertFrom-TurnstileTestSecureString -SecureString $created.Secret
+            $xml = Get-Content -LiteralPath $clixml -Raw
+            $xml | Should -Not -Match 'Secret'
+            $xml | Should -Not -Match ([System.Convert]::ToHexString([System.Text.Encoding]::Unicode.GetBytes($plain)))
+            (Import-Clixml -LiteralPath $clixml).Changes.Count | Should -Be $created.Changes.Count
         }
 
         It 'takes entries from the pipeline (Import-Csv rows) instead of -Path' {
