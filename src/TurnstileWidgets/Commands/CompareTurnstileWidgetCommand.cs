@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using TurnstileWidgets.Engine.CmdletSupport;
 using TurnstileWidgets.Engine.DesiredState;
 
 namespace TurnstileWidgets.Commands
@@ -15,10 +14,10 @@ namespace TurnstileWidgets.Commands
         /// <summary>Plans and emits the changes.</summary>
         protected override void EndProcessing()
         {
-            SessionConnection connection = RequireConnection();
+            var connection = RequireConnection();
             TryProcess(Path, () =>
             {
-                WidgetPlan plan = MakePlan(connection);
+                WidgetPlan plan = MakePlan(connection.Client);
                 foreach (WidgetChange change in plan.Changes)
                 {
                     WriteObject(ToOutput(change, connection.Details.AccountId));

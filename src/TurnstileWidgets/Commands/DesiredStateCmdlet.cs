@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
 using TurnstileWidgets.Engine.DesiredState;
 
 namespace TurnstileWidgets.Commands
@@ -61,10 +60,10 @@ namespace TurnstileWidgets.Commands
         }
 
         /// <summary>Reads the entries and the live widgets, and plans; problems become errors, one per entry.</summary>
-        internal WidgetPlan MakePlan(SessionConnection connection)
+        internal WidgetPlan MakePlan(TurnstileClient client)
         {
             DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
-            IReadOnlyList<Widget> live = Invoke(connection.Client, token => WidgetPlanner.ReadLiveAsync(connection.Client, token));
+            IReadOnlyList<Widget> live = Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {
@@ -73,6 +72,9 @@ namespace TurnstileWidgets.Commands
 
             return plan;
         }
+
+        /// <summary>"name (sitekey)", or the name alone for a widget not created yet: how every cmdlet names a widget it asks about.</summary>
+        internal static string Target(WidgetChange change) => change.Sitekey == null ? change.Name : change.Name + " (" + change.Sitekey + ")";
 
         /// <summary>The public form of a planned change.</summary>
         internal static TurnstileWidgetChange ToOutput(WidgetChange change, string accountId) => new TurnstileWidgetChange

@@ -4,7 +4,6 @@ using System.IO;
 using System.Management.Automation;
 using System.Text;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
 using TurnstileWidgets.Engine.DesiredState;
 
 namespace TurnstileWidgets.Commands
@@ -79,7 +78,7 @@ namespace TurnstileWidgets.Commands
             // ExpectingInput: an empty pipeline (a filter that matched nothing) writes an empty file, not the whole account.
             if (!MyInvocation.ExpectingInput && !IsBound(nameof(InputObject)))
             {
-                SessionConnection connection = RequireConnection();
+                var connection = RequireConnection();
                 TryProcess(null, () =>
                 {
                     foreach (Widget widget in Invoke(connection.Client, token => WidgetPlanner.ReadLiveAsync(connection.Client, token)))

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
 using TurnstileWidgets.Engine.DesiredState;
 
 namespace TurnstileWidgets.Commands
@@ -28,14 +27,14 @@ namespace TurnstileWidgets.Commands
         /// <summary>Plans, then applies change by change; a failed change does not stop the others.</summary>
         protected override void EndProcessing()
         {
-            SessionConnection connection = RequireConnection();
+            var connection = RequireConnection();
             WidgetPlan? plan = null;
-            TryProcess(Path, () => plan = MakePlan(connection), terminating: true);
+            TryProcess(Path, () => plan = MakePlan(connection.Client), terminating: true);
             int created = 0, updated = 0, removed = 0, skipped = 0;
             int failed = plan!.Problems.Count;
             foreach (WidgetChange change in plan.Changes)
             {
-                string target = ConfirmationText.Target(change.Name, change.Sitekey);
+                string target = Target(change);
                 if (!Confirm(change, target))
                 {
                     skipped++;
