@@ -38,11 +38,13 @@ namespace TurnstileWidgets
         }
 
         /// <summary>Maps a connection's details.</summary>
-        internal static TurnstileConnection ToTurnstileConnection(ConnectionDetails details)
+        internal static TurnstileConnection ToTurnstileConnection(ConnectionDetails details, string name = "", bool isDefault = false)
         {
             if (details == null) throw new ArgumentNullException(nameof(details));
             return new TurnstileConnection
             {
+                Name = name ?? "",
+                IsDefault = isDefault,
                 AccountId = details.AccountId,
                 AuthenticationScheme = details.AuthenticationScheme,
                 ApiBaseUri = details.ApiBaseUri,

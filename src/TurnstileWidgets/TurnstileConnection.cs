@@ -2,9 +2,15 @@ using System;
 
 namespace TurnstileWidgets
 {
-    /// <summary>The current connection to Cloudflare, as <c>Connect-Turnstile -PassThru</c> and <c>Get-TurnstileConnection</c> show it. Holds no secret.</summary>
+    /// <summary>A connection to Cloudflare, as <c>Connect-Turnstile -PassThru</c> and <c>Get-TurnstileConnection</c> show it. Holds no secret.</summary>
     public sealed class TurnstileConnection
     {
+        /// <summary>The name Connect-Turnstile kept the connection under (<c>default</c> when it was given none); what -Connection takes.</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>Whether this is the default connection: the most recent, used by every cmdlet given no -Connection.</summary>
+        public bool IsDefault { get; set; }
+
         /// <summary>The account every widget cmdlet addresses.</summary>
         public string AccountId { get; set; } = "";
 
@@ -20,7 +26,7 @@ namespace TurnstileWidgets
         /// <summary>The API token's status when connecting (<c>active</c>); null for an email and Global API key.</summary>
         public string? TokenStatus { get; set; }
 
-        /// <summary><c>AccountId (AuthenticationScheme)</c>.</summary>
-        public override string ToString() => AccountId + " (" + AuthenticationScheme + ")";
+        /// <summary><c>Name: AccountId (AuthenticationScheme)</c>.</summary>
+        public override string ToString() => (Name.Length == 0 ? "" : Name + ": ") + AccountId + " (" + AuthenticationScheme + ")";
     }
 }

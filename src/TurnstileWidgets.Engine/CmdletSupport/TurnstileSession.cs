@@ -135,18 +135,130 @@ namespace TurnstileWidgets.Engine.CmdletSupport
         }
     }
 
-    /// <summary>The process-wide connection every cmdlet uses.</summary>
+    /// <summary>
+    /// The process-wide connections, by name (case-insensitive). The most recent is the default, which every cmdlet uses
+    /// unless given -Connection; connecting under a name already taken replaces (and disposes) that connection.
+    /// </summary>
     public static class TurnstileSession
     {
-        private static readonly ConnectionHolder<SessionConnection> Holder = new ConnectionHolder<SessionConnection>();
+        /// <summary>The name a connection gets when Connect-Turnstile is given none.</summary>
+        public const string DefaultName = "default";
 
-        /// <summary>The current connection, or null before <c>Connect-Turnstile</c> and after <c>Disconnect-Turnstile</c>.</summary>
-        public static SessionConnection? Current => Holder.Current;
+        private static readonly object Gate = new object();
+        // Oldest first, so the default is the last one; removing it makes the one before the default again.
+        private static readonly List<KeyValuePair<string, SessionConnection>> Connections = new List<KeyValuePair<string, SessionConnection>>();
 
-        /// <summary>Makes <paramref name="connection"/> current, disposing any earlier one.</summary>
-        public static void Connect(SessionConnection connection) => Holder.Replace(connection);
+        /// <summary>The default (most recent) connection, or null before <c>Connect-Turnstile</c> and after every <c>Disconnect-Turnstile</c>.</summary>
+        public static SessionConnection? Current
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return Connections.Count == 0 ? null : Connections[Connections.Count - 1].Value;
+                }
+            }
+        }
 
-        /// <summary>Drops the current connection, if any; true when there was one.</summary>
-        public static bool Disconnect() => Holder.Clear();
+        /// <summary>The default connection's name, or null when there is none.</summary>
+        public static string? CurrentName
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return Connections.Count == 0 ? null : Connections[Connections.Count - 1].Key;
+                }
+            }
+        }
+
+        /// <summary>Every connection with its name, the default (most recent) first.</summary>
+        public static IReadOnlyList<KeyValuePair<string, SessionConnection>> All
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    var all = new List<KeyValuePair<string, SessionConnection>>(Connections);
+                    all.Reverse();
+                    return all;
+                }
+            }
+        }
+
+        /// <summary>Makes <paramref name="connection"/> the default under <see cref="DefaultName"/>, disposing the one it replaces.</summary>
+        public static void Connect(SessionConnection connection) => Connect(DefaultName, connection);
+
+        /// <summary>Keeps <paramref name="connection"/> under <paramref name="name"/> and makes it the default; an earlier one of that name is disposed.</summary>
+        public static void Connect(string name, SessionConnection connection)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            SessionConnection? old;
+            lock (Gate)
+            {
+                old = Take(name);
+                Connections.Add(new KeyValuePair<string, SessionConnection>(name, connection));
+            }
+
+            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
+        }
+
+        /// <summary>The connection kept under <paramref name="name"/>, or null.</summary>
+        public static SessionConnection? Find(string name)
+        {
+            lock (Gate)
+            {
+                int index = IndexOf(name);
+                return index < 0 ? null : Connections[index].Value;
+            }
+        }
+
+        /// <summary>Drops and disposes every connection; true when there was one.</summary>
+        public static bool Disconnect()
+        {
+            List<KeyValuePair<string, SessionConnection>> old;
+            lock (Gate)
+            {
+                old = new List<KeyValuePair<string, SessionConnection>>(Connections);
+                Connections.Clear();
+            }
+
+            foreach (KeyValuePair<string, SessionConnection> pair in old)
+            {
+                pair.Value.Dispose();
+            }
+
+            return old.Count > 0;
+        }
+
+        /// <summary>Drops and disposes the connection named <paramref name="name"/>; true when there was one.</summary>
+        public static bool Disconnect(string name)
+        {
+            SessionConnection? old;
+            lock (Gate)
+            {
+                old = Take(name);
+            }
+
+            old?.Dispose();
+            return old != null;
+        }
+
+        private static SessionConnection? Take(string name)
+        {
+            int index = IndexOf(name);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            SessionConnection taken = Connections[index].Value;
+            Connections.RemoveAt(index);
+            return taken;
+        }
+
+        private static int IndexOf(string name) =>
+            Connections.FindIndex(pair => string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase));
     }
 }

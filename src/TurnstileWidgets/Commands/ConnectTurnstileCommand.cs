@@ -43,6 +43,13 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Keeps the connection under this name, beside the others, and makes it the default; an earlier connection of that name is replaced. Without it: <c>default</c>.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern("^[A-Za-z0-9_.-]{1,64}$")]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public string? Name { get; set; }
+
         /// <summary>Resolves, verifies and stores the connection.</summary>
         protected override void ProcessRecord()
         {
@@ -74,11 +81,12 @@ namespace TurnstileWidgets.Commands
             }
 
             var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
-            TurnstileSession.Connect(connection);
-            WriteVerbose("Connected to account " + connection.Details.AccountId + ".");
+            string name = Name ?? TurnstileSession.DefaultName;
+            TurnstileSession.Connect(name, connection);
+            WriteVerbose("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
             if (PassThru)
             {
-                WriteObject(OutputMapper.ToTurnstileConnection(connection.Details));
+                WriteObject(OutputMapper.ToTurnstileConnection(connection.Details, name, isDefault: true));
             }
         }
     }

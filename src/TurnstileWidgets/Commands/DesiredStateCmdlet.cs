@@ -27,7 +27,7 @@ namespace TurnstileWidgets.Commands
     /// Compare-TurnstileWidget and Sync-TurnstileWidget: entries from -Path or the pipeline, the live widgets, the plan.
     /// The plan is made once every entry is in (EndProcessing), because pruning needs the whole file.
     /// </summary>
-    public abstract class DesiredStateCmdlet : TurnstileCmdlet
+    public abstract class DesiredStateCmdlet : TurnstileConnectedCmdlet
     {
         /// <summary>The parameter set with a file.</summary>
         protected const string ByPathSet = "ByPath";

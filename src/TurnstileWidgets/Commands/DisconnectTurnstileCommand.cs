@@ -4,17 +4,39 @@ using TurnstileWidgets.Engine.CmdletSupport;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Forgets the current connection to Cloudflare.</para>
-    /// <para type="description">No error when not connected.</para>
+    /// <para type="synopsis">Ends Cloudflare connections.</para>
+    /// <para type="description">Forgets the named connections, or with no name every connection of the session. When the default goes, the most recent remaining connection becomes the default.</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "Turnstile")]
     [OutputType(typeof(void))]
     public sealed class DisconnectTurnstileCommand : TurnstileCmdlet
     {
-        /// <summary>Drops the connection.</summary>
+        /// <summary>The connections to end; without it, every connection.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public string[]? Name { get; set; }
+
+        /// <summary>Drops the connections; a name that is not connected is a non-terminating error.</summary>
         protected override void ProcessRecord()
         {
-            WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected." : "Not connected; nothing to do.");
+            if (Name == null)
+            {
+                WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected every connection." : "Not connected; nothing to do.");
+                return;
+            }
+
+            foreach (string name in Name)
+            {
+                if (TurnstileSession.Disconnect(name))
+                {
+                    WriteVerbose("Disconnected '" + name + "'." + (TurnstileSession.CurrentName is string next ? " The default connection is now '" + next + "'." : ""));
+                }
+                else
+                {
+                    WriteError(TurnstileConnectedCmdlet.ConnectionNotFound(name));
+                }
+            }
         }
     }
 }

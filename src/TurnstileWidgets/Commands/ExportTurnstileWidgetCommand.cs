@@ -14,7 +14,7 @@ namespace TurnstileWidgets.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportTurnstileWidgetCommand : TurnstileCmdlet
+    public sealed class ExportTurnstileWidgetCommand : TurnstileConnectedCmdlet
     {
         // Output types only: PowerShell reflects over a command's fields, and engine types live behind the load context.
         private readonly List<TurnstileWidget> piped = new List<TurnstileWidget>();

@@ -10,7 +10,7 @@ namespace TurnstileWidgets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TurnstileWidget", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(TurnstileWidget))]
-    public sealed class GetTurnstileWidgetCommand : TurnstileCmdlet
+    public sealed class GetTurnstileWidgetCommand : TurnstileConnectedCmdlet
     {
         private const string ListSet = "List";
         private const string ByNameSet = "ByName";

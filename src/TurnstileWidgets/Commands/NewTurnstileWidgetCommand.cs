@@ -10,7 +10,7 @@ namespace TurnstileWidgets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(TurnstileWidget))]
-    public sealed class NewTurnstileWidgetCommand : TurnstileCmdlet
+    public sealed class NewTurnstileWidgetCommand : TurnstileConnectedCmdlet
     {
         /// <summary>The widget's name, 1 to 254 characters.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -10,7 +10,7 @@ namespace TurnstileWidgets.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BySitekeySet)]
     [OutputType(typeof(TurnstileWidget))]
-    public sealed class SetTurnstileWidgetCommand : TurnstileCmdlet
+    public sealed class SetTurnstileWidgetCommand : TurnstileConnectedCmdlet
     {
         private const string BySitekeySet = "BySitekey";
         private const string ByInputObjectSet = "ByInputObject";

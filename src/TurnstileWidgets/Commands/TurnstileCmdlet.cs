@@ -38,17 +38,21 @@ namespace TurnstileWidgets.Commands
             GC.SuppressFinalize(this);
         }
 
-        /// <summary>The current connection; a terminating TurnstileNotConnected error when there is none.</summary>
+        /// <summary>The connection to use (-Connection, else the default); a terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.</summary>
         internal SessionConnection RequireConnection()
         {
-            SessionConnection? connection = TurnstileSession.Current;
+            string? name = ConnectionName;
+            SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
             if (connection == null)
             {
-                ThrowTerminatingError(ToErrorRecord(ErrorMapper.NotConnected()));
+                ThrowTerminatingError(name == null ? ToErrorRecord(ErrorMapper.NotConnected()) : TurnstileConnectedCmdlet.ConnectionNotFound(name));
             }
 
             return connection!;
         }
+
+        /// <summary>The connection a cmdlet's -Connection names; null for the default connection.</summary>
+        internal virtual string? ConnectionName => null;
 
         /// <summary>Runs an engine call, writing its -Verbose lines from this (the pipeline) thread while it runs.</summary>
         internal T Invoke<T>(TurnstileClient client, Func<CancellationToken, Task<T>> call)

@@ -9,7 +9,7 @@ namespace TurnstileWidgets.Commands
     /// The base of the cmdlets that act on widgets named by <c>-Sitekey</c> or piped in as <c>-InputObject</c>: each widget is
     /// confirmed on its own and handled as its own item, so a refusal or failure on one does not stop the rest.
     /// </summary>
-    public abstract class TurnstileWidgetTargetCmdlet : TurnstileCmdlet
+    public abstract class TurnstileWidgetTargetCmdlet : TurnstileConnectedCmdlet
     {
         internal const string BySitekeySet = "BySitekey";
         internal const string ByInputObjectSet = "ByInputObject";

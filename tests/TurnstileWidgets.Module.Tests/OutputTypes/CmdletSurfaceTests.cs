@@ -58,10 +58,14 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "ApiKey:System.Security.SecureString:ApiKey,Mandatory",
             "ApiToken:System.Security.SecureString:ApiToken,Mandatory",
             "Email:System.String:ApiKey,Mandatory",
+            "Name:System.String:(all)",
             "PassThru:System.Management.Automation.SwitchParameter:(all)")]
-        [InlineData("Get-TurnstileConnection")]
-        [InlineData("Disconnect-Turnstile")]
+        [InlineData("Get-TurnstileConnection",
+            "Name:System.String[]:(all),Position=0")]
+        [InlineData("Disconnect-Turnstile",
+            "Name:System.String[]:(all),Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Get-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "AsPlainText:System.Management.Automation.SwitchParameter:BySitekey",
             "Descending:System.Management.Automation.SwitchParameter:List|ByName",
             "Filter:System.String:List",
@@ -69,6 +73,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipeline,ValueFromPipelineByPropertyName",
             "SortBy:System.String:List|ByName")]
         [InlineData("New-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "AsPlainText:System.Management.Automation.SwitchParameter:(all)",
             "BotFightMode:System.Management.Automation.SwitchParameter:(all),ValueFromPipelineByPropertyName",
             "ClearanceLevel:System.String:(all),ValueFromPipelineByPropertyName",
@@ -79,6 +84,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "Offlabel:System.Management.Automation.SwitchParameter:(all),ValueFromPipelineByPropertyName",
             "Region:System.String:(all),ValueFromPipelineByPropertyName")]
         [InlineData("Set-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "AddDomain:System.String[]:(all)",
             "BotFightMode:System.Management.Automation.SwitchParameter:(all)",
             "ClearanceLevel:System.String:(all)",
@@ -93,26 +99,31 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "RemoveDomain:System.String[]:(all)",
             "Sitekey:System.String:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Remove-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "Force:System.Management.Automation.SwitchParameter:(all)",
             "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
             "PassThru:System.Management.Automation.SwitchParameter:(all)",
             "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Invoke-TurnstileSecretRotation",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "AsPlainText:System.Management.Automation.SwitchParameter:(all)",
             "Force:System.Management.Automation.SwitchParameter:(all)",
             "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
             "InvalidateImmediately:System.Management.Automation.SwitchParameter:(all)",
             "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Export-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "ExcludeSitekey:System.Management.Automation.SwitchParameter:(all)",
             "InputObject:TurnstileWidgets.TurnstileWidget[]:(all),ValueFromPipeline",
             "PassThru:System.Management.Automation.SwitchParameter:(all)",
             "Path:System.String:(all),Mandatory,Position=0")]
         [InlineData("Compare-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "InputObject:System.Management.Automation.PSObject:ByInputObject,Mandatory,ValueFromPipeline",
             "Path:System.String:ByPath,Mandatory,Position=0",
             "Prune:System.Management.Automation.SwitchParameter:(all)")]
         [InlineData("Sync-TurnstileWidget",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "Force:System.Management.Automation.SwitchParameter:(all)",
             "InputObject:System.Management.Automation.PSObject:ByInputObject,Mandatory,ValueFromPipeline",
             "PassThru:System.Management.Automation.SwitchParameter:(all)",
@@ -133,7 +144,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             {
                 foreach (CmdletParameterInfo parameter in cmdlet.Parameters)
                 {
-                    bool allowed = parameter.TypeFullName.StartsWith("System.", StringComparison.Ordinal) || parameter.TypeFullName.StartsWith("TurnstileWidgets.TurnstileWidget", StringComparison.Ordinal);
+                    bool allowed = parameter.TypeFullName.StartsWith("System.", StringComparison.Ordinal) || parameter.TypeFullName.StartsWith("TurnstileWidgets.TurnstileWidget", StringComparison.Ordinal)
+                        || parameter.TypeFullName == "TurnstileWidgets.TurnstileConnection";
                     Assert.True(allowed, cmdlet.Name + " -" + parameter.Name + " has type " + parameter.TypeFullName);
                 }
             }
@@ -167,6 +179,14 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
 
             Assert.Contains(Automation + "ArgumentCompleterAttribute", namePattern.AttributeTypeNames);
             Assert.Contains(CommandsNamespace + ".CsvBooleanTransformationAttribute", Parameter("New-TurnstileWidget", "BotFightMode").AttributeTypeNames);
+            foreach (CmdletInfo cmdlet in Cmdlets.Value.Where(c => c.Parameters.Any(p => p.Name == "Connection")))
+            {
+                Assert.Contains(Automation + "ArgumentCompleterAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
+                Assert.Contains(CommandsNamespace + ".TurnstileConnectionTransformationAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
+            }
+
+            Assert.Equal(8, Cmdlets.Value.Count(c => c.Parameters.Any(p => p.Name == "Connection")));
+            Assert.True(Parameter("Get-TurnstileConnection", "Name").SupportsWildcards);
         }
 
         /// <summary>

@@ -23,6 +23,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         public void TurnstileConnectionHasTheSurfacePropertiesAndNoSecret()
         {
             AssertShape(typeof(TurnstileConnection),
+                ("Name", typeof(string)), ("IsDefault", typeof(bool)),
                 ("AccountId", typeof(string)), ("AuthenticationScheme", typeof(string)), ("ApiBaseUri", typeof(Uri)),
                 ("ConnectedOn", typeof(DateTimeOffset)), ("TokenStatus", typeof(string)));
         }
