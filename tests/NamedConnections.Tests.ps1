@@ -102,5 +102,9 @@ Describe 'Named connections' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('staging')
         $line = 'Disconnect-Turnstile -Name '
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('prod', 'staging')
+        $line = 'Get-TurnstileWidget -Connection staging -Name '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('staging-only')
+        $line = 'Get-TurnstileWidget -Name '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('prod-only')
     }
 }

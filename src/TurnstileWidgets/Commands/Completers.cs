@@ -7,9 +7,12 @@ using TurnstileWidgets.Engine.CmdletSupport;
 
 namespace TurnstileWidgets.Commands
 {
-    /// <summary>Completes from the connected account's widgets, cached for a minute per connection.</summary>
+    /// <summary>Completes from the widgets of the connection the command line names with -Connection (else the default), cached for a minute per connection.</summary>
     public abstract class WidgetCompleterBase : IArgumentCompleter
     {
+        // The -Connection typed on the same command line, so Tab offers that account's widgets; null: the default.
+        private string? connectionName;
+
         private protected WidgetCompleterBase()
         {
         }
@@ -17,14 +20,17 @@ namespace TurnstileWidgets.Commands
         /// <summary>Offers the cached sitekeys or names that start with the typed text.</summary>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
+            object? chosen = fakeBoundParameters?["Connection"];
+            chosen = chosen is PSObject wrapped ? wrapped.BaseObject : chosen;
+            connectionName = chosen is TurnstileConnection connection ? connection.Name : chosen as string;
             return Complete(wordToComplete);
         }
 
         private protected abstract IEnumerable<CompletionResult> Complete(string wordToComplete);
 
-        private protected static IEnumerable<CompletionResult> FromCache(CompletionField field, string wordToComplete)
+        private protected IEnumerable<CompletionResult> FromCache(CompletionField field, string wordToComplete)
         {
-            SessionConnection? connection = TurnstileSession.Current;
+            SessionConnection? connection = connectionName == null ? TurnstileSession.Current : TurnstileSession.Find(connectionName);
             if (connection == null)
             {
                 return Enumerable.Empty<CompletionResult>();
