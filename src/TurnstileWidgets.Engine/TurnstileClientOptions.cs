@@ -45,7 +45,7 @@ namespace TurnstileWidgets.Engine
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, cancellationToken) => Task.Delay(delay, cancellationToken);
     }
 
-    /// <summary>One finished attempt, for <c>-Verbose</c>: no headers, no body.</summary>
+    /// <summary>One finished attempt, for a log: no headers, no body.</summary>
     public sealed class RequestRecord
     {
         /// <summary>HTTP method.</summary>
@@ -60,7 +60,7 @@ namespace TurnstileWidgets.Engine
         public int Attempt { get; set; }
     }
 
-    /// <summary>A wait before the next attempt, for <c>-Verbose</c> and progress.</summary>
+    /// <summary>A wait before the next attempt, for a log or a progress display.</summary>
     public sealed class RetryNotice
     {
         /// <summary>HTTP method.</summary>
