@@ -111,7 +111,8 @@ namespace TurnstileWidgets.Engine.Internal
     /// <list type="bullet">
     /// <item><description>A token is taken when a request is admitted, before it is sent; an answer can only lower the
     /// count, to r minus the requests still out (any of which the server may not have counted yet).</description></item>
-    /// <item><description>The reset is the earliest of the window's now + t estimates, each of which is at or after the real reset.</description></item>
+    /// <item><description>The reset is the earliest of the window's now + t estimates, each of which is at or after the real
+    /// reset, plus a small <see cref="Margin"/> for early timers and clock drift.</description></item>
     /// <item><description>Once the reset has passed, one request (the probe) goes alone; its answer describes the new window.
     /// Answers to requests admitted before that belong to the old window and are ignored.</description></item>
     /// <item><description>A 429 that carries the budget headers blocks the credential until its Retry-After has passed,
@@ -138,6 +139,13 @@ namespace TurnstileWidgets.Engine.Internal
         private Ticket? probe;
         private TaskCompletionSource<bool> probeDone = NewSignal();
         private DateTimeOffset blockedUntil;
+
+        /// <summary>
+        /// Added to every reset and block end the server announces. Timers may fire a few milliseconds early (Task.Delay
+        /// runs on a coarse tick), and two machines' clocks drift apart by up to ~0.1%: without a margin, the first request
+        /// of a new window could reach the server a hair before the old window ended, and start a block.
+        /// </summary>
+        internal static TimeSpan Margin(TimeSpan wait) => TimeSpan.FromMilliseconds(100) + TimeSpan.FromTicks(Math.Max(0, wait.Ticks) / 1000);
 
         /// <summary>The budget shared by every client of this credential at this API.</summary>
         internal static RateLimitPacer For(string fingerprint) => Registry.GetOrAdd(fingerprint, _ => new RateLimitPacer());
@@ -326,7 +334,7 @@ namespace TurnstileWidgets.Engine.Internal
                 inFlight--;
                 if (retryAfter.HasValue)
                 {
-                    DateTimeOffset until = now + retryAfter.Value;
+                    DateTimeOffset until = now + retryAfter.Value + Margin(retryAfter.Value);
                     if (until > blockedUntil)
                     {
                         blockedUntil = until;
@@ -341,7 +349,8 @@ namespace TurnstileWidgets.Engine.Internal
                     quota = r.Quota ?? quota;
                     windowSeconds = r.WindowSeconds ?? windowSeconds;
                     int safe = Math.Max(0, r.Remaining - inFlight);
-                    DateTimeOffset end = now + TimeSpan.FromSeconds(r.ResetSeconds);
+                    TimeSpan reset = TimeSpan.FromSeconds(r.ResetSeconds);
+                    DateTimeOffset end = now + reset + Margin(reset);
                     if (ticket.Sequence >= windowFirstSequence)
                     {
                         if (!windowOpen)

@@ -164,6 +164,11 @@ namespace TurnstileWidgets.Engine.Internal
                     delay = backoff > left ? left : backoff;
                 }
 
+                if (rateLimited && blockEnd.HasValue)
+                {
+                    // The budget headers came with it: a block on the whole credential, waited with the pacer's margin.
+                    delay += RateLimitPacer.Margin(delay);
+                }
                 string reason = Reason(status, failure, serverSaysRetry, asked);
                 response?.Dispose();
                 ObserverScope.Report(new RetryNotice

@@ -182,7 +182,7 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
         // The raw client's refusal, and the one answer that told the engine about the block: nothing more.
         Assert.Equal(2, server.Stats.RateLimitedResponses);
         RateLimitWait block = Assert.Single(observer.Started, w => w.Kind == RateLimitWaitKind.Block);
-        Assert.InRange(block.Delay, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30));
+        Assert.InRange(block.Delay, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30.2));
         Assert.Contains("429", block.Reason);
         Assert.Contains("429 rate limited", Assert.Single(observer.Retries).Reason);
         Assert.Same(block, observer.Ended.Single(w => w.Kind == RateLimitWaitKind.Block));
