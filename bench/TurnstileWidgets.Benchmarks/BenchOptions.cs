@@ -21,6 +21,7 @@ namespace TurnstileWidgets.Benchmarks
               --scenarios <list>      any of list,first,memory,cold,bulk,rate,module (default: all)
               --bulk <n>              widgets updated then deleted in the bulk scenario (default 1000; --quick 100)
               --rate-limit <n/s>      the rate-limit scenario's limit (default 120/10; --quick 20/2)
+              --rate-block <s>        the emulator's --rate-limit-block in that scenario (default 30; --quick 6)
               --rate-ops <n>          deletes in the rate-limit scenario (default 600; --quick 60)
               --memory <a,b>          widget counts compared in the memory scenario (default 10000,100000; --quick 1000,10000)
               --json <file>           also write the results as JSON
@@ -46,6 +47,7 @@ namespace TurnstileWidgets.Benchmarks
         public int RateLimitRequests { get; private set; } = 120;
         public int RateLimitSeconds { get; private set; } = 10;
         public int RateOps { get; private set; } = 600;
+        public int RateBlockSeconds { get; private set; } = 30;
         public IReadOnlyList<int> MemorySizes { get; private set; } = new[] { 10000, 100000 };
         public string? JsonPath { get; private set; }
         public string? MarkdownPath { get; private set; }
@@ -68,6 +70,7 @@ namespace TurnstileWidgets.Benchmarks
                 options.RateLimitRequests = 20;
                 options.RateLimitSeconds = 2;
                 options.RateOps = 60;
+                options.RateBlockSeconds = 6;
                 options.MemorySizes = new[] { 1000, 10000 };
             }
             for (int i = 0; i < args.Length; i++)
@@ -106,6 +109,9 @@ namespace TurnstileWidgets.Benchmarks
                         break;
                     case "--rate-limit":
                         ParseRateLimit(options, Value());
+                        break;
+                    case "--rate-block":
+                        options.RateBlockSeconds = ParseCount(name, Value(), 1);
                         break;
                     case "--rate-ops":
                         options.RateOps = ParseCount(name, Value(), 1);

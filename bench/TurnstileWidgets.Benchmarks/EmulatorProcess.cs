@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -42,7 +43,7 @@ namespace TurnstileWidgets.Benchmarks
         [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)/client/v4")]
         private static partial Regex ReadyLine();
 
-        public static async Task<EmulatorProcess> StartAsync(string emulatorDll, string? rateLimit = null)
+        public static async Task<EmulatorProcess> StartAsync(string emulatorDll, string? rateLimit = null, int? rateLimitBlockSeconds = null)
         {
             string apiToken = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             var start = new ProcessStartInfo("dotnet")
@@ -63,6 +64,11 @@ namespace TurnstileWidgets.Benchmarks
             {
                 start.ArgumentList.Add("--rate-limit");
                 start.ArgumentList.Add(rateLimit);
+            }
+            if (rateLimitBlockSeconds is int block)
+            {
+                start.ArgumentList.Add("--rate-limit-block");
+                start.ArgumentList.Add(block.ToString(CultureInfo.InvariantCulture));
             }
             // The emulator's own logging stays quiet so it spends no CPU on console output during a measurement.
             start.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -10,7 +10,7 @@ namespace TurnstileWidgets.Emulator
 {
     /// <summary>
     /// Runs in front of routing for every request under /client/v4: counts it, then applies, in this order, added latency,
-    /// the next matching scripted fault, the rate limit, and the random drop/error faults.
+    /// the next matching scripted fault, the rate limit (per credential), and the random drop/error faults.
     /// </summary>
     internal sealed class ApiGate
     {
@@ -89,6 +89,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             bool dropAfterCommit = false;
+            string credential = RateLimiter.CredentialKey(context.Request.Headers);
             FaultStep? step = _faults.TakeStep(method, path);
             if (step is not null)
             {
@@ -105,6 +106,7 @@ namespace TurnstileWidgets.Emulator
 
                 if (step.Status is int status)
                 {
+                    _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
                     await WriteScriptedAsync(context, step, status).ConfigureAwait(false);
                     return;
                 }
@@ -112,9 +114,11 @@ namespace TurnstileWidgets.Emulator
                 dropAfterCommit = step.DropAfterCommit;
             }
 
-            if (!_faults.TryAdmit(out int retryAfter))
+            // Set before anything answers, so every API response under a rate limit carries the budget (errors too).
+            RateLimitDecision? limit = _faults.Admit(credential);
+            limit?.WriteHeaders(context.Response.Headers);
+            if (limit is { Admitted: false })
             {
-                context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 await WriteCountedErrorAsync(context, new ApiError(429, ApiError.RateLimitedCode, ApiError.RateLimitedMessage)).ConfigureAwait(false);
                 return;
             }

@@ -22,7 +22,7 @@ namespace TurnstileWidgets.Emulator
             "GET  /__emulator/stats[?account_id=<hex32>]      (with an account: that account's widget requests past injected faults)",
             "POST /__emulator/reset         [{account_id}]   (with an account: empties that account only)",
             "GET  /__emulator/faults",
-            "POST /__emulator/faults        {rate_limit, latency_ms, error_rate, drop_rate, seed} (absent: unchanged, null: off)",
+            "POST /__emulator/faults        {rate_limit, rate_limit_block, latency_ms, error_rate, drop_rate, seed} (absent: unchanged, null: off)",
             "GET  /__emulator/faults/script",
             "POST /__emulator/faults/script {steps:[{status, code, message, retry_after, retry_after_ms, retry_after_date, x_should_retry, drop, drop_after_commit, delay_ms, method, path_contains}]}",
             "DELETE /__emulator/faults/script",
@@ -110,7 +110,12 @@ namespace TurnstileWidgets.Emulator
                     ReadNumber(root, "latency_ms", current.LatencyMs, e => e.GetInt32()),
                     ReadNumber(root, "error_rate", current.ErrorRate, e => e.GetDouble()),
                     ReadNumber(root, "drop_rate", current.DropRate, e => e.GetDouble()),
-                    root.TryGetProperty("seed", out JsonElement seed) ? (seed.ValueKind == JsonValueKind.Null ? null : ReadInt(seed, "seed")) : current.Seed);
+                    root.TryGetProperty("seed", out JsonElement seed) ? (seed.ValueKind == JsonValueKind.Null ? null : ReadInt(seed, "seed")) : current.Seed)
+                {
+                    RateLimitBlock = root.TryGetProperty("rate_limit_block", out JsonElement block)
+                        ? (block.ValueKind == JsonValueKind.Null ? null : ReadInt(block, "rate_limit_block"))
+                        : current.RateLimitBlock,
+                };
                 _server.Faults.Configure(updated);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)

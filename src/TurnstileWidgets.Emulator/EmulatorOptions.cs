@@ -32,8 +32,13 @@ namespace TurnstileWidgets.Emulator
         public string ApiKey { get; set; } = DefaultApiKey;
         /// <summary>A JSON file that keeps widgets, secrets and grace periods across restarts; null keeps state in memory only.</summary>
         public string? DataFile { get; set; }
-        /// <summary>A fixed-window rate limit such as "1200/300" (at most 1200 requests per 300 seconds); null or "off" for none.</summary>
+        /// <summary>A fixed-window rate limit such as "1200/300" (at most 1200 requests per 300 seconds, per credential); null or "off" for none.</summary>
         public string? RateLimit { get; set; }
+        /// <summary>
+        /// Seconds a credential stays blocked (every request 429, code 971) once a request was refused for the rate limit;
+        /// null for no block. Cloudflare blocks for 300.
+        /// </summary>
+        public int? RateLimitBlockSeconds { get; set; }
         /// <summary>Milliseconds added before every API request is answered.</summary>
         public int LatencyMs { get; set; }
         /// <summary>Share (0 to 1) of API requests answered with 500, 502 or 503.</summary>

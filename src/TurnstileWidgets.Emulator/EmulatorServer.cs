@@ -185,7 +185,16 @@ namespace TurnstileWidgets.Emulator
 
         /// <summary>Sets the random faults and rate limit at run time (same as POST /__emulator/faults); null or "off" turns the rate limit off.</summary>
         public void ConfigureFaults(string? rateLimit, int latencyMs, double errorRate, double dropRate, int? seed = null) =>
-            Faults.Configure(new FaultSettings(RateLimitRule.Parse(rateLimit), latencyMs, errorRate, dropRate, seed));
+            Faults.Configure(new FaultSettings(RateLimitRule.Parse(rateLimit), latencyMs, errorRate, dropRate, seed) { RateLimitBlock = Faults.Settings.RateLimitBlock });
+
+        /// <summary>
+        /// Sets the rate limit and its block at run time (same as POST /__emulator/faults with rate_limit and rate_limit_block),
+        /// leaving the other faults as they are. A null or "off" limit turns it off; a null block turns blocking off and lifts
+        /// the blocks in force.
+        /// </summary>
+        /// <exception cref="ArgumentException">The limit is not &lt;requests&gt;/&lt;seconds&gt;, or the block is out of range.</exception>
+        public void ConfigureRateLimit(string? rateLimit, int? blockSeconds = null) =>
+            Faults.Configure(Faults.Settings with { RateLimit = RateLimitRule.Parse(rateLimit), RateLimitBlock = blockSeconds });
 
         /// <summary>Moves the emulator's clock forward, e.g. past the two-hour grace period of a rotated secret.</summary>
         public void AdvanceClock(TimeSpan by) => Clock.Advance(by);
@@ -266,6 +275,8 @@ namespace TurnstileWidgets.Emulator
             return new FaultSettingsView
             {
                 RateLimit = s.RateLimit?.ToString(),
+                RateLimitBlock = s.RateLimitBlock,
+                RateLimitBlocks = Faults.RateLimitBlocks,
                 LatencyMs = s.LatencyMs,
                 ErrorRate = s.ErrorRate,
                 DropRate = s.DropRate,

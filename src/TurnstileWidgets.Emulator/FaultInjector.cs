@@ -33,15 +33,29 @@ namespace TurnstileWidgets.Emulator
     /// <summary>The random faults and rate limit in force.</summary>
     internal sealed record FaultSettings(RateLimitRule? RateLimit, int LatencyMs, double ErrorRate, double DropRate, int? Seed)
     {
+        /// <summary>The longest block accepted (a day); Cloudflare blocks for 300 seconds.</summary>
+        public const int MaxRateLimitBlockSeconds = 86_400;
+
+        /// <summary>Seconds a credential stays refused after its first refusal for the rate limit; null: no block, only the window.</summary>
+        public int? RateLimitBlock { get; init; }
+
         public static FaultSettings From(EmulatorOptions options)
         {
-            var settings = new FaultSettings(RateLimitRule.Parse(options.RateLimit), options.LatencyMs, options.ErrorRate, options.DropRate, options.Seed);
+            var settings = new FaultSettings(RateLimitRule.Parse(options.RateLimit), options.LatencyMs, options.ErrorRate, options.DropRate, options.Seed)
+            {
+                RateLimitBlock = options.RateLimitBlockSeconds,
+            };
             settings.Validate();
             return settings;
         }
 
         public void Validate()
         {
+            if (RateLimitBlock is int block && (block < 1 || block > MaxRateLimitBlockSeconds))
+            {
+                throw new ArgumentException($"The rate-limit block must be 1 to {MaxRateLimitBlockSeconds} seconds (Cloudflare blocks for 300), not {block}.");
+            }
+
             if (LatencyMs < 0 || LatencyMs > 600_000)
             {
                 throw new ArgumentException($"The added latency must be 0 to 600000 ms, not {LatencyMs}.");
@@ -69,8 +83,7 @@ namespace TurnstileWidgets.Emulator
     }
 
     /// <summary>
-    /// Decides, per API request, which fault (if any) applies. The rate limit is a FIXED window: the window opens with the
-    /// first request after the previous window ended and admits at most N requests; refused requests do not count.
+    /// Decides, per API request, which fault (if any) applies. The rate limit is counted per credential; see <see cref="RateLimiter"/>.
     /// </summary>
     internal sealed class FaultInjector
     {
@@ -78,9 +91,8 @@ namespace TurnstileWidgets.Emulator
         private readonly List<FaultStep> _script = new();
         private readonly EmulatorClock _clock;
         private FaultSettings _settings;
+        private readonly RateLimiter _limiter = new();
         private Random _random;
-        private DateTimeOffset _windowStart;
-        private int _windowCount;
 
         public FaultInjector(FaultSettings settings, EmulatorClock clock)
         {
@@ -114,8 +126,11 @@ namespace TurnstileWidgets.Emulator
 
                 if (newRule)
                 {
-                    _windowCount = 0;
-                    _windowStart = default;
+                    _limiter.Clear();
+                }
+                else if (settings.RateLimitBlock is null)
+                {
+                    _limiter.LiftBlocks();
                 }
             }
         }
@@ -127,8 +142,7 @@ namespace TurnstileWidgets.Emulator
                 _settings = settings;
                 _random = CreateRandom(settings.Seed);
                 _script.Clear();
-                _windowCount = 0;
-                _windowStart = default;
+                _limiter.Clear();
             }
         }
 
@@ -173,35 +187,29 @@ namespace TurnstileWidgets.Emulator
             return null;
         }
 
-        /// <summary>Admits the request under the rate limit, or says how many whole seconds until one would be admitted.</summary>
-        public bool TryAdmit(out int retryAfterSeconds)
+        /// <summary>Rate-limit blocks started since the last reset or rule change.</summary>
+        public long RateLimitBlocks
         {
-            retryAfterSeconds = 0;
+            get { lock (_lock) { return _limiter.BlocksStarted; } }
+        }
+
+        /// <summary>Counts the request against its credential's budget, or refuses it; null when no rate limit is set.</summary>
+        public RateLimitDecision? Admit(string credential)
+        {
             lock (_lock)
             {
-                RateLimitRule? rule = _settings.RateLimit;
-                if (rule is null)
-                {
-                    return true;
-                }
+                return _settings.RateLimit is RateLimitRule rule
+                    ? _limiter.Admit(credential, rule, _settings.RateLimitBlock, _clock.GetUtcNow())
+                    : null;
+            }
+        }
 
-                DateTimeOffset now = _clock.GetUtcNow();
-                TimeSpan window = TimeSpan.FromSeconds(rule.WindowSeconds);
-                if (_windowCount == 0 || now >= _windowStart + window || now < _windowStart)
-                {
-                    _windowStart = now;
-                    _windowCount = 0;
-                }
-
-                if (_windowCount < rule.Requests)
-                {
-                    _windowCount++;
-                    return true;
-                }
-
-                double remaining = (_windowStart + window - now).TotalSeconds;
-                retryAfterSeconds = Math.Max(1, (int)Math.Ceiling(remaining));
-                return false;
+        /// <summary>The credential's budget without counting a request; null when no rate limit is set.</summary>
+        public RateLimitDecision? Peek(string credential)
+        {
+            lock (_lock)
+            {
+                return _settings.RateLimit is RateLimitRule rule ? _limiter.Peek(credential, rule, _clock.GetUtcNow()) : null;
             }
         }
 

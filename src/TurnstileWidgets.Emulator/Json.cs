@@ -120,6 +120,8 @@ namespace TurnstileWidgets.Emulator
     {
         public string? RateLimit { get; init; }
         public string RateLimitKind { get; init; } = "fixed_window";
+        public int? RateLimitBlock { get; init; }
+        public long RateLimitBlocks { get; init; }
         public int LatencyMs { get; init; }
         public double ErrorRate { get; init; }
         public double DropRate { get; init; }

@@ -24,7 +24,10 @@ namespace TurnstileWidgets.Emulator
               --email <email>       X-Auth-Email to accept (default emulator@example.com)
               --api-key <key>       X-Auth-Key to accept (default emulator-api-key)
               --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts
-              --rate-limit <n/s>    at most n requests per s seconds (fixed window), e.g. 1200/300; answers 429, code 971
+              --rate-limit <n/s>    at most n requests per s seconds per credential (fixed window), e.g. 1200/300; over it:
+                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy
+              --rate-limit-block <s>  once a request is refused for the limit, refuse every request with that credential
+                                    for s seconds (Cloudflare: 300); needs --rate-limit
               --latency-ms <n>      add n ms before answering each API request
               --error-rate <0..1>   share of API requests answered 500/502/503
               --drop-rate <0..1>    share of API requests whose connection is dropped
@@ -154,6 +157,10 @@ namespace TurnstileWidgets.Emulator
                         options.RateLimit = Value();
                         RateLimitRule.Parse(options.RateLimit);
                         break;
+                    case "--rate-limit-block":
+                        options.RateLimitBlockSeconds = ParseInt(name, Value());
+                        new FaultSettings(null, 0, 0, 0, null) { RateLimitBlock = options.RateLimitBlockSeconds }.Validate();
+                        break;
                     case "--latency-ms": options.LatencyMs = ParseInt(name, Value()); break;
                     case "--error-rate": options.ErrorRate = ParseDouble(name, Value()); break;
                     case "--drop-rate": options.DropRate = ParseDouble(name, Value()); break;
@@ -191,7 +198,11 @@ namespace TurnstileWidgets.Emulator
             var parts = new System.Collections.Generic.List<string>();
             if (RateLimitRule.Parse(options.RateLimit) is RateLimitRule rule)
             {
-                parts.Add($"rate limit {rule} (fixed window)");
+                parts.Add($"rate limit {rule} per credential (fixed window)");
+                if (options.RateLimitBlockSeconds is int block)
+                {
+                    parts.Add($"blocked for {block.ToString(CultureInfo.InvariantCulture)} s after a refusal");
+                }
             }
 
             if (options.LatencyMs > 0)

@@ -44,8 +44,14 @@ namespace TurnstileWidgets.Engine
         /// <summary>Never shows the secret.</summary>
         public override string ToString() => Scheme;
 
-        /// <summary>Writes the authentication headers; the only place the secret becomes plain text.</summary>
+        /// <summary>Writes the authentication headers; the only place the secret becomes plain text to be sent.</summary>
         internal abstract void ApplyTo(HttpRequestMessage request);
+
+        /// <summary>
+        /// Names this credential's rate-limit budget at one API: a SHA-256 fingerprint of the API, the scheme and the secret,
+        /// from which the secret cannot be recovered. Equal credentials give equal fingerprints, in every client and runspace.
+        /// </summary>
+        internal abstract string BudgetFingerprint(Uri baseUri);
 
         private static SecureString ProtectedCopy(SecureString secret, string field, string what)
         {
@@ -108,6 +114,8 @@ namespace TurnstileWidgets.Engine
             // Without validation, so no parser error can ever quote the token.
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Reveal(apiToken));
         }
+
+        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
     }
 
     internal sealed class ApiKeyCredential : TurnstileCredential
@@ -128,6 +136,9 @@ namespace TurnstileWidgets.Engine
             request.Headers.TryAddWithoutValidation("X-Auth-Email", email);
             request.Headers.TryAddWithoutValidation("X-Auth-Key", Reveal(apiKey));
         }
+
+        // Cloudflare counts per user: the email (case-insensitive) and its key are one budget.
+        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace TurnstileWidgets.Engine
 {
@@ -83,5 +84,30 @@ namespace TurnstileWidgets.Engine
 
         /// <summary>The field at fault, by its wire name (<c>name</c>, <c>domains</c>, <c>sitekey</c>, <c>account_id</c>, ...).</summary>
         public string Field { get; }
+    }
+
+    /// <summary>
+    /// Raised before any request when an update asks for a region other than the widget's:
+    /// the API fixes a widget's region when it is created.
+    /// </summary>
+    public sealed class RegionChangeRefusedException : TurnstileException
+    {
+        /// <summary>Creates the exception.</summary>
+        public RegionChangeRefusedException(string sitekey, string currentRegion, string requestedRegion)
+            : base(string.Format(CultureInfo.InvariantCulture,
+                "Widget '{0}' is in region '{1}' and cannot be moved to '{2}': a widget's region is fixed when it is created.",
+                sitekey, currentRegion, requestedRegion))
+        {
+            Sitekey = sitekey;
+            CurrentRegion = currentRegion;
+            RequestedRegion = requestedRegion;
+        }
+
+        /// <summary>The widget's sitekey.</summary>
+        public string Sitekey { get; }
+        /// <summary>The widget's region (wire value).</summary>
+        public string CurrentRegion { get; }
+        /// <summary>The region asked for (wire value).</summary>
+        public string RequestedRegion { get; }
     }
 }

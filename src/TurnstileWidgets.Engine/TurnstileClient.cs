@@ -33,6 +33,8 @@ namespace TurnstileWidgets.Engine
         private readonly TimeSpan requestTimeout;
         private readonly ServiceProvider services;
         private readonly IHttpClientFactory httpClientFactory;
+        private readonly RateLimitPacer? pacer;
+        private readonly Func<DateTimeOffset> pacingClock;
         private int disposed;
 
         /// <summary>Creates a client; throws <see cref="TurnstileValidationException"/> for a bad account id or missing credential.</summary>
@@ -60,6 +62,14 @@ namespace TurnstileWidgets.Engine
                 throw new TurnstileValidationException("retry", "retry: RetryOptions.Delay must not be null.");
             }
             Func<DateTimeOffset>? clock = options.UtcNow;
+            RateLimitOptions rateLimit = options.RateLimit ?? new RateLimitOptions();
+            if (rateLimit.MaxBlockWait < TimeSpan.Zero)
+            {
+                throw new TurnstileValidationException("max_block_wait", "max_block_wait: the longest wait for a rate-limit block must not be negative (0 turns waiting for blocks off).");
+            }
+            // One budget per credential and API for the whole process: every client, runspace and pipeline shares it.
+            pacer = rateLimit.Pace ? RateLimitPacer.For(credential.BudgetFingerprint(baseUri)) : null;
+            pacingClock = clock ?? MonotonicClock.UtcNow;
 
             var collection = new ServiceCollection();
             IHttpClientBuilder builder = collection
@@ -70,7 +80,7 @@ namespace TurnstileWidgets.Engine
                     http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
                     http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                 })
-                .AddHttpMessageHandler(() => new RetryHandler(retry, requestTimeout, clock));
+                .AddHttpMessageHandler(() => new RetryHandler(retry, requestTimeout, clock, pacer, rateLimit));
             HttpMessageHandler? primary = options.PrimaryHandler;
             if (primary != null)
             {
@@ -99,6 +109,12 @@ namespace TurnstileWidgets.Engine
         public Uri BaseUri => baseUri;
         /// <summary>The authentication scheme's name (<c>ApiToken</c> or <c>ApiKey</c>).</summary>
         public string AuthenticationScheme => credential.Scheme;
+        /// <summary>
+        /// What this process knows of the credential's rate-limit budget (shared with every client of the same credential),
+        /// for progress between waits; null when pacing is off or no answer has carried the budget yet.
+        /// </summary>
+        public RateLimitStatus? GetRateLimitStatus() => pacer?.Status(pacingClock());
+
         /// <summary>The User-Agent sent: <c>TurnstileWidgets/&lt;version&gt;</c>.</summary>
         public static string UserAgent => UserAgentValue.Value;
 

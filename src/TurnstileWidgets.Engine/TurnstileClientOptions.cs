@@ -21,10 +21,12 @@ namespace TurnstileWidgets.Engine
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
         /// <summary>When and how failed requests are tried again.</summary>
         public RetryOptions Retry { get; set; } = new RetryOptions();
+        /// <summary>How the rate limit's budget is spent (pacing) and how long a block is waited out; waits go through <see cref="RetryOptions.Delay"/>.</summary>
+        public RateLimitOptions RateLimit { get; set; } = new RateLimitOptions();
         /// <summary>Replaces the innermost handler (tests, proxies); null uses a pooled socket handler.</summary>
         public HttpMessageHandler? PrimaryHandler { get; set; }
 
-        /// <summary>The clock Retry-After dates are measured against when a response has no Date header (tests).</summary>
+        /// <summary>The clock Retry-After dates are measured against when a response has no Date header, and pacing's clock (tests).</summary>
         internal Func<DateTimeOffset>? UtcNow { get; set; }
     }
 
@@ -37,15 +39,18 @@ namespace TurnstileWidgets.Engine
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
         /// <summary>The largest single backoff delay (default 30 s). A server's Retry-After may exceed it up to <see cref="MaxTotalWait"/>.</summary>
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
-        /// <summary>The most time one request may spend waiting between attempts (default 5 minutes, Cloudflare's rate-limit window).</summary>
+        /// <summary>
+        /// The most time one request may spend waiting between attempts after failures other than 429 (default 5 minutes);
+        /// rate-limit waits have their own budget, <see cref="RateLimitOptions.MaxBlockWait"/>.
+        /// </summary>
         public TimeSpan MaxTotalWait { get; set; } = TimeSpan.FromMinutes(5);
         /// <summary>Randomises backoff delays so parallel clients do not retry in step (default on).</summary>
         public bool UseJitter { get; set; } = true;
-        /// <summary>How a wait is carried out; tests replace it to record delays without sleeping.</summary>
+        /// <summary>How every wait is carried out (retry backoff, Retry-After, pacing, blocks); tests replace it to record delays without sleeping.</summary>
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, cancellationToken) => Task.Delay(delay, cancellationToken);
     }
 
-    /// <summary>One finished attempt, for <c>-Verbose</c>: no headers, no body.</summary>
+    /// <summary>One finished attempt, for a log: no headers, no body.</summary>
     public sealed class RequestRecord
     {
         /// <summary>HTTP method.</summary>
@@ -60,7 +65,7 @@ namespace TurnstileWidgets.Engine
         public int Attempt { get; set; }
     }
 
-    /// <summary>A wait before the next attempt, for <c>-Verbose</c> and progress.</summary>
+    /// <summary>A wait before the next attempt, for a log or a progress display.</summary>
     public sealed class RetryNotice
     {
         /// <summary>HTTP method.</summary>
@@ -80,7 +85,7 @@ namespace TurnstileWidgets.Engine
     {
         /// <summary>An attempt finished, with or without an answer.</summary>
         void RequestCompleted(RequestRecord record);
-        /// <summary>A retry wait is about to start.</summary>
+        /// <summary>A retry wait is about to start. A rate-limit wait is also reported to an <see cref="IRateLimitObserver"/>.</summary>
         void RetryScheduled(RetryNotice notice);
     }
 }

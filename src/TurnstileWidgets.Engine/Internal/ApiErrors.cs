@@ -88,7 +88,7 @@ namespace TurnstileWidgets.Engine.Internal
                 case 429:
                     if (retryAfter.HasValue && budgetLeft.HasValue)
                     {
-                        return $"The API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again, longer than the {RetryPolicy.FormatDuration(budgetLeft.Value)} of retry waiting left (MaxTotalWait); try again after that.";
+                        return $"The API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again, longer than the {RetryPolicy.FormatDuration(budgetLeft.Value)} of rate-limit waiting left ({nameof(RateLimitOptions.MaxBlockWait)}); try again after that.";
                     }
                     return retryAfter.HasValue
                         ? $"Rate limited: the API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again."

@@ -50,6 +50,28 @@ namespace TurnstileWidgets.Engine.Internal
             }
         }
 
+        internal static void ReportStarted(RateLimitWait wait)
+        {
+            for (ObserverScope? scope = CurrentScope.Value; scope != null; scope = scope.parent)
+            {
+                if (scope.disposed == 0 && scope.observer is IRateLimitObserver rateLimitObserver)
+                {
+                    Safely(() => rateLimitObserver.RateLimitWaitStarted(wait));
+                }
+            }
+        }
+
+        internal static void ReportEnded(RateLimitWait wait)
+        {
+            for (ObserverScope? scope = CurrentScope.Value; scope != null; scope = scope.parent)
+            {
+                if (scope.disposed == 0 && scope.observer is IRateLimitObserver rateLimitObserver)
+                {
+                    Safely(() => rateLimitObserver.RateLimitWaitEnded(wait));
+                }
+            }
+        }
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0 && ReferenceEquals(CurrentScope.Value, this))

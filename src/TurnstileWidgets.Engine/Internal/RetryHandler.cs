@@ -26,6 +26,8 @@ namespace TurnstileWidgets.Engine.Internal
         internal TimeSpan? RetryAfterBeyondBudget { get; set; }
         /// <summary>The retry budget that was left when <see cref="RetryAfterBeyondBudget"/> was set.</summary>
         internal TimeSpan BudgetLeft { get; set; }
+        /// <summary>The end of the latest rate-limit block this request has already waited out (so it never waits for one twice).</summary>
+        internal DateTimeOffset BlockServedUntil { get; set; }
         /// <summary>Attempts made.</summary>
         internal int Attempts { get; set; }
 
@@ -42,7 +44,8 @@ namespace TurnstileWidgets.Engine.Internal
     }
 
     /// <summary>
-    /// The retry loop, as a handler in the IHttpClientFactory pipeline. Each attempt gets its own timeout;
+    /// The retry loop, as a handler in the IHttpClientFactory pipeline. Each attempt first takes its turn from the
+    /// credential's rate-limit budget (<see cref="RateLimitPacer"/>, when pacing is on) and then gets its own timeout;
     /// every attempt and every wait is reported to the observers of the calling async flow.
     /// </summary>
     internal sealed class RetryHandler : DelegatingHandler
@@ -50,20 +53,32 @@ namespace TurnstileWidgets.Engine.Internal
         private readonly RetryOptions options;
         private readonly TimeSpan requestTimeout;
         private readonly Func<DateTimeOffset> utcNow;
+        private readonly RateLimitPacer? pacer;
+        private readonly TimeSpan maxBlockWait;
+        private readonly PacingContext pacing;
         private readonly Random random = new Random();
         private readonly object randomGate = new object();
 
-        internal RetryHandler(RetryOptions options, TimeSpan requestTimeout, Func<DateTimeOffset>? utcNow = null)
+        internal RetryHandler(RetryOptions options, TimeSpan requestTimeout, Func<DateTimeOffset>? utcNow = null, RateLimitPacer? pacer = null, RateLimitOptions? rateLimit = null)
         {
             this.options = options;
             this.requestTimeout = requestTimeout;
             this.utcNow = utcNow ?? (() => DateTimeOffset.UtcNow);
+            this.pacer = pacer;
+            maxBlockWait = (rateLimit ?? new RateLimitOptions()).MaxBlockWait;
+            if (maxBlockWait < TimeSpan.Zero)
+            {
+                maxBlockWait = TimeSpan.Zero;
+            }
+            // Pacing needs a clock that only moves forward; tests give their own (the emulator's) through utcNow.
+            pacing = new PacingContext(utcNow ?? MonotonicClock.UtcNow, options.Delay, maxBlockWait);
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             RequestInfo info = RequestInfo.Of(request);
             TimeSpan waited = TimeSpan.Zero;
+            TimeSpan waitedForRateLimit = TimeSpan.Zero;
             int maxRetries = Math.Max(0, options.MaxRetries);
             for (int attempt = 1; ; attempt++)
             {
@@ -71,31 +86,44 @@ namespace TurnstileWidgets.Engine.Internal
                 HttpResponseMessage? response = null;
                 Exception? error = null;
                 FailureKind failure = FailureKind.None;
+                // The turn is taken before the attempt's timeout starts: a pacing wait is not the server being slow.
+                RateLimitPacer.Ticket? ticket = pacer == null ? null : await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
+                DateTimeOffset? blockEnd = null;
                 Stopwatch stopwatch = Stopwatch.StartNew();
-                using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                try
                 {
-                    if (requestTimeout != Timeout.InfiniteTimeSpan)
+                    using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
-                        attemptCancellation.CancelAfter(requestTimeout);
+                        if (requestTimeout != Timeout.InfiniteTimeSpan)
+                        {
+                            attemptCancellation.CancelAfter(requestTimeout);
+                        }
+                        try
+                        {
+                            response = await base.SendAsync(request, attemptCancellation.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attemptCancellation.IsCancellationRequested)
+                        {
+                            failure = FailureKind.Timeout;
+                            error = ex;
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            Report(info, null, stopwatch.Elapsed, attempt);
+                            throw;
+                        }
+                        catch (HttpRequestException ex)
+                        {
+                            failure = Classify(ex);
+                            error = ex;
+                        }
                     }
-                    try
+                }
+                finally
+                {
+                    if (ticket != null)
                     {
-                        response = await base.SendAsync(request, attemptCancellation.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attemptCancellation.IsCancellationRequested)
-                    {
-                        failure = FailureKind.Timeout;
-                        error = ex;
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        Report(info, null, stopwatch.Elapsed, attempt);
-                        throw;
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        failure = Classify(ex);
-                        error = ex;
+                        blockEnd = pacer!.Complete(ticket, response, pacing.UtcNow());
                     }
                 }
                 Report(info, response == null ? (int?)null : (int)response.StatusCode, stopwatch.Elapsed, attempt);
@@ -112,7 +140,8 @@ namespace TurnstileWidgets.Engine.Internal
                     return response ?? throw TransportFailure(info, failure, error!, attempt);
                 }
 
-                TimeSpan left = options.MaxTotalWait - waited;
+                bool rateLimited = status == 429;
+                TimeSpan left = rateLimited ? maxBlockWait - waitedForRateLimit : options.MaxTotalWait - waited;
                 TimeSpan? asked = response == null ? null : RetryPolicy.ReadRetryAfter(response, utcNow());
                 TimeSpan delay;
                 if (asked.HasValue)
@@ -135,6 +164,11 @@ namespace TurnstileWidgets.Engine.Internal
                     delay = backoff > left ? left : backoff;
                 }
 
+                if (rateLimited && blockEnd.HasValue)
+                {
+                    // The budget headers came with it: a block on the whole credential, waited with the pacer's margin.
+                    delay += RateLimitPacer.Margin(delay);
+                }
                 string reason = Reason(status, failure, serverSaysRetry, asked);
                 response?.Dispose();
                 ObserverScope.Report(new RetryNotice
@@ -145,9 +179,27 @@ namespace TurnstileWidgets.Engine.Internal
                     Delay = delay,
                     Reason = reason,
                 });
-                await options.Delay(delay, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                waited += delay;
+                if (rateLimited)
+                {
+                    await pacing.WaitAsync(new RateLimitWait
+                    {
+                        Kind = RateLimitWaitKind.Block,
+                        Method = info.Method,
+                        Path = info.Path,
+                        Delay = delay,
+                        Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
+                        QuotaRemaining = 0,
+                        WindowResetsIn = delay,
+                    }, cancellationToken).ConfigureAwait(false);
+                    info.BlockServedUntil = blockEnd ?? info.BlockServedUntil;
+                    waitedForRateLimit += delay;
+                }
+                else
+                {
+                    await options.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    waited += delay;
+                }
             }
         }
 

@@ -2,7 +2,11 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {

@@ -7,22 +7,10 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
+using TurnstileWidgets.Errors;
 
 namespace TurnstileWidgets.Commands
 {
-    /// <summary>The ids of the desired-state cmdlets' errors.</summary>
-    internal static class DesiredStateErrorIds
-    {
-        public const string FileNotFound = "TurnstileDesiredFileNotFound";
-        public const string FileInvalid = "TurnstileDesiredFileInvalid";
-        public const string PathInvalid = "TurnstileDesiredPathInvalid";
-        public const string EntryInvalid = "TurnstileDesiredEntryInvalid";
-        public const string SitekeyNotFound = "TurnstileDesiredSitekeyNotFound";
-        public const string NameAmbiguous = "TurnstileDesiredNameAmbiguous";
-        public const string EntryDuplicate = "TurnstileDesiredEntryDuplicate";
-        public const string RegionChangeRefused = "TurnstileRegionChangeRefused";
-    }
-
     /// <summary>
     /// Compare-TurnstileWidget and Sync-TurnstileWidget: entries from -Path or the pipeline, the live widgets, the plan.
     /// The plan is made once every entry is in (EndProcessing), because pruning needs the whole file.
@@ -67,7 +55,7 @@ namespace TurnstileWidgets.Commands
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {
-                WriteError(ToErrorRecord(problem));
+                WriteError(DesiredStateErrors.FromProblem(problem));
             }
 
             return plan;
@@ -94,7 +82,7 @@ namespace TurnstileWidgets.Commands
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new FileNotFoundException($"The desired-state file '{full}' does not exist. Give the path of a .json or .psd1 file written by Export-TurnstileWidget.", full),
-                    DesiredStateErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, path));
+                    DesiredStateErrors.FileNotFound, ErrorCategory.ObjectNotFound, path));
             }
 
             try
@@ -108,18 +96,18 @@ namespace TurnstileWidgets.Commands
                     default:
                         ThrowTerminatingError(new ErrorRecord(
                             new ArgumentException($"'{full}' is neither a .json nor a .psd1 file. Give a file written by Export-TurnstileWidget."),
-                            DesiredStateErrorIds.PathInvalid, ErrorCategory.InvalidArgument, path));
+                            DesiredStateErrors.PathInvalid, ErrorCategory.InvalidArgument, path));
                         return null!;
                 }
             }
             catch (TurnstileValidationException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrorIds.FileInvalid, ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.InvalidData, path));
                 return null!;
             }
             catch (IOException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrorIds.FileInvalid, ErrorCategory.ReadError, path));
+                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.ReadError, path));
                 return null!;
             }
         }
@@ -187,22 +175,6 @@ namespace TurnstileWidgets.Commands
             }
 
             return value;
-        }
-
-        private static ErrorRecord ToErrorRecord(PlanProblem problem)
-        {
-            (string id, ErrorCategory category, string action) = problem.Kind switch
-            {
-                PlanProblemKind.SitekeyNotFound => (DesiredStateErrorIds.SitekeyNotFound, ErrorCategory.ObjectNotFound, "Remove the entry, or remove its Sitekey to create the widget anew."),
-                PlanProblemKind.AmbiguousName => (DesiredStateErrorIds.NameAmbiguous, ErrorCategory.InvalidOperation, "Add the Sitekey of the widget the entry means, or rename the other widgets."),
-                PlanProblemKind.RegionChange => (DesiredStateErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, "Put the entry's Region back to the widget's region."),
-                PlanProblemKind.DuplicateEntry => (DesiredStateErrorIds.EntryDuplicate, ErrorCategory.InvalidData, "Keep one entry per widget."),
-                _ => (DesiredStateErrorIds.EntryInvalid, ErrorCategory.InvalidData, "Fix the entry; nothing is written while an entry is invalid."),
-            };
-            return new ErrorRecord(new InvalidOperationException(problem.Message), id, category, problem.Target)
-            {
-                ErrorDetails = new ErrorDetails(problem.Message) { RecommendedAction = action },
-            };
         }
     }
 }

@@ -1,5 +1,9 @@
 using System.Management.Automation;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {
@@ -34,7 +38,7 @@ namespace TurnstileWidgets.Commands
                 }
                 else
                 {
-                    WriteError(TurnstileConnectedCmdlet.ConnectionNotFound(name));
+                    WriteError(ErrorMapper.ConnectionNotFound(name));
                 }
             }
         }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Text;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
+using TurnstileWidgets.Errors;
 
 namespace TurnstileWidgets.Commands
 {
@@ -45,7 +46,7 @@ namespace TurnstileWidgets.Commands
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"'{Path}' ends neither in .json nor in .psd1. Give a path such as widgets.json or widgets.psd1."),
-                    DesiredStateErrorIds.PathInvalid, ErrorCategory.InvalidArgument, Path));
+                    DesiredStateErrors.PathInvalid, ErrorCategory.InvalidArgument, Path));
             }
         }
 

@@ -1,6 +1,10 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {
@@ -51,7 +55,7 @@ namespace TurnstileWidgets.Commands
             {
                 if (!matched && !WildcardPattern.ContainsWildcardCharacters(text))
                 {
-                    WriteError(TurnstileConnectedCmdlet.ConnectionNotFound(text));
+                    WriteError(ErrorMapper.ConnectionNotFound(text));
                 }
             }
         }

@@ -1,6 +1,10 @@
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {
@@ -71,7 +75,7 @@ namespace TurnstileWidgets.Commands
 
         private void List(SessionConnection connection)
         {
-            NameWildcard? pattern = ParameterSetName == ByNameSet ? NameWildcard.Parse(Name ?? "") : null;
+            NamePattern? pattern = ParameterSetName == ByNameSet ? NamePattern.Parse(Name ?? "") : null;
             string? filter = pattern != null ? pattern.ApiFilter : (Filter == null ? null : ListingRequest.NormalizeFilter(Filter));
             PagingWindow window = PagingWindow.Create(PagingParameters.Skip, PagingParameters.First, PagingParameters.IncludeTotalCount, pattern != null);
             if (!window.NeedsAnyRequest)
@@ -112,7 +116,7 @@ namespace TurnstileWidgets.Commands
                     ListingProgress progress = ListingProgress.Compute(pagesRead, widgetsRead, page.TotalCount, window.PerPage);
                     if (progress.ShouldShow)
                     {
-                        WriteListingProgress(progress, completed: false);
+                        WriteProgress(progress.ToProgressRecord(completed: false));
                         shown = progress;
                     }
 
@@ -134,7 +138,7 @@ namespace TurnstileWidgets.Commands
             {
                 if (shown != null && !CancellationToken.IsCancellationRequested)
                 {
-                    WriteListingProgress(shown, completed: true);
+                    WriteProgress(shown.ToProgressRecord(completed: true));
                 }
             }
         }

@@ -1,7 +1,11 @@
 using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {

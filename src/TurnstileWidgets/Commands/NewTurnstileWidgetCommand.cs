@@ -1,6 +1,10 @@
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {

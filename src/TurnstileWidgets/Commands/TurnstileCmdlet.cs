@@ -4,7 +4,11 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Listing;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
 {
@@ -45,7 +49,7 @@ namespace TurnstileWidgets.Commands
             SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
             if (connection == null)
             {
-                ThrowTerminatingError(name == null ? ToErrorRecord(ErrorMapper.NotConnected()) : TurnstileConnectedCmdlet.ConnectionNotFound(name));
+                ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
             }
 
             return connection!;
@@ -91,9 +95,8 @@ namespace TurnstileWidgets.Commands
             }
             catch (TurnstileException exception)
             {
-                ErrorDescriptor descriptor = ErrorMapper.Map(exception, target);
-                ErrorRecord record = ToErrorRecord(descriptor);
-                if (terminating || descriptor.IsTerminating)
+                ErrorRecord record = ErrorMapper.Map(exception, target);
+                if (terminating)
                 {
                     ThrowTerminatingError(record);
                 }
@@ -117,28 +120,6 @@ namespace TurnstileWidgets.Commands
 
         /// <summary>True when <paramref name="name"/> was given for the current input (switches count only when present).</summary>
         internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-
-        /// <summary>Writes a progress record for a listing.</summary>
-        internal void WriteListingProgress(ListingProgress progress, bool completed)
-        {
-            var record = new ProgressRecord(1, ListingProgress.Activity, progress.StatusDescription)
-            {
-                PercentComplete = completed ? 100 : progress.PercentComplete,
-                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            };
-            WriteProgress(record);
-        }
-
-        /// <summary>Builds the ErrorRecord a descriptor describes.</summary>
-        internal static ErrorRecord ToErrorRecord(ErrorDescriptor descriptor)
-        {
-            var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), descriptor.CategoryName);
-            Exception exception = descriptor.Exception ?? new InvalidOperationException(descriptor.Message);
-            return new ErrorRecord(exception, descriptor.ErrorId, category, descriptor.TargetObject)
-            {
-                ErrorDetails = new ErrorDetails(descriptor.Message) { RecommendedAction = descriptor.RecommendedAction },
-            };
-        }
 
         private bool IsWhatIfRequested()
         {

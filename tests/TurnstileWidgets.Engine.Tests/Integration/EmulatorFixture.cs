@@ -27,8 +27,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     /// <summary>A client on the emulator whose retry waits are recorded, never slept.</summary>
     public TurnstileClient Client(RecordedDelays? delays = null, int maxRetries = 4, TurnstileCredential? credential = null, string? accountId = null,
-        TimeSpan? requestTimeout = null, TimeSpan? maxTotalWait = null, Uri? baseUri = null) => new(new TurnstileClientOptions
+        TimeSpan? requestTimeout = null, TimeSpan? maxTotalWait = null, Uri? baseUri = null, RateLimitOptions? rateLimit = null) => new(new TurnstileClientOptions
     {
+        RateLimit = rateLimit ?? new RateLimitOptions(),
         Credential = credential ?? TokenCredential,
         AccountId = accountId ?? Server.AccountId,
         BaseUri = baseUri ?? Server.BaseUri,

@@ -179,28 +179,41 @@ public class RetryTests : EmulatorTest
     }
 
     [Fact]
-    public async Task A_retry_after_beyond_max_total_wait_stops_and_says_how_long()
+    public async Task A_retry_after_beyond_max_block_wait_stops_and_says_how_long()
     {
         var delays = new RecordedDelays();
+        // The default MaxBlockWait (6 min) covers Cloudflare's 5-minute block, not 10 minutes.
         using var client = Fixture.Client(delays, maxTotalWait: TimeSpan.FromMinutes(5));
         Server.ScriptFaults(new FaultStep { Status = 429, RetryAfter = "600" });
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(600), ex.RetryAfter);
         Assert.Contains("600 s", ex.Message);
-        Assert.Contains("MaxTotalWait", ex.Message);
+        Assert.Contains("MaxBlockWait", ex.Message);
         Assert.Equal(1, Server.Stats.ListRequests);
         Assert.Empty(delays.Delays);
     }
 
     [Fact]
-    public async Task Waits_add_up_to_at_most_max_total_wait()
+    public async Task Rate_limit_waits_add_up_to_at_most_max_block_wait()
     {
         var delays = new RecordedDelays();
-        using var client = Fixture.Client(delays, maxRetries: 10, maxTotalWait: TimeSpan.FromSeconds(5));
+        using var client = Fixture.Client(delays, maxRetries: 10, rateLimit: new RateLimitOptions { MaxBlockWait = TimeSpan.FromSeconds(5) });
         Server.ScriptFaults(Enumerable.Range(0, 4).Select(_ => new FaultStep { Status = 429, RetryAfter = "2" }).ToArray());
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(429, ex.StatusCode);
+        Assert.Equal(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) }, delays.Delays);
+        Assert.Equal(3, Server.Stats.ListRequests);
+    }
+
+    [Fact]
+    public async Task Server_error_waits_add_up_to_at_most_max_total_wait()
+    {
+        var delays = new RecordedDelays();
+        using var client = Fixture.Client(delays, maxRetries: 10, maxTotalWait: TimeSpan.FromSeconds(5));
+        Server.ScriptFaults(Enumerable.Range(0, 4).Select(_ => new FaultStep { Status = 503, RetryAfter = "2" }).ToArray());
+        var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
+        Assert.Equal(503, ex.StatusCode);
         Assert.Equal(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) }, delays.Delays);
         Assert.Equal(3, Server.Stats.ListRequests);
     }

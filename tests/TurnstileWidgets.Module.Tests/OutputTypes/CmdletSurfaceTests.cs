@@ -157,7 +157,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             // The types PowerShell reflects over (cmdlets, their base, completers, transformations); the closures
             // and state machines nested in them run only inside a command and may hold engine objects.
             List<DeclaredTypeInfo> commandTypes = CmdletMetadata.ReadTypes(CmdletMetadata.DefaultAssemblyPath)
-                .Where(t => t.Namespace == CommandsNamespace && !t.IsNested)
+                .Where(t => (t.Namespace == CommandsNamespace || t.Namespace == "TurnstileWidgets.Completion" || t.Namespace == "TurnstileWidgets.Parameters") && !t.IsNested)
                 .ToList();
             Assert.Subset(commandTypes.Select(t => t.FullName).ToHashSet(StringComparer.Ordinal), Cmdlets.Value.Select(c => c.ClassName).ToHashSet(StringComparer.Ordinal));
             foreach (DeclaredTypeInfo type in commandTypes)
@@ -178,11 +178,11 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             }
 
             Assert.Contains(Automation + "ArgumentCompleterAttribute", namePattern.AttributeTypeNames);
-            Assert.Contains(CommandsNamespace + ".CsvBooleanTransformationAttribute", Parameter("New-TurnstileWidget", "BotFightMode").AttributeTypeNames);
+            Assert.Contains("TurnstileWidgets.Parameters.CsvBooleanTransformationAttribute", Parameter("New-TurnstileWidget", "BotFightMode").AttributeTypeNames);
             foreach (CmdletInfo cmdlet in Cmdlets.Value.Where(c => c.Parameters.Any(p => p.Name == "Connection")))
             {
                 Assert.Contains(Automation + "ArgumentCompleterAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
-                Assert.Contains(CommandsNamespace + ".TurnstileConnectionTransformationAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
+                Assert.Contains("TurnstileWidgets.Parameters.TurnstileConnectionTransformationAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
             }
 
             Assert.Equal(8, Cmdlets.Value.Count(c => c.Parameters.Any(p => p.Name == "Connection")));

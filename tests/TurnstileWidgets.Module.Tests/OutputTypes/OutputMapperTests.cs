@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Security;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.CmdletSupport;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.OutputTypes
 {

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace TurnstileWidgets.Emulator
+{
+    /// <summary>What the rate limit says about one API request: whether it goes through, and the budget left after it.</summary>
+    /// <param name="Admitted">False when the request is refused (429, code 971).</param>
+    /// <param name="Remaining">Requests the credential may still make in the current window (the <c>r</c> of the Ratelimit header).</param>
+    /// <param name="ResetSeconds">Whole seconds, rounded up, until more capacity is available (the <c>t</c>): the window's end, or the block's.</param>
+    /// <param name="Rule">The limit in force (the <c>q</c> and <c>w</c> of Ratelimit-Policy).</param>
+    internal sealed record RateLimitDecision(bool Admitted, int Remaining, int ResetSeconds, RateLimitRule Rule)
+    {
+        /// <summary>
+        /// Writes the budget in the IETF draft's structured-field form, as Cloudflare's REST API does since September 2025:
+        /// <c>Ratelimit: "default";r=50;t=30</c> and <c>Ratelimit-Policy: "burst";q=100;w=60</c>; a refusal adds Retry-After.
+        /// </summary>
+        public void WriteHeaders(IHeaderDictionary headers)
+        {
+            headers["Ratelimit"] = "\"default\";r=" + Remaining.ToString(CultureInfo.InvariantCulture) + ";t=" + ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            headers["Ratelimit-Policy"] = "\"burst\";q=" + Rule.Requests.ToString(CultureInfo.InvariantCulture) + ";w=" + Rule.WindowSeconds.ToString(CultureInfo.InvariantCulture);
+            if (!Admitted)
+            {
+                headers.RetryAfter = ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rate limit, counted per credential (Cloudflare counts per user, whichever token or key the user sends).
+    /// Each credential has a FIXED window that opens with its first request after its previous window ended and admits
+    /// at most N requests; refused requests do not count. With a block length set, the first refusal blocks the
+    /// credential: every request is refused until the block ends, and the window after it starts afresh.
+    /// Not thread-safe: the <see cref="FaultInjector"/> calls it under its lock.
+    /// </summary>
+    internal sealed class RateLimiter
+    {
+        private readonly Dictionary<string, Budget> _budgets = new(StringComparer.Ordinal);
+
+        /// <summary>Blocks started since the last reset (a witness for tests and the benchmark).</summary>
+        public long BlocksStarted { get; private set; }
+
+        /// <summary>
+        /// Which credential a request counts against. The emulator keeps the raw header values as keys: it holds the
+        /// accepted credentials in memory anyway, and the keys never leave the process.
+        /// </summary>
+        public static string CredentialKey(IHeaderDictionary headers)
+        {
+            string authorization = headers.Authorization.ToString();
+            if (authorization.Length > 0)
+            {
+                return "authorization:" + authorization;
+            }
+
+            string email = headers["X-Auth-Email"].ToString();
+            string key = headers["X-Auth-Key"].ToString();
+            if (email.Length > 0 || key.Length > 0)
+            {
+                // Emails compare case-insensitively at authentication, so one user is one budget however the email is cased.
+                return "key:" + email.ToUpperInvariant() + "\n" + key;
+            }
+
+            return "anonymous";
+        }
+
+        /// <summary>Counts the request against the credential's window, or refuses it.</summary>
+        public RateLimitDecision Admit(string credential, RateLimitRule rule, int? blockSeconds, DateTimeOffset now)
+        {
+            Budget budget = Get(credential);
+            if (budget.BlockedUntil is DateTimeOffset until)
+            {
+                if (now < until)
+                {
+                    return new RateLimitDecision(false, 0, CeilingSeconds(until - now), rule);
+                }
+
+                budget.BlockedUntil = null;
+                budget.Count = 0;
+            }
+
+            TimeSpan window = TimeSpan.FromSeconds(rule.WindowSeconds);
+            if (budget.Count == 0 || now >= budget.WindowStart + window || now < budget.WindowStart)
+            {
+                budget.WindowStart = now;
+                budget.Count = 0;
+            }
+
+            if (budget.Count < rule.Requests)
+            {
+                budget.Count++;
+                return new RateLimitDecision(true, rule.Requests - budget.Count, CeilingSeconds(budget.WindowStart + window - now), rule);
+            }
+
+            if (blockSeconds is int block)
+            {
+                budget.BlockedUntil = now + TimeSpan.FromSeconds(block);
+                BlocksStarted++;
+                return new RateLimitDecision(false, 0, block, rule);
+            }
+
+            return new RateLimitDecision(false, 0, CeilingSeconds(budget.WindowStart + window - now), rule);
+        }
+
+        /// <summary>The budget as it stands, without counting a request: for answers that never reach the limit (scripted faults).</summary>
+        public RateLimitDecision Peek(string credential, RateLimitRule rule, DateTimeOffset now)
+        {
+            if (!_budgets.TryGetValue(credential, out Budget? budget))
+            {
+                return new RateLimitDecision(true, rule.Requests, rule.WindowSeconds, rule);
+            }
+
+            if (budget.BlockedUntil is DateTimeOffset until && now < until)
+            {
+                return new RateLimitDecision(true, 0, CeilingSeconds(until - now), rule);
+            }
+
+            TimeSpan window = TimeSpan.FromSeconds(rule.WindowSeconds);
+            bool open = budget.BlockedUntil is null && budget.Count > 0 && now >= budget.WindowStart && now < budget.WindowStart + window;
+            return open
+                ? new RateLimitDecision(true, Math.Max(0, rule.Requests - budget.Count), CeilingSeconds(budget.WindowStart + window - now), rule)
+                : new RateLimitDecision(true, rule.Requests, rule.WindowSeconds, rule);
+        }
+
+        /// <summary>Ends every block now (the block was turned off at run time); windows stay as they are.</summary>
+        public void LiftBlocks()
+        {
+            foreach (Budget budget in _budgets.Values)
+            {
+                if (budget.BlockedUntil is not null)
+                {
+                    budget.BlockedUntil = null;
+                    budget.Count = 0;
+                }
+            }
+        }
+
+        /// <summary>Forgets every window and block.</summary>
+        public void Clear()
+        {
+            _budgets.Clear();
+            BlocksStarted = 0;
+        }
+
+        private Budget Get(string credential)
+        {
+            if (!_budgets.TryGetValue(credential, out Budget? budget))
+            {
+                budget = new Budget();
+                _budgets[credential] = budget;
+            }
+
+            return budget;
+        }
+
+        // Rounded up, as Cloudflare documents for Retry-After, and at least 1 so "t=0" never invites an immediate retry.
+        private static int CeilingSeconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds - 1e-9));
+
+        private sealed class Budget
+        {
+            public DateTimeOffset WindowStart;
+            public int Count;
+            public DateTimeOffset? BlockedUntil;
+        }
+    }
+}

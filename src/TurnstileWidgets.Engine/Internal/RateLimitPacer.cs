@@ -1,0 +1,477 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TurnstileWidgets.Engine.Internal
+{
+    /// <summary>The budget one answer reports: <c>Ratelimit: "default";r=50;t=30</c> and <c>Ratelimit-Policy: "burst";q=100;w=60</c>.</summary>
+    internal readonly struct RateLimitReport
+    {
+        internal RateLimitReport(int remaining, int resetSeconds, int? quota, int? windowSeconds)
+        {
+            Remaining = remaining;
+            ResetSeconds = resetSeconds;
+            Quota = quota;
+            WindowSeconds = windowSeconds;
+        }
+
+        /// <summary>r: requests left in the window.</summary>
+        internal int Remaining { get; }
+        /// <summary>t: seconds until the window resets (Cloudflare rounds up).</summary>
+        internal int ResetSeconds { get; }
+        /// <summary>q: the quota per window, if the policy came.</summary>
+        internal int? Quota { get; }
+        /// <summary>w: the window's length in seconds, if the policy came.</summary>
+        internal int? WindowSeconds { get; }
+
+        /// <summary>
+        /// Reads the IETF draft headers (structured-field lists). With several limit items the most restrictive one
+        /// (fewest left) governs; items without both r and t are skipped. Null when there is no usable item.
+        /// </summary>
+        internal static RateLimitReport? Read(HttpResponseMessage response)
+        {
+            if (!response.Headers.TryGetValues("Ratelimit", out var limits))
+            {
+                return null;
+            }
+            int? bestR = null;
+            int bestT = 0;
+            foreach (string item in limits.SelectMany(v => v.Split(',')))
+            {
+                int? r = Parameter(item, "r");
+                int? t = Parameter(item, "t");
+                if (r.HasValue && t.HasValue && (!bestR.HasValue || r.Value < bestR.Value || (r.Value == bestR.Value && t.Value > bestT)))
+                {
+                    bestR = r;
+                    bestT = t.Value;
+                }
+            }
+            if (!bestR.HasValue)
+            {
+                return null;
+            }
+            int? q = null;
+            int? w = null;
+            if (response.Headers.TryGetValues("Ratelimit-Policy", out var policies))
+            {
+                string? first = policies.SelectMany(v => v.Split(',')).FirstOrDefault();
+                if (first != null)
+                {
+                    q = Parameter(first, "q");
+                    w = Parameter(first, "w");
+                }
+            }
+            return new RateLimitReport(bestR.Value, bestT, q, w);
+        }
+
+        private static int? Parameter(string item, string key)
+        {
+            string[] parts = item.Split(';');
+            for (int i = 1; i < parts.Length; i++)
+            {
+                string part = parts[i].Trim();
+                int equals = part.IndexOf('=');
+                if (equals > 0 && string.Equals(part.Substring(0, equals).Trim(), key, StringComparison.OrdinalIgnoreCase) &&
+                    long.TryParse(part.Substring(equals + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+                {
+                    return (int)Math.Min(value, int.MaxValue);
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>A monotonic clock for pacing: wall-clock jumps (NTP, DST) must not stretch or skip a wait.</summary>
+    internal static class MonotonicClock
+    {
+        private static readonly DateTimeOffset Origin = DateTimeOffset.UtcNow;
+        private static readonly Stopwatch Elapsed = Stopwatch.StartNew();
+
+        internal static DateTimeOffset UtcNow() => Origin + Elapsed.Elapsed;
+    }
+
+    /// <summary>
+    /// The one rate-limit budget of a credential at an API, shared by every client, runspace and pipeline in the process
+    /// (a static registry: PowerShell runspaces share the engine's load context). Keyed by a SHA-256 fingerprint of the
+    /// API's authority, the scheme and the secret, so the registry never holds anything a secret can be recovered from.
+    /// </summary>
+    /// <remarks>
+    /// How it spends the quota. Each answer's <c>Ratelimit</c> says r requests are left and the window resets in t seconds
+    /// (rounded up, so now + t is never before the real reset). The pacer keeps <c>tokens</c>, the requests it may still
+    /// start before that reset, and hands them out evenly: a request takes the next slot, and the slot after it lies
+    /// (time left) / (tokens left) later, so the quota lasts the whole window instead of going in a burst that would
+    /// leave nothing for other tools on the same token. Conservative on every count:
+    /// <list type="bullet">
+    /// <item><description>A token is taken when a request is admitted, before it is sent; an answer can only lower the
+    /// count, to r minus the requests still out (any of which the server may not have counted yet).</description></item>
+    /// <item><description>The reset is the earliest of the window's now + t estimates, each of which is at or after the real
+    /// reset, plus a small <see cref="Margin"/> for early timers and clock drift.</description></item>
+    /// <item><description>Once the reset has passed, one request (the probe) goes alone; its answer describes the new window.
+    /// Answers to requests admitted before that belong to the old window and are ignored.</description></item>
+    /// <item><description>A 429 that carries the budget headers blocks the credential until its Retry-After has passed,
+    /// for every request in the process.</description></item>
+    /// </list>
+    /// Every wait goes through the caller's delay (the retry options' seam) and happens once: after it the request goes on,
+    /// so a test delay that does not move the clock cannot make a request wait forever.
+    /// </remarks>
+    internal sealed class RateLimitPacer
+    {
+        private static readonly ConcurrentDictionary<string, RateLimitPacer> Registry = new ConcurrentDictionary<string, RateLimitPacer>(StringComparer.Ordinal);
+
+        private readonly object gate = new object();
+        private bool seen;
+        private int? quota;
+        private int? windowSeconds;
+        private bool windowOpen;
+        private int tokens;
+        private DateTimeOffset windowEnd;
+        private DateTimeOffset nextSlot;
+        private long nextSequence;
+        private long windowFirstSequence;
+        private int inFlight;
+        private Ticket? probe;
+        private TaskCompletionSource<bool> probeDone = NewSignal();
+        private DateTimeOffset blockedUntil;
+
+        /// <summary>
+        /// Added to every reset and block end the server announces. Timers may fire a few milliseconds early (Task.Delay
+        /// runs on a coarse tick), and two machines' clocks drift apart by up to ~0.1%: without a margin, the first request
+        /// of a new window could reach the server a hair before the old window ended, and start a block.
+        /// </summary>
+        internal static TimeSpan Margin(TimeSpan wait) => TimeSpan.FromMilliseconds(100) + TimeSpan.FromTicks(Math.Max(0, wait.Ticks) / 1000);
+
+        /// <summary>The budget shared by every client of this credential at this API.</summary>
+        internal static RateLimitPacer For(string fingerprint) => Registry.GetOrAdd(fingerprint, _ => new RateLimitPacer());
+
+        /// <summary>SHA-256 (hex) over the parts that identify one budget; the secret's plain text is hashed, never kept.</summary>
+        internal static string Fingerprint(Uri baseUri, string scheme, string identity)
+        {
+            string material = baseUri.Scheme + "://" + baseUri.Authority.ToLowerInvariant() + "\n" + scheme + "\n" + identity;
+            byte[] bytes = Encoding.UTF8.GetBytes(material);
+            try
+            {
+                using (SHA256 sha = SHA256.Create())
+                {
+                    byte[] hash = sha.ComputeHash(bytes);
+                    var text = new StringBuilder(hash.Length * 2);
+                    foreach (byte b in hash)
+                    {
+                        text.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                    }
+                    return text.ToString();
+                }
+            }
+            finally
+            {
+                Array.Clear(bytes, 0, bytes.Length);
+            }
+        }
+
+        /// <summary>What the client knows of the budget now; null before any answer carried one.</summary>
+        internal RateLimitStatus? Status(DateTimeOffset now)
+        {
+            lock (gate)
+            {
+                if (!seen)
+                {
+                    return null;
+                }
+                bool open = windowOpen && now < windowEnd;
+                return new RateLimitStatus
+                {
+                    QuotaRemaining = open ? tokens : 0,
+                    Quota = quota,
+                    Window = windowSeconds.HasValue ? TimeSpan.FromSeconds(windowSeconds.Value) : (TimeSpan?)null,
+                    WindowResetsIn = open ? windowEnd - now : TimeSpan.Zero,
+                    BlockedFor = blockedUntil > now ? blockedUntil - now : TimeSpan.Zero,
+                };
+            }
+        }
+
+        /// <summary>
+        /// Waits (through <paramref name="pacing"/>'s delay) until the request may go, and admits it. The ticket must be
+        /// given back with <see cref="Complete"/> whatever happens to the attempt.
+        /// </summary>
+        internal async Task<Ticket> AcquireAsync(PacingContext pacing, RequestInfo info, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                Task? probeWait = null;
+                RateLimitWait? wait = null;
+                Ticket? admitted = null;
+                DateTimeOffset blockEnd = default;
+                long spentWindow = -1;
+                lock (gate)
+                {
+                    DateTimeOffset now = pacing.UtcNow();
+                    if (blockedUntil > now && info.BlockServedUntil < blockedUntil)
+                    {
+                        blockEnd = blockedUntil;
+                        wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.Cap(blockedUntil - now), now,
+                            $"rate-limit block: the API refused requests with this credential (429); waiting {RetryPolicy.FormatDuration(blockedUntil - now)} for the block to end");
+                    }
+                    else if (!seen)
+                    {
+                        return Admit(isProbe: false);
+                    }
+                    else
+                    {
+                        if (windowOpen && now >= windowEnd)
+                        {
+                            CloseWindow();
+                        }
+                        if (windowOpen && tokens > 0)
+                        {
+                            DateTimeOffset slot = nextSlot > now ? nextSlot : now;
+                            TimeSpan left = windowEnd - slot;
+                            TimeSpan interval = left > TimeSpan.Zero ? TimeSpan.FromTicks(left.Ticks / tokens) : TimeSpan.Zero;
+                            string reason = Pacing(tokens, now);
+                            tokens--;
+                            nextSlot = slot + interval;
+                            admitted = Admit(isProbe: false);
+                            if (slot > now)
+                            {
+                                wait = DescribeLocked(RateLimitWaitKind.Pacing, info, pacing.Cap(slot - now), now, reason);
+                            }
+                        }
+                        else if (windowOpen)
+                        {
+                            spentWindow = windowFirstSequence;
+                            wait = DescribeLocked(RateLimitWaitKind.Pacing, info, pacing.Cap(windowEnd - now), now,
+                                $"pacing: this window's quota is spent; waiting {RetryPolicy.FormatDuration(windowEnd - now)} for it to reset");
+                        }
+                        else if (probe == null)
+                        {
+                            // The first request after a reset goes alone: its answer tells the new window's quota.
+                            probe = Admit(isProbe: true);
+                            return probe;
+                        }
+                        else
+                        {
+                            probeWait = probeDone.Task;
+                        }
+                    }
+                }
+
+                if (admitted != null)
+                {
+                    if (wait != null)
+                    {
+                        try
+                        {
+                            await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            Complete(admitted, null, pacing.UtcNow());
+                            throw;
+                        }
+                    }
+                    return admitted;
+                }
+                if (wait != null)
+                {
+                    await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                    lock (gate)
+                    {
+                        if (spentWindow >= 0 && windowOpen && windowFirstSequence == spentWindow)
+                        {
+                            // The wait lasted until the reset, so the window is over even if a test clock did not move.
+                            CloseWindow();
+                        }
+                    }
+                    if (spentWindow < 0)
+                    {
+                        info.BlockServedUntil = blockEnd;
+                    }
+                    continue;
+                }
+                await WhenDoneOrCancelled(probeWait!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task WhenDoneOrCancelled(Task task, CancellationToken cancellationToken)
+        {
+            if (!cancellationToken.CanBeCanceled || task.IsCompleted)
+            {
+                await task.ConfigureAwait(false);
+                return;
+            }
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            {
+                await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>
+        /// Gives the ticket back and learns from the answer (null when none came). Returns the end of the block a 429
+        /// with the budget headers started, so the request that got it does not wait for it twice.
+        /// </summary>
+        internal DateTimeOffset? Complete(Ticket ticket, HttpResponseMessage? response, DateTimeOffset now)
+        {
+            RateLimitReport? report = response == null ? null : RateLimitReport.Read(response);
+            TimeSpan? retryAfter = report.HasValue && response != null && (int)response.StatusCode == 429
+                ? RetryPolicy.ReadRetryAfter(response, now)
+                : null;
+            TaskCompletionSource<bool>? release = null;
+            DateTimeOffset blockEnd = default;
+            lock (gate)
+            {
+                if (ticket.Completed)
+                {
+                    return null;
+                }
+                ticket.Completed = true;
+                inFlight--;
+                if (retryAfter.HasValue)
+                {
+                    DateTimeOffset until = now + retryAfter.Value + Margin(retryAfter.Value);
+                    if (until > blockedUntil)
+                    {
+                        blockedUntil = until;
+                    }
+                    blockEnd = blockedUntil;
+                    CloseWindow();
+                }
+                if (report.HasValue)
+                {
+                    RateLimitReport r = report.Value;
+                    seen = true;
+                    quota = r.Quota ?? quota;
+                    windowSeconds = r.WindowSeconds ?? windowSeconds;
+                    int safe = Math.Max(0, r.Remaining - inFlight);
+                    TimeSpan reset = TimeSpan.FromSeconds(r.ResetSeconds);
+                    DateTimeOffset end = now + reset + Margin(reset);
+                    if (ticket.Sequence >= windowFirstSequence)
+                    {
+                        if (!windowOpen)
+                        {
+                            windowOpen = true;
+                            tokens = safe;
+                            windowEnd = end;
+                            nextSlot = now;
+                        }
+                        else
+                        {
+                            tokens = Math.Min(tokens, safe);
+                            if (end < windowEnd)
+                            {
+                                windowEnd = end;
+                            }
+                        }
+                    }
+                }
+                if (ReferenceEquals(ticket, probe))
+                {
+                    probe = null;
+                    release = probeDone;
+                    probeDone = NewSignal();
+                }
+            }
+            release?.TrySetResult(true);
+            return retryAfter.HasValue ? blockEnd : (DateTimeOffset?)null;
+        }
+
+        private Ticket Admit(bool isProbe)
+        {
+            inFlight++;
+            return new Ticket(nextSequence++, isProbe);
+        }
+
+        private void CloseWindow()
+        {
+            windowOpen = false;
+            tokens = 0;
+            windowFirstSequence = nextSequence;
+        }
+
+        private string Pacing(int left, DateTimeOffset now)
+        {
+            string of = quota.HasValue ? $" of {quota.Value.ToString(CultureInfo.InvariantCulture)}" : "";
+            return $"pacing: {left.ToString(CultureInfo.InvariantCulture)}{of} requests left in this window, which resets in {RetryPolicy.FormatDuration(windowEnd - now)}";
+        }
+
+        private RateLimitWait DescribeLocked(RateLimitWaitKind kind, RequestInfo info, TimeSpan delay, DateTimeOffset now, string reason)
+        {
+            TimeSpan? resetsIn = kind == RateLimitWaitKind.Block
+                ? blockedUntil - now
+                : windowOpen ? windowEnd - now : (TimeSpan?)null;
+            return new RateLimitWait
+            {
+                Kind = kind,
+                Method = info.Method,
+                Path = info.Path,
+                Delay = delay,
+                Reason = reason,
+                QuotaRemaining = seen ? (windowOpen ? tokens : 0) : (int?)null,
+                Quota = quota,
+                Window = windowSeconds.HasValue ? TimeSpan.FromSeconds(windowSeconds.Value) : (TimeSpan?)null,
+                WindowResetsIn = resetsIn.HasValue && resetsIn.Value < TimeSpan.Zero ? TimeSpan.Zero : resetsIn,
+            };
+        }
+
+        private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>One admitted attempt: its place in the order of admission, and whether it is the probe of a new window.</summary>
+        internal sealed class Ticket
+        {
+            internal Ticket(long sequence, bool isProbe)
+            {
+                Sequence = sequence;
+                IsProbe = isProbe;
+            }
+
+            internal long Sequence { get; }
+            internal bool IsProbe { get; }
+            internal bool Completed { get; set; }
+        }
+    }
+
+    /// <summary>How one client waits: its clock, its delay seam, its cap on one wait, and where the waits are reported.</summary>
+    internal sealed class PacingContext
+    {
+        private readonly Func<TimeSpan, CancellationToken, Task> delay;
+        private readonly TimeSpan maxWait;
+
+        internal PacingContext(Func<DateTimeOffset> utcNow, Func<TimeSpan, CancellationToken, Task> delay, TimeSpan maxWait)
+        {
+            UtcNow = utcNow;
+            this.delay = delay;
+            this.maxWait = maxWait;
+        }
+
+        internal Func<DateTimeOffset> UtcNow { get; }
+
+        /// <summary>No single wait is longer than the block budget, whatever a header claims.</summary>
+        internal TimeSpan Cap(TimeSpan wait) => wait > maxWait ? maxWait : wait;
+
+        /// <summary>Reports the wait's start, waits, and reports its end (also when cancelled).</summary>
+        internal async Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken)
+        {
+            ObserverScope.ReportStarted(wait);
+            try
+            {
+                await delay(wait.Delay, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch (OperationCanceledException)
+            {
+                wait.Cancelled = true;
+                throw;
+            }
+            finally
+            {
+                ObserverScope.ReportEnded(wait);
+            }
+        }
+    }
+}

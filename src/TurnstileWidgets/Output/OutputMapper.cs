@@ -1,0 +1,69 @@
+using System;
+using System.Linq;
+using System.Security;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Session;
+
+namespace TurnstileWidgets
+{
+    /// <summary>Engine objects to the public output types. Touches no PowerShell types, so xunit can call it.</summary>
+    internal static class OutputMapper
+    {
+        /// <summary>
+        /// Maps <paramref name="widget"/>. The secret becomes a read-only SecureString; <paramref name="asPlainText"/>
+        /// also fills <see cref="TurnstileWidget.PlainTextSecret"/>.
+        /// </summary>
+        internal static TurnstileWidget ToTurnstileWidget(Widget widget, string accountId, bool asPlainText = false, DateTimeOffset? previousSecretExpiresOn = null)
+        {
+            if (widget == null) throw new ArgumentNullException(nameof(widget));
+            string? secret = string.IsNullOrEmpty(widget.Secret) ? null : widget.Secret;
+            return new TurnstileWidget
+            {
+                Sitekey = widget.Sitekey,
+                Name = widget.Name,
+                Domains = (widget.Domains ?? Array.Empty<string>()).ToArray(),
+                Mode = WidgetMerge.WireValue(widget, "mode"),
+                Region = WidgetMerge.WireValue(widget, "region"),
+                ClearanceLevel = WidgetMerge.WireValue(widget, "clearance_level"),
+                BotFightMode = widget.BotFightMode,
+                EphemeralId = widget.EphemeralId,
+                Offlabel = widget.Offlabel,
+                CreatedOn = widget.CreatedOn,
+                ModifiedOn = widget.ModifiedOn,
+                Secret = secret == null ? null : ToSecureString(secret),
+                PlainTextSecret = asPlainText ? secret : null,
+                PreviousSecretExpiresOn = previousSecretExpiresOn,
+                AccountId = accountId ?? "",
+            };
+        }
+
+        /// <summary>Maps a connection's details.</summary>
+        internal static TurnstileConnection ToTurnstileConnection(ConnectionDetails details, string name = "", bool isDefault = false)
+        {
+            if (details == null) throw new ArgumentNullException(nameof(details));
+            return new TurnstileConnection
+            {
+                Name = name ?? "",
+                IsDefault = isDefault,
+                AccountId = details.AccountId,
+                AuthenticationScheme = details.AuthenticationScheme,
+                ApiBaseUri = details.ApiBaseUri,
+                ConnectedOn = details.ConnectedOn,
+                TokenStatus = details.TokenStatus,
+            };
+        }
+
+        /// <summary>A read-only copy of <paramref name="text"/>.</summary>
+        internal static SecureString ToSecureString(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

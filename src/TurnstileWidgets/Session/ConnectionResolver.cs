@@ -1,0 +1,226 @@
+using System;
+using System.Globalization;
+using System.Security;
+using TurnstileWidgets.Engine;
+
+namespace TurnstileWidgets.Session
+{
+    /// <summary><c>Connect-Turnstile</c>'s parameters; a null member was not given.</summary>
+    internal sealed class ConnectionParameters
+    {
+        /// <summary><c>-ApiToken</c>.</summary>
+        public SecureString? ApiToken { get; set; }
+        /// <summary><c>-Email</c>.</summary>
+        public string? Email { get; set; }
+        /// <summary><c>-ApiKey</c>.</summary>
+        public SecureString? ApiKey { get; set; }
+        /// <summary><c>-AccountId</c>.</summary>
+        public string? AccountId { get; set; }
+        /// <summary><c>-ApiBaseUri</c>.</summary>
+        public Uri? ApiBaseUri { get; set; }
+    }
+
+    /// <summary>The credential, account and base URI a connection will use, and where each came from.</summary>
+    internal sealed class ResolvedConnection
+    {
+        internal ResolvedConnection(TurnstileCredential credential, string credentialSource, string accountId, string accountIdSource, Uri baseUri, string baseUriSource)
+        {
+            Credential = credential;
+            CredentialSource = credentialSource;
+            AccountId = accountId;
+            AccountIdSource = accountIdSource;
+            BaseUri = baseUri;
+            BaseUriSource = baseUriSource;
+        }
+
+        /// <summary>How requests will authenticate.</summary>
+        public TurnstileCredential Credential { get; }
+        /// <summary>Where the credential came from, e.g. <c>-ApiToken</c> or <c>CLOUDFLARE_API_TOKEN</c> (for -Verbose).</summary>
+        public string CredentialSource { get; }
+        /// <summary>The account id.</summary>
+        public string AccountId { get; }
+        /// <summary>Where the account id came from.</summary>
+        public string AccountIdSource { get; }
+        /// <summary>The API's base URI.</summary>
+        public Uri BaseUri { get; }
+        /// <summary>Where the base URI came from.</summary>
+        public string BaseUriSource { get; }
+
+        /// <summary>The client options for this connection.</summary>
+        public TurnstileClientOptions ToClientOptions() => new TurnstileClientOptions
+        {
+            Credential = Credential,
+            AccountId = AccountId,
+            BaseUri = BaseUri,
+        };
+
+        /// <summary>One verbose line naming the sources, never a secret.</summary>
+        public string Describe() => string.Format(CultureInfo.InvariantCulture,
+            "Connecting to account {0} (from {1}) at {2} (from {3}) with {4} (from {5}).",
+            AccountId, AccountIdSource, BaseUri, BaseUriSource, Credential.Scheme, CredentialSource);
+    }
+
+    /// <summary>Decides a connection's credential, account and base URI from parameters first, then environment variables.</summary>
+    internal static class ConnectionResolver
+    {
+        /// <summary><c>CLOUDFLARE_API_TOKEN</c>.</summary>
+        public const string ApiTokenVariable = "CLOUDFLARE_API_TOKEN";
+        /// <summary><c>CLOUDFLARE_EMAIL</c>.</summary>
+        public const string EmailVariable = "CLOUDFLARE_EMAIL";
+        /// <summary><c>CLOUDFLARE_API_KEY</c>.</summary>
+        public const string ApiKeyVariable = "CLOUDFLARE_API_KEY";
+        /// <summary><c>CLOUDFLARE_ACCOUNT_ID</c>.</summary>
+        public const string AccountIdVariable = "CLOUDFLARE_ACCOUNT_ID";
+        /// <summary><c>CLOUDFLARE_BASE_URL</c>.</summary>
+        public const string BaseUrlVariable = "CLOUDFLARE_BASE_URL";
+
+        /// <summary>
+        /// Resolves the connection. Throws <see cref="TurnstileValidationException"/> with what to do when the
+        /// credential or account id is missing or malformed.
+        /// </summary>
+        public static ResolvedConnection Resolve(ConnectionParameters parameters, Func<string, string?> getVariable)
+        {
+            if (parameters == null) throw new ArgumentNullException(nameof(parameters));
+            if (getVariable == null) throw new ArgumentNullException(nameof(getVariable));
+
+            string credentialSource;
+            TurnstileCredential credential = ResolveCredential(parameters, getVariable, out credentialSource);
+
+            string accountIdSource = "-AccountId";
+            string? accountId = NullIfBlank(parameters.AccountId);
+            if (accountId == null)
+            {
+                accountId = NullIfBlank(getVariable(AccountIdVariable));
+                accountIdSource = AccountIdVariable;
+            }
+
+            if (accountId == null)
+            {
+                throw new TurnstileValidationException("account_id",
+                    "No account id: pass -AccountId, or set CLOUDFLARE_ACCOUNT_ID. It is the 32-character hexadecimal id in the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).");
+            }
+
+            accountId = accountId.Trim();
+            if (!IsAccountId(accountId))
+            {
+                throw new TurnstileValidationException("account_id", string.Format(CultureInfo.InvariantCulture,
+                    "The account id '{0}' (from {1}) is not 32 hexadecimal characters. Copy it from the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
+                    accountId, accountIdSource));
+            }
+
+            string baseUriSource = "-ApiBaseUri";
+            Uri? baseUri = parameters.ApiBaseUri;
+            if (baseUri == null)
+            {
+                string? fromVariable = NullIfBlank(getVariable(BaseUrlVariable));
+                if (fromVariable != null)
+                {
+                    baseUriSource = BaseUrlVariable;
+                    if (!Uri.TryCreate(fromVariable.Trim(), UriKind.Absolute, out baseUri))
+                    {
+                        throw new TurnstileValidationException("base_url", string.Format(CultureInfo.InvariantCulture,
+                            "CLOUDFLARE_BASE_URL '{0}' is not an absolute URI. Set it to e.g. https://api.cloudflare.com/client/v4, or remove it.", fromVariable));
+                    }
+                }
+                else
+                {
+                    baseUriSource = "the default";
+                    baseUri = TurnstileClientOptions.DefaultBaseUri;
+                }
+            }
+
+            if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != "https" && baseUri.Scheme != "http"))
+            {
+                throw new TurnstileValidationException("base_url", string.Format(CultureInfo.InvariantCulture,
+                    "The API base URI '{0}' (from {1}) must be an absolute http or https URI, e.g. https://api.cloudflare.com/client/v4.", baseUri, baseUriSource));
+            }
+
+            return new ResolvedConnection(credential, credentialSource, accountId, accountIdSource, WithTrailingSlash(baseUri), baseUriSource);
+        }
+
+        /// <summary>True for 32 hexadecimal characters.</summary>
+        public static bool IsAccountId(string? value)
+        {
+            if (value == null || value.Length != 32) return false;
+            foreach (char c in value)
+            {
+                bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+                if (!hex) return false;
+            }
+
+            return true;
+        }
+
+        private static TurnstileCredential ResolveCredential(ConnectionParameters parameters, Func<string, string?> getVariable, out string source)
+        {
+            bool hasEmail = parameters.Email != null;
+            bool hasKey = parameters.ApiKey != null;
+            if (parameters.ApiToken != null)
+            {
+                if (hasEmail || hasKey)
+                {
+                    throw new TurnstileValidationException("credential", "Pass either -ApiToken, or -Email and -ApiKey, not both.");
+                }
+
+                if (parameters.ApiToken.Length == 0)
+                {
+                    throw new TurnstileValidationException("credential", "-ApiToken is empty. Pass the API token created at dash.cloudflare.com/profile/api-tokens.");
+                }
+
+                source = "-ApiToken";
+                return TurnstileCredential.FromApiToken(parameters.ApiToken);
+            }
+
+            if (hasEmail || hasKey)
+            {
+                if (!hasEmail || !hasKey || string.IsNullOrWhiteSpace(parameters.Email))
+                {
+                    throw new TurnstileValidationException("credential", "Pass both -Email and -ApiKey (the account's email address and its Global API key), or pass -ApiToken instead.");
+                }
+
+                if (parameters.ApiKey!.Length == 0)
+                {
+                    throw new TurnstileValidationException("credential", "-ApiKey is empty. Pass the Global API key from dash.cloudflare.com/profile/api-tokens.");
+                }
+
+                source = "-Email and -ApiKey";
+                return TurnstileCredential.FromApiKey(parameters.Email!.Trim(), parameters.ApiKey);
+            }
+
+            bool envToken = NullIfBlank(getVariable(ApiTokenVariable)) != null;
+            bool envEmail = NullIfBlank(getVariable(EmailVariable)) != null;
+            bool envKey = NullIfBlank(getVariable(ApiKeyVariable)) != null;
+            if (!envToken && envEmail != envKey)
+            {
+                string missing = envEmail ? ApiKeyVariable : EmailVariable;
+                string present = envEmail ? EmailVariable : ApiKeyVariable;
+                throw new TurnstileValidationException("credential", string.Format(CultureInfo.InvariantCulture,
+                    "{0} is set but {1} is not: set both, or set CLOUDFLARE_API_TOKEN, or pass -ApiToken (or -Email and -ApiKey).", present, missing));
+            }
+
+            if (!envToken && !envEmail)
+            {
+                throw new TurnstileValidationException("credential",
+                    "No credential: pass -ApiToken, or -Email and -ApiKey, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).");
+            }
+
+            EnvironmentSettings settings = EnvironmentSettings.Read(getVariable);
+            if (settings.Credential == null)
+            {
+                throw new TurnstileValidationException("credential",
+                    "No credential: pass -ApiToken, or -Email and -ApiKey, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).");
+            }
+
+            source = envToken ? ApiTokenVariable : EmailVariable + " and " + ApiKeyVariable;
+            return settings.Credential;
+        }
+
+        private static Uri WithTrailingSlash(Uri uri)
+        {
+            string text = uri.GetLeftPart(UriPartial.Path);
+            return text.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(text + "/" + uri.Query);
+        }
+
+        private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}

@@ -1,0 +1,267 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Listing;
+
+namespace TurnstileWidgets.Session
+{
+    /// <summary>What <c>Get-TurnstileConnection</c> shows about a connection; never a secret.</summary>
+    internal sealed class ConnectionDetails
+    {
+        /// <summary>Creates the details.</summary>
+        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus)
+        {
+            AccountId = accountId;
+            AuthenticationScheme = authenticationScheme;
+            ApiBaseUri = apiBaseUri;
+            ConnectedOn = connectedOn;
+            TokenStatus = tokenStatus;
+        }
+
+        /// <summary>
+        /// The details of a client that passed <see cref="TurnstileClient.VerifyAccessAsync"/>, which refuses a token
+        /// that is not active: so a token's status is <c>active</c>.
+        /// </summary>
+        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn)
+        {
+            if (client == null) throw new ArgumentNullException(nameof(client));
+            string scheme = client.AuthenticationScheme;
+            string? tokenStatus = string.Equals(scheme, "ApiToken", StringComparison.Ordinal) ? "active" : null;
+            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus);
+        }
+
+        /// <summary>The account every widget cmdlet addresses.</summary>
+        public string AccountId { get; }
+        /// <summary><c>ApiToken</c> or <c>ApiKey</c>.</summary>
+        public string AuthenticationScheme { get; }
+        /// <summary>The API's base URI.</summary>
+        public Uri ApiBaseUri { get; }
+        /// <summary>When the connection was verified.</summary>
+        public DateTimeOffset ConnectedOn { get; }
+        /// <summary>The token's status from <c>/user/tokens/verify</c> (e.g. <c>active</c>); null for an API key.</summary>
+        public string? TokenStatus { get; }
+    }
+
+    /// <summary>One verified connection: the client, what to show about it, and its completion cache.</summary>
+    internal sealed class SessionConnection : IDisposable
+    {
+        /// <summary>How many listing pages a completion cache reads at most, so a huge account cannot stall Tab.</summary>
+        public const int CompletionPageLimit = 5;
+
+        /// <summary>Creates the connection; it owns <paramref name="client"/> and disposes it.</summary>
+        public SessionConnection(TurnstileClient client, ConnectionDetails details)
+        {
+            Client = client ?? throw new ArgumentNullException(nameof(client));
+            Details = details ?? throw new ArgumentNullException(nameof(details));
+            Completions = new CompletionCache(cancellationToken => ReadWidgetNamesAsync(client, cancellationToken), () => DateTimeOffset.UtcNow);
+        }
+
+        /// <summary>The client.</summary>
+        public TurnstileClient Client { get; }
+        /// <summary>What <c>Get-TurnstileConnection</c> shows.</summary>
+        public ConnectionDetails Details { get; }
+        /// <summary>Sitekeys and names for argument completion, cached for a minute.</summary>
+        public CompletionCache Completions { get; }
+
+        /// <summary>Releases the client's connections.</summary>
+        public void Dispose() => Client.Dispose();
+
+        private static async Task<IReadOnlyList<WidgetName>> ReadWidgetNamesAsync(TurnstileClient client, CancellationToken cancellationToken)
+        {
+            var names = new List<WidgetName>();
+            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = PagingWindow.MaxPerPage });
+            for (int page = 0; page < CompletionPageLimit; page++)
+            {
+                WidgetPage? read = await listing.NextPageAsync(cancellationToken).ConfigureAwait(false);
+                if (read == null) break;
+                foreach (Widget widget in read.Widgets)
+                {
+                    names.Add(new WidgetName(widget.Sitekey, widget.Name));
+                }
+            }
+
+            return names;
+        }
+    }
+
+    /// <summary>
+    /// A thread-safe holder of the current connection. Replacing it disposes the old one; clearing it disposes it too.
+    /// </summary>
+    /// <typeparam name="TConnection">The connection type.</typeparam>
+    internal sealed class ConnectionHolder<TConnection>
+        where TConnection : class, IDisposable
+    {
+        private readonly object gate = new object();
+        private TConnection? current;
+
+        /// <summary>The current connection, or null when not connected.</summary>
+        public TConnection? Current
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return current;
+                }
+            }
+        }
+
+        /// <summary>Makes <paramref name="connection"/> current and disposes the one it replaces.</summary>
+        public void Replace(TConnection connection)
+        {
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            TConnection? old;
+            lock (gate)
+            {
+                old = current;
+                current = connection;
+            }
+
+            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
+        }
+
+        /// <summary>Forgets and disposes the current connection; true when there was one.</summary>
+        public bool Clear()
+        {
+            TConnection? old;
+            lock (gate)
+            {
+                old = current;
+                current = null;
+            }
+
+            old?.Dispose();
+            return old != null;
+        }
+    }
+
+    /// <summary>
+    /// The process-wide connections, by name (case-insensitive). The most recent is the default, which every cmdlet uses
+    /// unless given -Connection; connecting under a name already taken replaces (and disposes) that connection.
+    /// </summary>
+    internal static class TurnstileSession
+    {
+        /// <summary>The name a connection gets when Connect-Turnstile is given none.</summary>
+        public const string DefaultName = "default";
+
+        private static readonly object Gate = new object();
+        // Oldest first, so the default is the last one; removing it makes the one before the default again.
+        private static readonly List<KeyValuePair<string, SessionConnection>> Connections = new List<KeyValuePair<string, SessionConnection>>();
+
+        /// <summary>The default (most recent) connection, or null before <c>Connect-Turnstile</c> and after every <c>Disconnect-Turnstile</c>.</summary>
+        public static SessionConnection? Current
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return Connections.Count == 0 ? null : Connections[Connections.Count - 1].Value;
+                }
+            }
+        }
+
+        /// <summary>The default connection's name, or null when there is none.</summary>
+        public static string? CurrentName
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return Connections.Count == 0 ? null : Connections[Connections.Count - 1].Key;
+                }
+            }
+        }
+
+        /// <summary>Every connection with its name, the default (most recent) first.</summary>
+        public static IReadOnlyList<KeyValuePair<string, SessionConnection>> All
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    var all = new List<KeyValuePair<string, SessionConnection>>(Connections);
+                    all.Reverse();
+                    return all;
+                }
+            }
+        }
+
+        /// <summary>Makes <paramref name="connection"/> the default under <see cref="DefaultName"/>, disposing the one it replaces.</summary>
+        public static void Connect(SessionConnection connection) => Connect(DefaultName, connection);
+
+        /// <summary>Keeps <paramref name="connection"/> under <paramref name="name"/> and makes it the default; an earlier one of that name is disposed.</summary>
+        public static void Connect(string name, SessionConnection connection)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            SessionConnection? old;
+            lock (Gate)
+            {
+                old = Take(name);
+                Connections.Add(new KeyValuePair<string, SessionConnection>(name, connection));
+            }
+
+            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
+        }
+
+        /// <summary>The connection kept under <paramref name="name"/>, or null.</summary>
+        public static SessionConnection? Find(string name)
+        {
+            lock (Gate)
+            {
+                int index = IndexOf(name);
+                return index < 0 ? null : Connections[index].Value;
+            }
+        }
+
+        /// <summary>Drops and disposes every connection; true when there was one.</summary>
+        public static bool Disconnect()
+        {
+            List<KeyValuePair<string, SessionConnection>> old;
+            lock (Gate)
+            {
+                old = new List<KeyValuePair<string, SessionConnection>>(Connections);
+                Connections.Clear();
+            }
+
+            foreach (KeyValuePair<string, SessionConnection> pair in old)
+            {
+                pair.Value.Dispose();
+            }
+
+            return old.Count > 0;
+        }
+
+        /// <summary>Drops and disposes the connection named <paramref name="name"/>; true when there was one.</summary>
+        public static bool Disconnect(string name)
+        {
+            SessionConnection? old;
+            lock (Gate)
+            {
+                old = Take(name);
+            }
+
+            old?.Dispose();
+            return old != null;
+        }
+
+        private static SessionConnection? Take(string name)
+        {
+            int index = IndexOf(name);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            SessionConnection taken = Connections[index].Value;
+            Connections.RemoveAt(index);
+            return taken;
+        }
+
+        private static int IndexOf(string name) =>
+            Connections.FindIndex(pair => string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase));
+    }
+}
