@@ -24,7 +24,7 @@ BeforeAll {
         $stats.create_requests + $stats.update_requests + $stats.delete_requests
     }
 
-    function Reset-Account {
+    function Clear-TestAccount {
         param([Parameter(Mandatory)] [string] $AccountId)
         $null = Invoke-RestMethod -Method Post -Uri ($script:emulator.ControlUri.AbsoluteUri + 'reset') -ContentType 'application/json' -Body (@{ account_id = $AccountId } | ConvertTo-Json -Compress)
     }
@@ -348,7 +348,7 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
 
     Context 'Promotion from staging to prod, by name' {
         It 'creates the staging widgets in prod, then carries a later edit over by name' {
-            Reset-Account -AccountId $script:prod
+            Clear-TestAccount -AccountId $script:prod
             Export-TurnstileWidget -Path $script:json -ExcludeSitekey
 
             Connect-TestAccount -AccountId $script:prod

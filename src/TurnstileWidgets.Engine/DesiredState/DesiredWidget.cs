@@ -195,6 +195,8 @@ namespace TurnstileWidgets.Engine.DesiredState
             throw entry.Invalid(key, $"{key} '{text}' is not valid. Allowed: {string.Join(", ", allowed)}.");
         }
 
+        // The spellings the cmdlets' CSV boolean transformation accepts; that attribute is PowerShell's and lives in the
+        // module, so the engine reads them itself. Unlike a switch, an empty cell here means "left out", not "off".
         private static bool? Flag(DesiredWidget entry, string key, object? value)
         {
             switch (value)
