@@ -346,6 +346,22 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
         }
     }
 
+    Context 'Scale: three listing pages' {
+        It 'exports 2,503 widgets and compares them clean, one listing of three pages per run and no write' {
+            $null = Invoke-RestMethod -Method Post -Uri ($script:emulator.ControlUri.AbsoluteUri + 'seed') -ContentType 'application/json' -Body (@{ count = 2500; name_prefix = 'bulk-'; account_id = $script:staging } | ConvertTo-Json -Compress)
+            $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator -AccountId $script:staging
+
+            Export-TurnstileWidget -Path $script:json
+            @(Get-Content -LiteralPath $script:json -Raw | ConvertFrom-Json).Count | Should -Be 2503
+            Compare-TurnstileWidget -Path $script:json -Prune | Should -BeNullOrEmpty
+            Sync-TurnstileWidget -Path $script:json -Prune -Force | Should -BeNullOrEmpty
+
+            $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator -AccountId $script:staging
+            ($after.list_requests - $before.list_requests) | Should -Be 9
+            Get-WriteCount -AccountId $script:staging | Should -Be $script:setupWrites
+        }
+    }
+
     Context 'Promotion from staging to prod, by name' {
         It 'creates the staging widgets in prod, then carries a later edit over by name' {
             Clear-TestAccount -AccountId $script:prod

@@ -103,7 +103,7 @@ namespace TurnstileWidgets.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "TurnstileDesiredFileWriteFailed", ErrorCategory.WriteError, Path));
+                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileWriteFailed, ErrorCategory.WriteError, Path));
             }
 
             if (PassThru)

@@ -10,6 +10,7 @@ namespace TurnstileWidgets.Errors
         public const string FileNotFound = "TurnstileDesiredFileNotFound";
         public const string FileInvalid = "TurnstileDesiredFileInvalid";
         public const string PathInvalid = "TurnstileDesiredPathInvalid";
+        public const string FileWriteFailed = "TurnstileDesiredFileWriteFailed";
         public const string EntryInvalid = "TurnstileDesiredEntryInvalid";
         public const string SitekeyNotFound = "TurnstileDesiredSitekeyNotFound";
         public const string NameAmbiguous = "TurnstileDesiredNameAmbiguous";
