@@ -248,6 +248,15 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
             Get-Content -LiteralPath $script:json -Raw | ConvertFrom-Json | Compare-TurnstileWidget | Should -Not -BeNullOrEmpty
         }
 
+        It 'reads widgets from Get-TurnstileWidget by their setting properties alone' {
+            Get-TurnstileWidget | Compare-TurnstileWidget -Prune | Should -BeNullOrEmpty
+            $shop = Get-TurnstileWidget -Name 'shop'
+            $shop.Mode = 'managed'
+            $change = $shop | Compare-TurnstileWidget
+            $change.Sitekey | Should -Be $script:shop.sitekey
+            $change.Changes.Property | Should -Be 'Mode'
+        }
+
         It '-Prune asks before removing: a host that cannot ask removes nothing, -Force removes' {
             Write-Entry -Path $script:json -Entry @(@{ Name = 'shop' }, @{ Name = 'blog' })
             $manifest = (Get-Module -Name 'TurnstileWidgets').Path

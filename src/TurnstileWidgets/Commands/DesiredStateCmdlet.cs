@@ -155,10 +155,13 @@ namespace TurnstileWidgets.Commands
                 return FromDictionary(dictionary);
             }
 
-            // Import-Csv and ConvertFrom-Json give note properties; an object of some other type is read by its properties.
+            // Import-Csv and ConvertFrom-Json give note properties; a widget from Get-TurnstileWidget gives the entry's
+            // properties (its dates, secret and account are not settings); any other object is read by its properties.
             IEnumerable<PSPropertyInfo> properties = input.BaseObject is PSCustomObject
                 ? input.Properties.Where(p => p.MemberType == PSMemberTypes.NoteProperty)
-                : input.Properties.Where(p => p.IsGettable);
+                : input.BaseObject is TurnstileWidget
+                    ? input.Properties.Where(p => DesiredWidget.PropertyNames.Contains(p.Name))
+                    : input.Properties.Where(p => p.IsGettable);
             return properties.Select(p => new KeyValuePair<string, object?>(p.Name, Unwrap(p.Value))).ToArray();
         }
 
