@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -109,7 +110,7 @@ namespace TurnstileWidgets.Engine.Internal
                         }
                         catch (OperationCanceledException)
                         {
-                            Report(info, null, stopwatch.Elapsed, attempt);
+                            Report(info, (int?)null, stopwatch.Elapsed, attempt);
                             throw;
                         }
                         catch (HttpRequestException ex)
@@ -126,7 +127,7 @@ namespace TurnstileWidgets.Engine.Internal
                         blockEnd = pacer!.Complete(ticket, response, pacing.UtcNow());
                     }
                 }
-                Report(info, response == null ? (int?)null : (int)response.StatusCode, stopwatch.Elapsed, attempt);
+                Report(info, response, stopwatch.Elapsed, attempt);
 
                 if (response != null && response.IsSuccessStatusCode)
                 {
@@ -222,6 +223,31 @@ namespace TurnstileWidgets.Engine.Internal
                 Attempt = attempt,
             });
         }
+
+        private static void Report(RequestInfo info, HttpResponseMessage? response, TimeSpan duration, int attempt)
+        {
+            if (response == null)
+            {
+                Report(info, (int?)null, duration, attempt);
+                return;
+            }
+            ObserverScope.Report(new RequestRecord
+            {
+                Method = info.Method,
+                Path = info.Path,
+                StatusCode = (int)response.StatusCode,
+                Duration = duration,
+                Attempt = attempt,
+                // Only headers that describe the API's state: none of them carries a credential or a secret.
+                RateLimit = HeaderValue(response, "Ratelimit"),
+                RateLimitPolicy = HeaderValue(response, "Ratelimit-Policy"),
+                RetryAfter = response.Headers.RetryAfter?.ToString(),
+                RayId = HeaderValue(response, "cf-ray"),
+            });
+        }
+
+        private static string? HeaderValue(HttpResponseMessage response, string name) =>
+            response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? string.Join(", ", values) : null;
 
         internal static FailureKind Classify(Exception exception)
         {

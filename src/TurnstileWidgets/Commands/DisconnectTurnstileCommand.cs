@@ -18,7 +18,7 @@ namespace TurnstileWidgets.Commands
         /// <summary>Drops the connection.</summary>
         protected override void ProcessRecord()
         {
-            WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected." : "Not connected; nothing to do.");
+            WriteVerboseLine(TurnstileSession.Disconnect() ? "Disconnected." : "Not connected; nothing to do.");
         }
     }
 }
