@@ -48,7 +48,7 @@ namespace TurnstileWidgets.Commands
         /// before it fails; default 6 minutes, which covers Cloudflare's 5-minute block. 0 fails at once.
         /// </summary>
         [Parameter]
-        public TimeSpan? MaxBlockWait { get; set; }
+        public TimeSpan MaxBlockWait { get; set; } = RateLimitOptions.DefaultMaxBlockWait;
 
         /// <summary>Sends requests as fast as they come instead of spreading them over the quota the API reports; only 429 answers slow them down.</summary>
         [Parameter]
@@ -74,7 +74,7 @@ namespace TurnstileWidgets.Commands
                 AccountId = AccountId,
                 ApiBaseUri = ApiBaseUri,
             };
-            if (MaxBlockWait.HasValue && MaxBlockWait.Value < TimeSpan.Zero)
+            if (MaxBlockWait < TimeSpan.Zero)
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentOutOfRangeException(nameof(MaxBlockWait), "-MaxBlockWait must be zero or more, e.g. -MaxBlockWait (New-TimeSpan -Minutes 6)."),
@@ -88,7 +88,7 @@ namespace TurnstileWidgets.Commands
             options.RateLimit = new RateLimitOptions
             {
                 Pace = !NoPacing.IsPresent,
-                MaxBlockWait = MaxBlockWait ?? RateLimitOptions.DefaultMaxBlockWait,
+                MaxBlockWait = MaxBlockWait,
             };
             var client = new TurnstileClient(options);
             try

@@ -36,8 +36,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Get-TurnstileWidget", "List", false, null, true, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("New-TurnstileWidget", null, true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Set-TurnstileWidget", "BySitekey", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Remove-TurnstileWidget", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Invoke-TurnstileSecretRotation", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Remove-TurnstileWidget", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Invoke-TurnstileSecretRotation", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
         public void CmdletOptions(string name, string? defaultSet, bool supportsShouldProcess, string? confirmImpact, bool supportsPaging, string outputType)
         {
             CmdletInfo cmdlet = Cmdlet(name);
@@ -55,6 +55,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "ApiKey:System.Security.SecureString:ApiKey,Mandatory",
             "ApiToken:System.Security.SecureString:ApiToken,Mandatory",
             "Email:System.String:ApiKey,Mandatory",
+            "MaxBlockWait:System.TimeSpan:(all)",
+            "NoPacing:System.Management.Automation.SwitchParameter:(all)",
             "PassThru:System.Management.Automation.SwitchParameter:(all)")]
         [InlineData("Get-TurnstileConnection")]
         [InlineData("Disconnect-Turnstile")]
