@@ -94,7 +94,8 @@ namespace TurnstileWidgets.Engine
                 {
                     return null;
                 }
-                var fresh = new List<Widget>();
+                IReadOnlyList<Widget> fresh = Array.Empty<Widget>();
+                List<Widget>? merged = null;
                 WidgetPage page;
                 int number;
                 while (true)
@@ -149,14 +150,22 @@ namespace TurnstileWidgets.Engine
                     }
 
                     RefuseRepeatedPage(page, number);
-                    foreach (Widget widget in page.Widgets)
-                    {
-                        if (emitted.Add(widget.Sitekey))
-                        {
-                            fresh.Add(widget);
-                        }
-                    }
+                    IReadOnlyList<Widget> pageFresh = NotReturnedBefore(page.Widgets);
                     emitted.EndWindow();
+                    if (fresh.Count == 0)
+                    {
+                        fresh = pageFresh;
+                    }
+                    else if (pageFresh.Count > 0)
+                    {
+                        if (merged == null)
+                        {
+                            merged = new List<Widget>(fresh.Count + pageFresh.Count);
+                            merged.AddRange(fresh);
+                            fresh = merged;
+                        }
+                        merged.AddRange(pageFresh);
+                    }
                     cursor = pageStart + page.Widgets.Count;
                     settledMark = mark;
 
@@ -188,6 +197,32 @@ namespace TurnstileWidgets.Engine
             {
                 gate.Release();
             }
+        }
+
+        /// <summary>The page's widgets this listing has not returned before; the page's own list when that is all of them.</summary>
+        private IReadOnlyList<Widget> NotReturnedBefore(IReadOnlyList<Widget> widgets)
+        {
+            List<Widget>? some = null;
+            for (int i = 0; i < widgets.Count; i++)
+            {
+                bool isNew = emitted.Add(widgets[i].Sitekey);
+                if (some != null)
+                {
+                    if (isNew)
+                    {
+                        some.Add(widgets[i]);
+                    }
+                }
+                else if (!isNew)
+                {
+                    some = new List<Widget>(widgets.Count);
+                    for (int j = 0; j < i; j++)
+                    {
+                        some.Add(widgets[j]);
+                    }
+                }
+            }
+            return some ?? widgets;
         }
 
         private int PageAt(long position) => (int)Math.Min(int.MaxValue, position / perPage + 1);

@@ -18,17 +18,22 @@ namespace TurnstileWidgets.Engine.Internal
         /// <summary>Pages whose widgets stay in the small set while the listing is undisturbed.</summary>
         internal const int RecentWindows = 10;
 
-        private Queue<List<ulong>>? recentWindows = new Queue<List<ulong>>();
+        // Fixed-size chunks rather than one growing array: growing by doubling would allocate twice what is kept.
+        private const int ChunkSize = 4096;
+
+        private List<ulong[]>? history = new List<ulong[]>();
+        private int historyCount;
+        // Where each recent page starts in the history; the page being read starts at windowStart.
+        private Queue<int>? windowStarts = new Queue<int>();
+        private int windowStart;
         private HashSet<ulong>? recent = new HashSet<ulong>();
-        private List<ulong>? window = new List<ulong>();
-        private List<ulong>? history = new List<ulong>();
         private HashSet<ulong>? all;
 
         /// <summary>True once <see cref="MarkDisturbed"/> was called.</summary>
         internal bool Disturbed => all != null;
 
         /// <summary>Widgets remembered.</summary>
-        internal int Count => all?.Count ?? history!.Count;
+        internal int Count => all?.Count ?? historyCount;
 
         /// <summary>Remembers a returned widget; false when it was returned before (as far as this set can tell).</summary>
         internal bool Add(string sitekey)
@@ -42,8 +47,13 @@ namespace TurnstileWidgets.Engine.Internal
             {
                 return false;
             }
-            window!.Add(hash);
-            history!.Add(hash);
+            int offset = historyCount % ChunkSize;
+            if (offset == 0)
+            {
+                history!.Add(new ulong[ChunkSize]);
+            }
+            history![historyCount / ChunkSize][offset] = hash;
+            historyCount++;
             return true;
         }
 
@@ -57,17 +67,19 @@ namespace TurnstileWidgets.Engine.Internal
         /// <summary>Closes the page being read: the oldest page beyond <see cref="RecentWindows"/> leaves the small set.</summary>
         internal void EndWindow()
         {
-            if (all != null || window!.Count == 0)
+            if (all != null || historyCount == windowStart)
             {
                 return;
             }
-            recentWindows!.Enqueue(window);
-            window = new List<ulong>();
-            while (recentWindows.Count > RecentWindows)
+            windowStarts!.Enqueue(windowStart);
+            windowStart = historyCount;
+            while (windowStarts.Count > RecentWindows)
             {
-                foreach (ulong hash in recentWindows.Dequeue())
+                int from = windowStarts.Dequeue();
+                int to = windowStarts.Peek();
+                for (int i = from; i < to; i++)
                 {
-                    recent!.Remove(hash);
+                    recent!.Remove(At(i));
                 }
             }
         }
@@ -79,12 +91,18 @@ namespace TurnstileWidgets.Engine.Internal
             {
                 return;
             }
-            all = new HashSet<ulong>(history!);
+            var set = new HashSet<ulong>();
+            for (int i = 0; i < historyCount; i++)
+            {
+                set.Add(At(i));
+            }
+            all = set;
             history = null;
             recent = null;
-            recentWindows = null;
-            window = null;
+            windowStarts = null;
         }
+
+        private ulong At(int index) => history![index / ChunkSize][index % ChunkSize];
 
         /// <summary>FNV-1a over the UTF-16 code units, then MurmurHash3's 64-bit finaliser to spread the bits.</summary>
         internal static ulong Hash(string text)
