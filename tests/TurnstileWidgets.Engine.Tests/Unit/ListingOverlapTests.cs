@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
@@ -88,5 +90,39 @@ public class ListingOverlapTests
         }
         Assert.Equal(Enumerable.Range(0, 15).Select(i => "w" + i).OrderBy(n => n), names.OrderBy(n => n));
         Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_write_still_in_flight_when_a_page_was_read_counts_as_moving_widgets_after_it()
+    {
+        // The DELETE starts before page 1 is read and ends after: the server may have applied it after that read, so
+        // the next read starts from the earliest place the listing can have shifted to (page 1 again), not from page 2.
+        var deleteArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim(false);
+        const string deleted = """{"success":true,"errors":[],"messages":[],"result":{"sitekey":"0x4AAA00000099","name":"gone","domains":["example.com"],"mode":"managed","region":"world","clearance_level":"no_clearance","bot_fight_mode":false,"ephemeral_id":false,"offlabel":false,"created_on":"2014-01-01T05:20:00Z","modified_on":"2014-01-01T05:20:00Z"}}""";
+        await using var server = new ScriptedServer(request =>
+        {
+            if (request.Method == "DELETE")
+            {
+                deleteArrived.TrySetResult();
+                release.Wait(TimeSpan.FromSeconds(30));
+                return new ScriptedResponse(200, deleted);
+            }
+            int page = PageOf(request);
+            return new ScriptedResponse(200, ScriptedServer.ListPage((page - 1) * 5, page < 3 ? 5 : 2, page, 5, totalCount: 12));
+        });
+        using var client = Client(server);
+        Task<Widget> delete = client.DeleteWidgetAsync("0x4AAA00000099");
+        await deleteArrived.Task;
+        WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = 5 });
+        WidgetPage? first = await listing.NextPageAsync();
+        release.Set();
+        await delete;
+        WidgetPage? second = await listing.NextPageAsync();
+
+        Assert.Equal(5, first!.Widgets.Count);
+        Assert.Equal(new[] { "w5", "w6", "w7", "w8", "w9" }, second!.Widgets.Select(w => w.Name));
+        var lists = server.Requests.Where(r => r.Method == "GET").Select(PageOf).ToList();
+        Assert.Equal(new[] { 1, 1, 2 }, lists);
     }
 }
