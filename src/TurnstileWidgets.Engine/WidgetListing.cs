@@ -20,7 +20,9 @@ namespace TurnstileWidgets.Engine
     /// <para>How: the API only pages by number, so a page number means a different place once widgets move. Widgets
     /// not yet returned keep their order among themselves (only this client's writes move widgets, and it writes only
     /// widgets it was given), so the first of them can have moved forward by at most the number of writes this client
-    /// has started since the last page was read (its write journal). The next request asks for the page that holds
+    /// has started since the last page was read, counting writes still in flight then (its write journal). Writes are
+    /// counted whichever call made them, so the guarantee covers every caller sharing this client, as the cmdlets of a
+    /// session do. The next request asks for the page that holds
     /// that earliest possible place and skips, by sitekey, widgets already returned. With no writes in between that is
     /// simply the next page, so an undisturbed listing sends exactly the requests it always did; deleting everything
     /// listed re-reads page 1 each time (about one request per page of widgets).</para>
@@ -83,7 +85,9 @@ namespace TurnstileWidgets.Engine
         /// <summary>
         /// Returns the widgets not returned before, in listing order, from one or more pages (at least half a page of
         /// them unless the listing ends); or null once the listing has ended. The first call reads one page and
-        /// returns it even when it is empty, so its <see cref="WidgetPage.TotalCount"/> is always seen.
+        /// returns it even when it is empty, so its <see cref="WidgetPage.TotalCount"/> is always seen. The result's
+        /// <see cref="WidgetPage.Page"/> and <see cref="WidgetPage.PerPage"/> are the last page read;
+        /// <see cref="WidgetPage.Count"/> is the number of widgets returned.
         /// </summary>
         public async Task<WidgetPage?> NextPageAsync(CancellationToken cancellationToken = default)
         {
