@@ -31,6 +31,11 @@ namespace TurnstileWidgets.Engine.Internal
         internal DateTimeOffset BlockServedUntil { get; set; }
         /// <summary>Attempts made.</summary>
         internal int Attempts { get; set; }
+        /// <summary>
+        /// Set when an attempt that was then retried may have taken effect on the server: it got a 5xx or 408, or the
+        /// connection dropped or timed out after the request may have been sent.
+        /// </summary>
+        internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
 
         internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
@@ -170,6 +175,10 @@ namespace TurnstileWidgets.Engine.Internal
                     // The budget headers came with it: a block on the whole credential, waited with the pacer's margin.
                     delay += RateLimitPacer.Margin(delay);
                 }
+                if (MayHaveTakenEffect(status, failure))
+                {
+                    info.EarlierAttemptMayHaveTakenEffect = true;
+                }
                 string reason = Reason(status, failure, serverSaysRetry, asked);
                 response?.Dispose();
                 ObserverScope.Report(new RetryNotice
@@ -203,6 +212,11 @@ namespace TurnstileWidgets.Engine.Internal
                 }
             }
         }
+
+        // A 429 and a refused connection prove the request was not carried out; anything else that failed might have been.
+        internal static bool MayHaveTakenEffect(int? status, FailureKind failure) => status.HasValue
+            ? status.Value == 408 || (status.Value >= 500 && status.Value <= 599)
+            : failure == FailureKind.ConnectionFailed || failure == FailureKind.Timeout;
 
         private double NextRandom()
         {
