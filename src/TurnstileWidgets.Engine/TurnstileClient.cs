@@ -36,6 +36,11 @@ namespace TurnstileWidgets.Engine
         private readonly RateLimitPacer? pacer;
         private readonly Func<DateTimeOffset> pacingClock;
         private int disposed;
+        // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
+        // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
+        // since it read a page; counting too many costs requests, too few would skip widgets, so every attempt counts.
+        private long writesStarted;
+        private long writesSettled;
 
         /// <summary>Creates a client; throws <see cref="TurnstileValidationException"/> for a bad account id or missing credential.</summary>
         public TurnstileClient(TurnstileClientOptions options)
@@ -264,11 +269,26 @@ namespace TurnstileWidgets.Engine
             return SendForWidgetAsync(HttpMethod.Put, path, Body(definition), cancellationToken);
         }
 
-        /// <summary><c>DELETE .../widgets/{sitekey}</c>: returns the widget as it was.</summary>
-        public Task<Widget> DeleteWidgetAsync(string sitekey, CancellationToken cancellationToken = default)
+        /// <summary>
+        /// <c>DELETE .../widgets/{sitekey}</c>: returns the widget as it was. When an attempt failed in a way that may
+        /// have deleted the widget (a dropped connection, a timeout, a 5xx) and the retry then finds it gone (404), the
+        /// delete counts as done: the result carries only <see cref="Widget.Sitekey"/>, because the answer that described
+        /// the widget was lost. A 404 on the first attempt is still a <see cref="TurnstileApiException"/>.
+        /// </summary>
+        public async Task<Widget> DeleteWidgetAsync(string sitekey, CancellationToken cancellationToken = default)
         {
             WidgetValidator.ValidateSitekey(sitekey);
-            return SendForWidgetAsync(HttpMethod.Delete, WidgetPath(sitekey), null, cancellationToken);
+            string path = WidgetPath(sitekey);
+            var info = new RequestInfo(HttpMethod.Delete.Method, "/" + path);
+            try
+            {
+                EnvelopeDto<WidgetDto> envelope = await SendAsync(HttpMethod.Delete, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken, info).ConfigureAwait(false);
+                return ToWidget(envelope.Result!, includeSecret: true);
+            }
+            catch (TurnstileApiException ex) when (ex.StatusCode == 404 && info.EarlierAttemptMayHaveTakenEffect)
+            {
+                return new Widget { Sitekey = sitekey };
+            }
         }
 
         /// <summary>
@@ -410,14 +430,38 @@ namespace TurnstileWidgets.Engine
         /// Sends one request (the handler retries), streams the body into <typeparamref name="T"/>, and turns every failure
         /// into a <see cref="TurnstileException"/>; caller cancellation stays an <see cref="OperationCanceledException"/>.
         /// </summary>
-        private async Task<EnvelopeDto<T>> SendAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
+        private async Task<EnvelopeDto<T>> SendAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo? requestInfo = null)
             where T : class
         {
             if (Volatile.Read(ref disposed) != 0)
             {
                 throw new ObjectDisposedException(nameof(TurnstileClient));
             }
-            var info = new RequestInfo(method.Method, "/" + relativePath);
+            if (method == HttpMethod.Get)
+            {
+                return await SendOnceAsync(method, relativePath, body, typeInfo, cancellationToken, requestInfo).ConfigureAwait(false);
+            }
+            Interlocked.Increment(ref writesStarted);
+            try
+            {
+                return await SendOnceAsync(method, relativePath, body, typeInfo, cancellationToken, requestInfo).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Increment(ref writesSettled);
+            }
+        }
+
+        /// <summary>Writes (PUT, DELETE, POST) this client has begun, counted before each is sent.</summary>
+        internal long WritesStarted => Interlocked.Read(ref writesStarted);
+
+        /// <summary>Writes whose call has returned or thrown; never more than <see cref="WritesStarted"/>.</summary>
+        internal long WritesSettled => Interlocked.Read(ref writesSettled);
+
+        private async Task<EnvelopeDto<T>> SendOnceAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo? requestInfo)
+            where T : class
+        {
+            RequestInfo info = requestInfo ?? new RequestInfo(method.Method, "/" + relativePath);
             using (var request = new HttpRequestMessage(method, new Uri(baseUri, relativePath)))
             {
                 info.AttachTo(request);
@@ -497,87 +541,4 @@ namespace TurnstileWidgets.Engine
         }
     }
 
-    /// <summary>
-    /// A listing read one page at a time. Ends on a page shorter than its per_page, and refuses to
-    /// loop on a server that repeats a page.
-    /// </summary>
-    public sealed class WidgetListing
-    {
-        private readonly TurnstileClient client;
-        private readonly WidgetListQuery query;
-        // One short entry per page read (first sitekey, last sitekey, count): enough to spot a page served twice
-        // without holding on to the widgets themselves.
-        private readonly HashSet<string> pageSignatures = new HashSet<string>(StringComparer.Ordinal);
-        private readonly SemaphoreSlim gate = new SemaphoreSlim(1, 1);
-        private int nextPage;
-        private bool ended;
-        private int pagesRead;
-        private long? totalCount;
-
-        private WidgetListing()
-        {
-            client = null!;
-            query = null!;
-        }
-
-        internal WidgetListing(TurnstileClient client, WidgetListQuery query)
-        {
-            this.client = client;
-            this.query = query;
-            nextPage = query.StartPage;
-        }
-
-        /// <summary>Pages read so far.</summary>
-        public int PagesRead => pagesRead;
-        /// <summary>The total the API reported on the latest page, if any.</summary>
-        public long? TotalCount => totalCount;
-        /// <summary>True once the last page has been read.</summary>
-        public bool IsComplete => ended;
-
-        /// <summary>Reads the next page, or returns null when the listing has ended.</summary>
-        public async Task<WidgetPage?> NextPageAsync(CancellationToken cancellationToken = default)
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (ended)
-                {
-                    return null;
-                }
-                int number = nextPage;
-                WidgetPage page = await client.GetWidgetPageAsync(query, number, cancellationToken).ConfigureAwait(false);
-                if (page.Widgets.Count > 0)
-                {
-                    string signature = page.Widgets[0].Sitekey + "\n" + page.Widgets[page.Widgets.Count - 1].Sitekey + "\n" + page.Widgets.Count.ToString(CultureInfo.InvariantCulture);
-                    if (!pageSignatures.Add(signature))
-                    {
-                        ended = true;
-                        string path = "/accounts/" + client.AccountId + "/challenges/widgets?" + TurnstileClient.ListQueryString(query, number);
-                        throw new TurnstileApiException(
-                            $"Cloudflare API answered GET {path} with a page it had already sent (same first and last widget), so the listing stopped after {pagesRead} pages instead of looping forever. The server is ignoring the page number; list again, or report the problem if it persists.",
-                            200, Array.Empty<ApiMessage>(), "GET", path);
-                    }
-                }
-                pagesRead++;
-                if (page.TotalCount.HasValue)
-                {
-                    totalCount = page.TotalCount;
-                }
-                // A server that caps per_page below what was asked reports its cap; a page shorter than that is the last.
-                // A full page that reaches the reported total is the last too: without that check an account holding an
-                // exact multiple of per_page widgets would cost one more request, for an empty page.
-                int perPage = page.PerPage > 0 ? Math.Min(page.PerPage, query.PerPage) : query.PerPage;
-                if (page.Widgets.Count < perPage || (page.TotalCount is long total && (long)number * perPage >= total))
-                {
-                    ended = true;
-                }
-                nextPage = number + 1;
-                return page;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
 }

@@ -50,7 +50,7 @@ namespace TurnstileWidgets.Engine
         public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = (delay, cancellationToken) => Task.Delay(delay, cancellationToken);
     }
 
-    /// <summary>One finished attempt, for a log: no headers, no body.</summary>
+    /// <summary>One finished attempt, for a log: no body, and only the headers that describe the API's state (never a credential).</summary>
     public sealed class RequestRecord
     {
         /// <summary>HTTP method.</summary>
@@ -63,6 +63,14 @@ namespace TurnstileWidgets.Engine
         public TimeSpan Duration { get; set; }
         /// <summary>1 for the first attempt, 2 for the first retry, and so on.</summary>
         public int Attempt { get; set; }
+        /// <summary>The answer's <c>Ratelimit</c> header (e.g. <c>"default";r=50;t=30</c>); null when absent or no answer came.</summary>
+        public string? RateLimit { get; set; }
+        /// <summary>The answer's <c>Ratelimit-Policy</c> header (e.g. <c>"burst";q=100;w=60</c>); null when absent.</summary>
+        public string? RateLimitPolicy { get; set; }
+        /// <summary>The answer's <c>Retry-After</c> header as sent (seconds or an HTTP date); null when absent.</summary>
+        public string? RetryAfter { get; set; }
+        /// <summary>Cloudflare's request id (<c>cf-ray</c>), for a support case; null when absent.</summary>
+        public string? RayId { get; set; }
     }
 
     /// <summary>A wait before the next attempt, for a log or a progress display.</summary>

@@ -67,11 +67,31 @@ $Script
             [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_BASE_URL', [string]$Emulator.BaseUri)
         }
         $powershell = Get-TurnstileChildPowerShellCommand
-        # -EncodedCommand, not standard input: a child reading its script from stdin behaves as an interactive console.
-        $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($full))
-        $arguments = @($powershell | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
-        $output = @(& $powershell[0] @arguments 2>&1 | ForEach-Object { "$_" })
-        [pscustomobject]@{ Output = $output; Text = ($output -join "`n"); ExitCode = $LASTEXITCODE }
+        # -Command with the text (it holds no secret): -EncodedCommand would make the child write its other streams as
+        # CLIXML for a calling PowerShell, and a script read from stdin would make it behave as an interactive console.
+        # A Process with both streams redirected, as a CI runner starts a job: what the child's host writes (-WhatIf,
+        # -Debug lines, Write-Host) arrives here exactly as a CI log would show it.
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new($powershell[0])
+        foreach ($argument in @($powershell | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $full)) {
+            $startInfo.ArgumentList.Add($argument)
+        }
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $startInfo.RedirectStandardError = $true
+        $startInfo.RedirectStandardInput = $true
+        $process = [System.Diagnostics.Process]::Start($startInfo)
+        try {
+            $process.StandardInput.Close()
+            $standardError = $process.StandardError.ReadToEndAsync()
+            $standardOutput = $process.StandardOutput.ReadToEnd()
+            $process.WaitForExit()
+            $text = ($standardOutput + $standardError.GetAwaiter().GetResult()) -replace '\e\[[0-9;?]*[A-Za-z]', ''
+            $output = @($text -split '\r?\n' | Where-Object { $_ -ne '' })
+            [pscustomobject]@{ Output = $output; Text = ($output -join "`n"); ExitCode = $process.ExitCode }
+        }
+        finally {
+            $process.Dispose()
+        }
     }
     finally {
         foreach ($name in $variables) { [System.Environment]::SetEnvironmentVariable($name, $saved[$name]) }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -30,6 +31,11 @@ namespace TurnstileWidgets.Engine.Internal
         internal DateTimeOffset BlockServedUntil { get; set; }
         /// <summary>Attempts made.</summary>
         internal int Attempts { get; set; }
+        /// <summary>
+        /// Set when an attempt that was then retried may have taken effect on the server: it got a 5xx or 408, or the
+        /// connection dropped or timed out after the request may have been sent.
+        /// </summary>
+        internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
 
         internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
@@ -109,7 +115,7 @@ namespace TurnstileWidgets.Engine.Internal
                         }
                         catch (OperationCanceledException)
                         {
-                            Report(info, null, stopwatch.Elapsed, attempt);
+                            Report(info, (int?)null, stopwatch.Elapsed, attempt);
                             throw;
                         }
                         catch (HttpRequestException ex)
@@ -126,7 +132,7 @@ namespace TurnstileWidgets.Engine.Internal
                         blockEnd = pacer!.Complete(ticket, response, pacing.UtcNow());
                     }
                 }
-                Report(info, response == null ? (int?)null : (int)response.StatusCode, stopwatch.Elapsed, attempt);
+                Report(info, response, stopwatch.Elapsed, attempt);
 
                 if (response != null && response.IsSuccessStatusCode)
                 {
@@ -169,6 +175,10 @@ namespace TurnstileWidgets.Engine.Internal
                     // The budget headers came with it: a block on the whole credential, waited with the pacer's margin.
                     delay += RateLimitPacer.Margin(delay);
                 }
+                if (MayHaveTakenEffect(status, failure))
+                {
+                    info.EarlierAttemptMayHaveTakenEffect = true;
+                }
                 string reason = Reason(status, failure, serverSaysRetry, asked);
                 response?.Dispose();
                 ObserverScope.Report(new RetryNotice
@@ -203,6 +213,11 @@ namespace TurnstileWidgets.Engine.Internal
             }
         }
 
+        // A 429 and a refused connection prove the request was not carried out; anything else that failed might have been.
+        internal static bool MayHaveTakenEffect(int? status, FailureKind failure) => status.HasValue
+            ? status.Value == 408 || (status.Value >= 500 && status.Value <= 599)
+            : failure == FailureKind.ConnectionFailed || failure == FailureKind.Timeout;
+
         private double NextRandom()
         {
             lock (randomGate)
@@ -222,6 +237,31 @@ namespace TurnstileWidgets.Engine.Internal
                 Attempt = attempt,
             });
         }
+
+        private static void Report(RequestInfo info, HttpResponseMessage? response, TimeSpan duration, int attempt)
+        {
+            if (response == null)
+            {
+                Report(info, (int?)null, duration, attempt);
+                return;
+            }
+            ObserverScope.Report(new RequestRecord
+            {
+                Method = info.Method,
+                Path = info.Path,
+                StatusCode = (int)response.StatusCode,
+                Duration = duration,
+                Attempt = attempt,
+                // Only headers that describe the API's state: none of them carries a credential or a secret.
+                RateLimit = HeaderValue(response, "Ratelimit"),
+                RateLimitPolicy = HeaderValue(response, "Ratelimit-Policy"),
+                RetryAfter = response.Headers.RetryAfter?.ToString(),
+                RayId = HeaderValue(response, "cf-ray"),
+            });
+        }
+
+        private static string? HeaderValue(HttpResponseMessage response, string name) =>
+            response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? string.Join(", ", values) : null;
 
         internal static FailureKind Classify(Exception exception)
         {

@@ -43,6 +43,17 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public Uri? ApiBaseUri { get; set; }
 
+        /// <summary>
+        /// The most time one request waits out rate-limit refusals (a 429's Retry-After, or a block on the credential)
+        /// before it fails; default 6 minutes, which covers Cloudflare's 5-minute block. 0 fails at once.
+        /// </summary>
+        [Parameter]
+        public TimeSpan MaxBlockWait { get; set; } = RateLimitOptions.DefaultMaxBlockWait;
+
+        /// <summary>Sends requests as fast as they come instead of spreading them over the quota the API reports; only 429 answers slow them down.</summary>
+        [Parameter]
+        public SwitchParameter NoPacing { get; set; }
+
         /// <summary>Emits the new connection.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -70,10 +81,23 @@ namespace TurnstileWidgets.Commands
                 AccountId = AccountId,
                 ApiBaseUri = ApiBaseUri,
             };
-            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
-            WriteVerbose(resolved.Describe());
+            if (MaxBlockWait < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentOutOfRangeException(nameof(MaxBlockWait), "-MaxBlockWait must be zero or more, e.g. -MaxBlockWait (New-TimeSpan -Minutes 6)."),
+                    ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
+            }
 
-            var client = new TurnstileClient(resolved.ToClientOptions());
+            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
+            WriteVerboseLine(resolved.Describe());
+
+            TurnstileClientOptions options = resolved.ToClientOptions();
+            options.RateLimit = new RateLimitOptions
+            {
+                Pace = !NoPacing.IsPresent,
+                MaxBlockWait = MaxBlockWait,
+            };
+            var client = new TurnstileClient(options);
             try
             {
                 Invoke(client, client.VerifyAccessAsync);
@@ -87,7 +111,7 @@ namespace TurnstileWidgets.Commands
             var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
             string name = Name ?? TurnstileSession.DefaultName;
             TurnstileSession.Connect(name, connection);
-            WriteVerbose("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
+            WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
             if (PassThru)
             {
                 WriteObject(OutputMapper.ToTurnstileConnection(connection.Details, name, isDefault: true));

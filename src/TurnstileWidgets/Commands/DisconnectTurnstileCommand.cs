@@ -26,7 +26,7 @@ namespace TurnstileWidgets.Commands
         {
             if (Name == null)
             {
-                WriteVerbose(TurnstileSession.Disconnect() ? "Disconnected every connection." : "Not connected; nothing to do.");
+                WriteVerboseLine(TurnstileSession.Disconnect() ? "Disconnected every connection." : "Not connected; nothing to do.");
                 return;
             }
 
@@ -34,7 +34,7 @@ namespace TurnstileWidgets.Commands
             {
                 if (TurnstileSession.Disconnect(name))
                 {
-                    WriteVerbose("Disconnected '" + name + "'." + (TurnstileSession.CurrentName is string next ? " The default connection is now '" + next + "'." : ""));
+                    WriteVerboseLine("Disconnected '" + name + "'." + (TurnstileSession.CurrentName is string next ? " The default connection is now '" + next + "'." : ""));
                 }
                 else
                 {

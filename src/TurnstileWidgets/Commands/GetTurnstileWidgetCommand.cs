@@ -107,7 +107,7 @@ namespace TurnstileWidgets.Commands
                         TotalCountReport total = window.ReportTotal(page.TotalCount, filter);
                         if (total.Note != null)
                         {
-                            WriteVerbose(total.Note);
+                            WriteVerboseLine(total.Note);
                         }
 
                         WriteObject(PagingParameters.NewTotalCount(total.Count, total.Accuracy));

@@ -1,41 +1,129 @@
 using System;
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Commands
 {
+    /// <summary>Where a <see cref="MessagePump"/> delivers, on the pipeline thread.</summary>
+    internal interface IMessageSink
+    {
+        /// <summary>A <c>-Verbose</c> line.</summary>
+        void WriteVerboseLine(string text);
+
+        /// <summary>A <c>-Debug</c> line.</summary>
+        void WriteDebugLine(string text);
+
+        /// <summary>A progress record (rate-limit waits).</summary>
+        void WriteProgressRecord(ProgressRecord record);
+    }
+
     /// <summary>
     /// Lets an async engine call report to PowerShell, which only accepts Write* calls on the pipeline thread:
-    /// the engine's observer callbacks (any thread) queue <c>-Verbose</c> lines, and <see cref="Run"/> blocks the
-    /// pipeline thread, handing each line to a callback there until the call finishes.
+    /// the engine's observer callbacks (any thread) queue lines, and <see cref="Run"/> blocks the pipeline thread,
+    /// handing each to the sink there until the call finishes. While a rate-limit wait is under way it also
+    /// refreshes a progress record counting the wait down, once a second.
     /// </summary>
-    internal sealed class MessagePump : IRequestObserver
+    internal sealed class MessagePump : IRateLimitObserver
     {
-        private readonly ConcurrentQueue<string> queue = new ConcurrentQueue<string>();
-        private readonly AutoResetEvent signal = new AutoResetEvent(false);
-        private readonly Action<string> deliver;
+        /// <summary>The progress activity id of rate-limit waits (listings use 1).</summary>
+        public const int RateLimitActivityId = 2;
 
-        /// <summary>Creates a pump that delivers on the thread calling <see cref="Run"/>.</summary>
-        public MessagePump(Action<string> deliver)
+        /// <summary>Pacing waits shorter than this get only a -Debug line: at 4 requests a second a -Verbose line each would drown the rest.</summary>
+        private static readonly TimeSpan VerboseWaitThreshold = TimeSpan.FromSeconds(1);
+
+        private static readonly TimeSpan CountdownInterval = TimeSpan.FromSeconds(1);
+
+        private readonly ConcurrentQueue<Action<IMessageSink>> queue = new ConcurrentQueue<Action<IMessageSink>>();
+        private readonly AutoResetEvent signal = new AutoResetEvent(false);
+        private readonly IMessageSink sink;
+        private readonly object waitsLock = new object();
+        private readonly Dictionary<RateLimitWait, Stopwatch> activeWaits = new Dictionary<RateLimitWait, Stopwatch>();
+
+        /// <summary>Creates a pump that delivers to <paramref name="sink"/> on the thread calling <see cref="Run"/>.</summary>
+        public MessagePump(IMessageSink sink)
         {
-            this.deliver = deliver ?? throw new ArgumentNullException(nameof(deliver));
+            this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
         }
+
+        /// <summary>Creates a pump that delivers only the -Verbose lines, to <paramref name="deliverVerbose"/>.</summary>
+        public MessagePump(Action<string> deliverVerbose)
+            : this(new VerboseSink(deliverVerbose ?? throw new ArgumentNullException(nameof(deliverVerbose))))
+        {
+        }
+
+        /// <summary>Whether a rate-limit progress record was written, so the cmdlet completes it at its end.</summary>
+        public bool WroteRateLimitProgress { get; private set; }
 
         /// <summary>Queues a <c>-Verbose</c> line from any thread.</summary>
-        public void Post(string text)
+        public void Post(string text) => Enqueue(s => s.WriteVerboseLine(text));
+
+        /// <summary>Queues a <c>-Debug</c> line from any thread.</summary>
+        public void PostDebug(string text) => Enqueue(s => s.WriteDebugLine(text));
+
+        /// <inheritdoc />
+        public void RequestCompleted(RequestRecord record)
         {
-            queue.Enqueue(text);
-            signal.Set();
+            string verbose = RequestText.Format(record);
+            string debug = RequestText.FormatDebug(record);
+            Enqueue(s =>
+            {
+                s.WriteVerboseLine(verbose);
+                s.WriteDebugLine(debug);
+            });
         }
 
         /// <inheritdoc />
-        public void RequestCompleted(RequestRecord record) => Post(RequestText.Format(record));
+        public void RetryScheduled(RetryNotice notice)
+        {
+            string text = RequestText.Format(notice);
+            Enqueue(s =>
+            {
+                s.WriteVerboseLine(text);
+                s.WriteDebugLine("Retry: " + text);
+            });
+        }
 
         /// <inheritdoc />
-        public void RetryScheduled(RetryNotice notice) => Post(RequestText.Format(notice));
+        public void RateLimitWaitStarted(RateLimitWait wait)
+        {
+            string text = RequestText.Format(wait);
+            bool verbose = wait.Kind == RateLimitWaitKind.Block || wait.Delay >= VerboseWaitThreshold;
+            lock (waitsLock)
+            {
+                activeWaits[wait] = Stopwatch.StartNew();
+            }
+
+            Enqueue(s =>
+            {
+                if (verbose)
+                {
+                    s.WriteVerboseLine(text);
+                }
+
+                s.WriteDebugLine("Rate limit: " + text);
+            });
+        }
+
+        /// <inheritdoc />
+        public void RateLimitWaitEnded(RateLimitWait wait)
+        {
+            lock (waitsLock)
+            {
+                activeWaits.Remove(wait);
+            }
+
+            if (wait.Cancelled)
+            {
+                PostDebug("Rate limit: the wait before " + wait.Method + " " + RequestText.PathForDisplay(wait.Path) + " was cancelled.");
+            }
+
+            signal.Set();
+        }
 
         /// <summary>
         /// Delivers queued messages until <paramref name="task"/> finishes, then rethrows its exception as it was
@@ -60,10 +148,16 @@ namespace TurnstileWidgets.Commands
         /// <summary>Delivers whatever is queued now, on the calling thread.</summary>
         public void Drain()
         {
-            while (queue.TryDequeue(out string? message))
+            while (queue.TryDequeue(out Action<IMessageSink>? message))
             {
-                deliver(message);
+                message(sink);
             }
+        }
+
+        private void Enqueue(Action<IMessageSink> message)
+        {
+            queue.Enqueue(message);
+            signal.Set();
         }
 
         private void WaitDelivering(Task task, CancellationToken cancellationToken)
@@ -79,6 +173,7 @@ namespace TurnstileWidgets.Commands
             while (true)
             {
                 Drain();
+                bool waiting = ShowRateLimitProgress();
                 if (task.IsCompleted) break;
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -87,7 +182,15 @@ namespace TurnstileWidgets.Commands
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                WaitHandle.WaitAny(handles);
+                // A countdown needs a tick; otherwise nothing happens until the engine reports or the call ends.
+                if (waiting)
+                {
+                    WaitHandle.WaitAny(handles, CountdownInterval);
+                }
+                else
+                {
+                    WaitHandle.WaitAny(handles);
+                }
             }
 
             Drain();
@@ -95,6 +198,56 @@ namespace TurnstileWidgets.Commands
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
+        }
+
+        /// <summary>Writes the longest active wait's countdown; false when no wait is under way.</summary>
+        private bool ShowRateLimitProgress()
+        {
+            RateLimitWait? longest = null;
+            TimeSpan left = TimeSpan.Zero;
+            lock (waitsLock)
+            {
+                foreach (KeyValuePair<RateLimitWait, Stopwatch> active in activeWaits)
+                {
+                    TimeSpan remaining = active.Key.Delay - active.Value.Elapsed;
+                    if (longest == null || remaining > left)
+                    {
+                        longest = active.Key;
+                        left = remaining;
+                    }
+                }
+            }
+
+            if (longest == null)
+            {
+                return false;
+            }
+
+            sink.WriteProgressRecord(RequestText.Progress(longest, left));
+            WroteRateLimitProgress = true;
+            return true;
+        }
+    }
+
+    /// <summary>A sink that keeps only the -Verbose lines.</summary>
+    internal sealed class VerboseSink : IMessageSink
+    {
+        private readonly Action<string> deliver;
+
+        /// <summary>Creates a sink that hands each -Verbose line to <paramref name="deliver"/>.</summary>
+        public VerboseSink(Action<string> deliver) => this.deliver = deliver;
+
+        /// <inheritdoc />
+        public void WriteVerboseLine(string text) => deliver(text);
+
+        /// <inheritdoc />
+        public void WriteDebugLine(string text)
+        {
+        }
+
+        /// <inheritdoc />
+        public void WriteProgressRecord(ProgressRecord record)
+        {
         }
     }
 }

@@ -117,7 +117,7 @@ namespace TurnstileWidgets.Commands
             WidgetMergeResult merge = WidgetMerge.Merge(current, changes);
             foreach (string note in merge.Notes)
             {
-                WriteVerbose(note);
+                WriteVerboseLine(note);
             }
 
             if (!merge.HasChanges)

@@ -16,9 +16,10 @@ namespace TurnstileWidgets.Commands
     /// The base of every TurnstileWidgets cmdlet: cancellation on Ctrl+C, the session lookup, running engine calls
     /// while relaying their -Verbose lines on the pipeline thread, and turning engine failures into ErrorRecords.
     /// </summary>
-    public abstract class TurnstileCmdlet : PSCmdlet, IDisposable
+    public abstract class TurnstileCmdlet : PSCmdlet, IDisposable, IMessageSink
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private bool rateLimitProgressShown;
 
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
         protected CancellationToken CancellationToken => cancellation.Token;
@@ -58,25 +59,95 @@ namespace TurnstileWidgets.Commands
         /// <summary>The connection a cmdlet's -Connection names; null for the default connection.</summary>
         internal virtual string? ConnectionName => null;
 
-        /// <summary>Runs an engine call, writing its -Verbose lines from this (the pipeline) thread while it runs.</summary>
+        /// <summary>Runs an engine call, writing its -Verbose, -Debug and rate-limit progress from this (the pipeline) thread while it runs.</summary>
         internal T Invoke<T>(TurnstileClient client, Func<CancellationToken, Task<T>> call)
         {
-            var pump = new MessagePump(WriteVerbose);
-            using (client.Observe(pump))
+            var pump = new MessagePump(this);
+            try
             {
-                return pump.Run(call(CancellationToken), CancellationToken);
+                using (client.Observe(pump))
+                {
+                    return pump.Run(call(CancellationToken), CancellationToken);
+                }
+            }
+            finally
+            {
+                rateLimitProgressShown |= pump.WroteRateLimitProgress;
             }
         }
 
         /// <summary>Runs an engine call without a result; see <see cref="Invoke{T}"/>.</summary>
         internal void Invoke(TurnstileClient client, Func<CancellationToken, Task> call)
         {
-            var pump = new MessagePump(WriteVerbose);
-            using (client.Observe(pump))
+            Invoke(client, async cancellationToken =>
             {
-                pump.Run(call(CancellationToken), CancellationToken);
+                await call(cancellationToken).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        /// <summary>Ends the rate-limit progress bar, if one was shown: it stays up between pipeline items while pacing.</summary>
+        protected override void EndProcessing()
+        {
+            CompleteRateLimitProgress();
+            base.EndProcessing();
+        }
+
+        /// <summary>Ends the rate-limit progress bar, if one was shown.</summary>
+        internal void CompleteRateLimitProgress()
+        {
+            if (rateLimitProgressShown)
+            {
+                rateLimitProgressShown = false;
+                WriteProgress(RequestText.RateLimitProgressCompleted());
             }
         }
+
+        /// <summary>
+        /// True when -Debug was given and the host could prompt: PowerShell then sets a compiled cmdlet's debug and
+        /// verbose preference to Inquire, so every WriteDebug or WriteVerbose would ask "Continue with this operation?",
+        /// and fail outright in a non-interactive host (CI, runbooks). Lines then go to the host without a prompt.
+        /// </summary>
+        private bool DebugSwitchWouldPrompt =>
+            MyInvocation.BoundParameters.TryGetValue("Debug", out object? value)
+            && (value is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(value))
+            && Host?.UI != null;
+
+        /// <summary>Writes a -Verbose line; under -Debug without prompting (see <see cref="DebugSwitchWouldPrompt"/>).</summary>
+        internal void WriteVerboseLine(string text)
+        {
+            if (DebugSwitchWouldPrompt && !MyInvocation.BoundParameters.ContainsKey("Verbose"))
+            {
+                // -Debug alone: verbose lines follow $VerbosePreference, as they would for a script's -Debug.
+                if (GetVariableValue("VerbosePreference") is ActionPreference preference
+                    && (preference == ActionPreference.Continue || preference == ActionPreference.Inquire))
+                {
+                    Host!.UI.WriteVerboseLine(text);
+                }
+
+                return;
+            }
+
+            WriteVerbose(text);
+        }
+
+        /// <summary>Writes a -Debug line; under -Debug without prompting (see <see cref="DebugSwitchWouldPrompt"/>).</summary>
+        internal void WriteDebugLine(string text)
+        {
+            if (DebugSwitchWouldPrompt)
+            {
+                Host!.UI.WriteDebugLine(text);
+                return;
+            }
+
+            WriteDebug(text);
+        }
+
+        void IMessageSink.WriteVerboseLine(string text) => WriteVerboseLine(text);
+
+        void IMessageSink.WriteDebugLine(string text) => WriteDebugLine(text);
+
+        void IMessageSink.WriteProgressRecord(ProgressRecord record) => WriteProgress(record);
 
         /// <summary>
         /// Runs <paramref name="action"/> for one item: a Turnstile failure becomes an error about <paramref name="target"/>
@@ -111,7 +182,7 @@ namespace TurnstileWidgets.Commands
         {
             if (ConfirmationText.CanSkipShouldProcess(force, IsWhatIfRequested(), IsSwitchBound("Confirm")))
             {
-                WriteVerbose(action + ": " + target);
+                WriteVerboseLine(action + ": " + target);
                 return true;
             }
 

@@ -36,8 +36,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Get-TurnstileWidget", "List", false, null, true, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("New-TurnstileWidget", null, true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Set-TurnstileWidget", "BySitekey", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Remove-TurnstileWidget", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Invoke-TurnstileSecretRotation", "BySitekey", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Remove-TurnstileWidget", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Invoke-TurnstileSecretRotation", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Export-TurnstileWidget", null, true, "Low", false, "System.IO.FileInfo")]
         [InlineData("Compare-TurnstileWidget", "ByPath", false, null, false, "TurnstileWidgets.TurnstileWidgetChange")]
         [InlineData("Sync-TurnstileWidget", "ByPath", true, "Medium", false, "TurnstileWidgets.TurnstileWidgetChange")]
@@ -59,6 +59,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "ApiToken:System.Security.SecureString:ApiToken,Mandatory",
             "Email:System.String:ApiKey,Mandatory",
             "Name:System.String:(all)",
+            "MaxBlockWait:System.TimeSpan:(all)",
+            "NoPacing:System.Management.Automation.SwitchParameter:(all)",
             "PassThru:System.Management.Automation.SwitchParameter:(all)")]
         [InlineData("Get-TurnstileConnection",
             "Name:System.String[]:(all),Position=0")]
