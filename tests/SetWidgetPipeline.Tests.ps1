@@ -183,18 +183,38 @@ Describe 'Set-TurnstileWidget from a pipeline' {
             (Get-RequestDelta -Before $before).Update | Should -Be 0
         }
 
-        It 'lets rows from Import-Csv set the settings they carry' {
+        It 'ignores setting properties of piped objects, with a warning, and takes them from a script block' {
             $rows = @(
-                [pscustomobject]@{ Sitekey = $script:byName['shop'].sitekey; Mode = 'non-interactive'; BotFightMode = 'yes' }
-                [pscustomobject]@{ Sitekey = $script:byName['news'].sitekey; Name = 'news (renamed)' }
+                [pscustomobject]@{ Sitekey = $script:byName['shop'].sitekey; Mode = 'non-interactive'; Name = 'from the row' }
+                [pscustomobject]@{ Sitekey = $script:byName['news'].sitekey; Mode = 'managed'; Name = 'from the row' }
             )
 
-            $rows | Set-TurnstileWidget -Confirm:$false
+            $rows | Set-TurnstileWidget -ClearanceLevel interactive -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
 
+            $warnings.Count | Should -Be 1
+            "$($warnings[0])" | Should -BeLike '*Ignoring the piped objects'' Name, Mode properties*'
             $shop = Get-StoredWidget -Sitekey $script:byName['shop'].sitekey
-            $shop.mode | Should -Be 'non-interactive'
-            $shop.bot_fight_mode | Should -BeTrue
-            (Get-StoredWidget -Sitekey $script:byName['news'].sitekey).name | Should -Be 'news (renamed)'
+            $shop.name | Should -Be 'shop'
+            $shop.mode | Should -Be 'managed'
+            $shop.clearance_level | Should -Be 'interactive'
+
+            $rows | Set-TurnstileWidget -Mode { $_.Mode } -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+
+            (Get-StoredWidget -Sitekey $script:byName['shop'].sitekey).mode | Should -Be 'non-interactive'
+            "$($warnings[0])" | Should -BeLike '*Name properties*'
+        }
+
+        It 'never writes back the old settings of a copy of a widget' {
+            $copy = Get-TurnstileWidget -Name 'blog' | ForEach-Object {
+                [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_))
+            }
+            Set-TurnstileWidget -Sitekey $script:byName['blog'].sitekey -Name 'blog (renamed since)' -Confirm:$false
+
+            $copy | Set-TurnstileWidget -Mode invisible -Confirm:$false -WarningAction SilentlyContinue
+
+            $stored = Get-StoredWidget -Sitekey $script:byName['blog'].sitekey
+            $stored.name | Should -Be 'blog (renamed since)'
+            $stored.mode | Should -Be 'invisible'
         }
     }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
@@ -13,9 +15,10 @@ namespace TurnstileWidgets.Commands
     /// <para type="description">Changes only what is given, and sends the update only when something changes. A widget this session read within -MaxReadAge is updated from that reading; otherwise it is read first. The region cannot change.</para>
     /// </summary>
     /// <remarks>
-    /// The settings take pipeline input by property name in the BySitekey set only: that is what lets PowerShell compute
-    /// delay-bind script blocks (<c>-Name { 'old-' + $_.Name }</c>) per piped widget, and lets Import-Csv rows carry settings,
-    /// while a piped TurnstileWidget binds InputObject (the default set) and never sets anything from its own properties.
+    /// The settings take pipeline input by property name (in the BySitekey set) for one reason: PowerShell computes a
+    /// delay-bind script block (<c>-Name { 'old-' + $_.Name }</c>) per piped object only for such parameters. Values that
+    /// bind from a piped object's own properties are ignored, with a warning: a copy of a widget (from a job, a file or
+    /// another session) would otherwise write its old settings back. A live TurnstileWidget binds InputObject, the default set.
     /// </remarks>
     [Cmdlet(VerbsCommon.Set, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]
@@ -23,6 +26,17 @@ namespace TurnstileWidgets.Commands
     {
         private const string BySitekeySet = "BySitekey";
         private const string ByInputObjectSet = "ByInputObject";
+
+        private static readonly string[] SettingNames =
+        {
+            nameof(Name), nameof(Domain), nameof(AddDomain), nameof(RemoveDomain), nameof(Mode), nameof(Region),
+            nameof(ClearanceLevel), nameof(BotFightMode), nameof(EphemeralId), nameof(Offlabel),
+        };
+
+        // The parameters given on the command line, delay-bind script blocks included: PowerShell binds those before
+        // the first input, and binds the rest from each piped object.
+        private HashSet<string> givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private bool warnedAboutPropertyValues;
 
         /// <summary>How long a widget this session read may stand in for a fresh read, unless -MaxReadAge says otherwise.</summary>
         internal static readonly TimeSpan DefaultMaxReadAge = TimeSpan.FromSeconds(60);
@@ -118,9 +132,10 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>Refuses a negative -MaxReadAge before any input.</summary>
+        /// <summary>Notes which parameters the command line gave, and refuses a negative -MaxReadAge before any input.</summary>
         protected override void BeginProcessing()
         {
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             if (MaxReadAge < TimeSpan.Zero)
             {
                 ThrowTerminatingError(new ErrorRecord(
@@ -133,13 +148,40 @@ namespace TurnstileWidgets.Commands
         protected override void ProcessRecord()
         {
             SessionConnection connection = RequireConnection();
+            WarnAboutIgnoredPropertyValues();
             string sitekey = (InputObject != null ? InputObject.Sitekey : Sitekey) ?? "";
             TryProcess(sitekey, () => Update(connection, sitekey));
         }
 
+        private bool IsGiven(string name) => givenOnCommandLine.Contains(name) && IsBound(name);
+
+        private T? Given<T>(string name, T? value)
+            where T : class => IsGiven(name) ? value : null;
+
+        private bool? GivenSwitch(string name, SwitchParameter value) => IsGiven(name) ? value.IsPresent : (bool?)null;
+
+        private void WarnAboutIgnoredPropertyValues()
+        {
+            if (warnedAboutPropertyValues)
+            {
+                return;
+            }
+
+            string[] ignored = SettingNames.Where(name => IsBound(name) && !givenOnCommandLine.Contains(name)).ToArray();
+            if (ignored.Length == 0)
+            {
+                return;
+            }
+
+            warnedAboutPropertyValues = true;
+            WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                "Ignoring the piped objects' {0} properties: Set-TurnstileWidget changes only what its parameters say, so a copy of a widget cannot write old settings back. To take a value from each object, pass it as a script block, e.g. -{1} {{ $_.{1} }}.",
+                string.Join(", ", ignored), ignored[0]));
+        }
+
         private void Update(SessionConnection connection, string sitekey)
         {
-            if (Domain != null && (AddDomain != null || RemoveDomain != null))
+            if (IsGiven(nameof(Domain)) && (IsGiven(nameof(AddDomain)) || IsGiven(nameof(RemoveDomain))))
             {
                 throw new TurnstileValidationException("domains",
                     "-Domain replaces every domain, so it cannot be combined with -AddDomain or -RemoveDomain. Use -Domain alone, or -AddDomain and -RemoveDomain.");
@@ -147,16 +189,16 @@ namespace TurnstileWidgets.Commands
 
             var changes = new WidgetChanges
             {
-                Name = Name,
-                Domains = Domain,
-                AddDomains = AddDomain,
-                RemoveDomains = RemoveDomain,
-                Mode = Mode,
-                Region = Region,
-                ClearanceLevel = ClearanceLevel,
-                BotFightMode = IsBound(nameof(BotFightMode)) ? BotFightMode.IsPresent : (bool?)null,
-                EphemeralId = IsBound(nameof(EphemeralId)) ? EphemeralId.IsPresent : (bool?)null,
-                Offlabel = IsBound(nameof(Offlabel)) ? Offlabel.IsPresent : (bool?)null,
+                Name = Given(nameof(Name), Name),
+                Domains = Given(nameof(Domain), Domain),
+                AddDomains = Given(nameof(AddDomain), AddDomain),
+                RemoveDomains = Given(nameof(RemoveDomain), RemoveDomain),
+                Mode = Given(nameof(Mode), Mode),
+                Region = Given(nameof(Region), Region),
+                ClearanceLevel = Given(nameof(ClearanceLevel), ClearanceLevel),
+                BotFightMode = GivenSwitch(nameof(BotFightMode), BotFightMode),
+                EphemeralId = GivenSwitch(nameof(EphemeralId), EphemeralId),
+                Offlabel = GivenSwitch(nameof(Offlabel), Offlabel),
             };
 
             // Refuse what no widget could accept before spending a request on the current settings.
