@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Module.Tests.Packaging;
+using TurnstileWidgets.Module.Tests.Session;
 using PowerShellHost = System.Management.Automation.PowerShell;
 
 namespace TurnstileWidgets.Module.Tests.InRunspace
@@ -14,6 +15,7 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
     /// connected to an emulator on a free loopback port. For what only PowerShell itself exercises: parameter binding
     /// (transformations, delay-bind script blocks), TabExpansion2 driving the completers, and ErrorRecords as PowerShell sees them.
     /// </summary>
+    [Collection(SessionCollection.Name)]
     public sealed class RunspaceTests : IAsyncLifetime
     {
         private EmulatorServer server = null!;

@@ -16,6 +16,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Module.Tests.Session
 {
     /// <summary>The module layer's decisions against the emulator over loopback HTTP, as the cmdlets chain them.</summary>
+    [Collection(SessionCollection.Name)]
     public sealed class EmulatorConnectionTests : IAsyncLifetime
     {
         private EmulatorServer server = null!;
