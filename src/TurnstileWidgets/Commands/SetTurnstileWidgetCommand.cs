@@ -174,7 +174,7 @@ namespace TurnstileWidgets.Commands
             }
 
             warnedAboutPropertyValues = true;
-            WriteWarning(string.Format(CultureInfo.InvariantCulture,
+            WriteWarningLine(string.Format(CultureInfo.InvariantCulture,
                 "Ignoring the piped objects' {0} properties: Set-TurnstileWidget changes only what its parameters say, so a copy of a widget cannot write old settings back. To take a value from each object, pass it as a script block, e.g. -{1} {{ $_.{1} }}.",
                 string.Join(", ", ignored), ignored[0]));
         }
@@ -249,7 +249,7 @@ namespace TurnstileWidgets.Commands
                 return null;
             }
 
-            WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+            WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                 "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
                 reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
             return reading.Widget;
