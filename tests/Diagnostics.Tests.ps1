@@ -90,6 +90,16 @@ Describe '-Debug in a non-interactive host' {
         $lines[0].Message | Should -Match '^HTTP GET /accounts/.+ -> 200 in '
     }
 
+    It 'updates piped copies with -Debug, warning without a prompt' {
+        $result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script 'Get-TurnstileWidget | Select-Object Sitekey, Name | Set-TurnstileWidget -Mode invisible -Debug; ''updated'''
+
+        $result.ExitCode | Should -Be 0 -Because $result.Text
+        $result.Output[-1] | Should -Be 'updated'
+        $result.Text | Should -Match 'WARNING: Ignoring the piped objects'' Name properties'
+        $result.Text | Should -Match 'DEBUG: HTTP PUT /accounts/'
+        @(Get-TurnstileEmulatorWidget -Emulator $script:emulator | Where-Object mode -EQ 'invisible').Count | Should -Be 2
+    }
+
     It 'removes with -Debug -Force without a prompt' {
         $sitekey = $script:byName['alpha'].sitekey
         $result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script "Remove-TurnstileWidget -Sitekey '$sitekey' -Force -Debug; 'removed'"

@@ -181,7 +181,6 @@ namespace TurnstileWidgets.Benchmarks
 
             public void RequestCompleted(RequestRecord record)
             {
-                if (Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1" && record.StatusCode != 200) Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {record.StatusCode} {record.Attempt}");
             }
 
             public void RetryScheduled(RetryNotice notice)
@@ -190,7 +189,6 @@ namespace TurnstileWidgets.Benchmarks
 
             public void RateLimitWaitStarted(RateLimitWait wait)
             {
-                if (Environment.GetEnvironmentVariable("BENCH_DEBUG") == "1" && wait.Kind == RateLimitWaitKind.Block) Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {wait.Kind} {wait.Delay} {wait.Reason}");
                 if (wait.Kind == RateLimitWaitKind.Block)
                 {
                     Interlocked.Increment(ref blockWaits);

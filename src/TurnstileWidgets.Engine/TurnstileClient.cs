@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -33,6 +34,12 @@ namespace TurnstileWidgets.Engine
         private readonly TimeSpan requestTimeout;
         private readonly ServiceProvider services;
         private readonly IHttpClientFactory httpClientFactory;
+        // The factory's own default handler lifetime: after it, the client is fetched again so the factory can rotate its
+        // pooled handler (and pick up DNS changes) as it would with CreateClient per request.
+        private static readonly long HttpClientLifetimeTicks = 2 * 60 * Stopwatch.Frequency;
+        private readonly object httpClientGate = new object();
+        private HttpClient? httpClient;
+        private long httpClientCreated;
         private readonly RateLimitPacer? pacer;
         private readonly Func<DateTimeOffset> pacingClock;
         private int disposed;
@@ -471,7 +478,7 @@ namespace TurnstileWidgets.Engine
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                 }
                 credential.ApplyTo(request);
-                HttpClient http = httpClientFactory.CreateClient(HttpClientName);
+                HttpClient http = CurrentHttpClient();
                 using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
                 {
                     if (!response.IsSuccessStatusCode)
@@ -525,6 +532,30 @@ namespace TurnstileWidgets.Engine
                     string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
                     throw new TurnstileApiException(message, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
                 }
+            }
+        }
+
+        /// <summary>
+        /// One HttpClient per client, renewed from the factory every couple of minutes: CreateClient on every request
+        /// re-ran the client's configuration (headers parsed again) and a factory lookup for nothing.
+        /// </summary>
+        private HttpClient CurrentHttpClient()
+        {
+            long now = Stopwatch.GetTimestamp();
+            HttpClient? current = Volatile.Read(ref httpClient);
+            if (current != null && now - Volatile.Read(ref httpClientCreated) < HttpClientLifetimeTicks)
+            {
+                return current;
+            }
+            lock (httpClientGate)
+            {
+                if (httpClient == null || now - httpClientCreated >= HttpClientLifetimeTicks)
+                {
+                    // The factory owns the handlers; a client it made needs no disposal.
+                    Volatile.Write(ref httpClientCreated, now);
+                    Volatile.Write(ref httpClient, httpClientFactory.CreateClient(HttpClientName));
+                }
+                return httpClient!;
             }
         }
 

@@ -189,7 +189,7 @@ namespace TurnstileWidgets.Engine.Internal
                     Delay = delay,
                     Reason = reason,
                 });
-                if (rateLimited)
+                if (rateLimited && delay > TimeSpan.Zero)
                 {
                     await pacing.WaitAsync(new RateLimitWait
                     {

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Completion;
@@ -63,7 +64,7 @@ namespace TurnstileWidgets.Commands
                     TryProcess(sitekey, () =>
                     {
                         Widget widget = Invoke(connection.Client, token => connection.Client.GetWidgetAsync(sitekey, token));
-                        WriteObject(OutputMapper.ToTurnstileWidget(widget, connection.Details.AccountId, AsPlainText));
+                        WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, DateTimeOffset.UtcNow), AsPlainText));
                     });
                 }
 
@@ -100,6 +101,7 @@ namespace TurnstileWidgets.Commands
                         break;
                     }
 
+                    DateTimeOffset pageReadOn = DateTimeOffset.UtcNow;
                     pagesRead++;
                     widgetsRead += page.Widgets.Count;
                     if (pagesRead == 1 && window.IncludeTotalCount)
@@ -129,7 +131,7 @@ namespace TurnstileWidgets.Commands
 
                         if (window.Offer())
                         {
-                            WriteObject(OutputMapper.ToTurnstileWidget(widget, connection.Details.AccountId));
+                            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, pageReadOn)));
                         }
                     }
                 }

@@ -51,7 +51,7 @@ namespace TurnstileWidgets.Commands
             TurnstileClient client = connection.Client;
             Widget rotated = Invoke(client, token => client.RotateSecretAsync(sitekey, immediately, token));
             DateTimeOffset expiresOn = SecretRotation.PreviousSecretExpiresOn(DateTimeOffset.Now, immediately);
-            WriteObject(OutputMapper.ToTurnstileWidget(rotated, connection.Details.AccountId, AsPlainText, expiresOn));
+            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(rotated, connection, DateTimeOffset.UtcNow), AsPlainText, expiresOn));
         }
     }
 }

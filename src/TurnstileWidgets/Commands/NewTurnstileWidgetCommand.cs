@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Completion;
@@ -18,12 +19,14 @@ namespace TurnstileWidgets.Commands
     {
         /// <summary>The widget's name, 1 to 254 characters.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [TextNotScriptBlock("Name")]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
         /// <summary>1 to 10 hostnames or IP addresses.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domains")]
+        [TextNotScriptBlock("Domain")]
         [ValidateNotNullOrEmpty]
         public string[]? Domain { get; set; }
 
@@ -87,7 +90,7 @@ namespace TurnstileWidgets.Commands
 
             Widget created = Invoke(connection.Client, token => connection.Client.CreateWidgetAsync(definition, token));
             connection.Completions.Invalidate();
-            WriteObject(OutputMapper.ToTurnstileWidget(created, connection.Details.AccountId, AsPlainText));
+            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(created, connection, DateTimeOffset.UtcNow), AsPlainText));
         }
     }
 }

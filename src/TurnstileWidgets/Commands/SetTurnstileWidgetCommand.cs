@@ -1,8 +1,10 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
+using TurnstileWidgets.Engine;
 using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
@@ -10,14 +12,34 @@ namespace TurnstileWidgets.Commands
 {
     /// <summary>
     /// <para type="synopsis">Changes a Turnstile widget's settings.</para>
-    /// <para type="description">Reads the widget, changes only what is given, and sends the update only when something changes. The region cannot change.</para>
+    /// <para type="description">Changes only what is given, and sends the update only when something changes. A widget this session read within -MaxReadAge is updated from that reading; otherwise it is read first. The region cannot change.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = BySitekeySet)]
+    /// <remarks>
+    /// The settings take pipeline input by property name (in the BySitekey set) for one reason: PowerShell computes a
+    /// delay-bind script block (<c>-Name { 'old-' + $_.Name }</c>) per piped object only for such parameters. Values that
+    /// bind from a piped object's own properties are ignored, with a warning: a copy of a widget (from a job, a file or
+    /// another session) would otherwise write its old settings back. A live TurnstileWidget binds InputObject, the default set.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Set, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]
     public sealed class SetTurnstileWidgetCommand : TurnstileConnectedCmdlet
     {
         private const string BySitekeySet = "BySitekey";
         private const string ByInputObjectSet = "ByInputObject";
+
+        private static readonly string[] SettingNames =
+        {
+            nameof(Name), nameof(Domain), nameof(AddDomain), nameof(RemoveDomain), nameof(Mode), nameof(Region),
+            nameof(ClearanceLevel), nameof(BotFightMode), nameof(EphemeralId), nameof(Offlabel),
+        };
+
+        // The parameters given on the command line, delay-bind script blocks included: PowerShell binds those before
+        // the first input, and binds the rest from each piped object.
+        private HashSet<string> givenOnCommandLine = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private bool warnedAboutPropertyValues;
+
+        /// <summary>How long a widget this session read may stand in for a fresh read, unless -MaxReadAge says otherwise.</summary>
+        internal static readonly TimeSpan DefaultMaxReadAge = TimeSpan.FromSeconds(60);
 
         /// <summary>The widget's sitekey.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
@@ -25,95 +47,164 @@ namespace TurnstileWidgets.Commands
         [ArgumentCompleter(typeof(SitekeyCompleter))]
         public string? Sitekey { get; set; }
 
-        /// <summary>A widget from Get-TurnstileWidget; only its sitekey is used, the current settings are read again.</summary>
+        /// <summary>A widget from Get-TurnstileWidget (or any cmdlet of this module); see <see cref="MaxReadAge"/>.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]
         [ValidateNotNull]
         public TurnstileWidget? InputObject { get; set; }
 
         /// <summary>The new name.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("Name")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(WidgetNameCompleter))]
         public string? Name { get; set; }
 
         /// <summary>Replaces every domain.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
         [Alias("Domains")]
+        [TextNotScriptBlock("Domain")]
         [ValidateNotNullOrEmpty]
         public string[]? Domain { get; set; }
 
         /// <summary>Adds domains (already present ones are left alone).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("AddDomain")]
         [ValidateNotNullOrEmpty]
         public string[]? AddDomain { get; set; }
 
         /// <summary>Removes domains (missing ones are left alone).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("RemoveDomain")]
         [ValidateNotNullOrEmpty]
         public string[]? RemoveDomain { get; set; }
 
         /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("Mode")]
         [ValidateSet("managed", "non-interactive", "invisible")]
         public string? Mode { get; set; }
 
         /// <summary>Only the widget's current region is accepted: a region is fixed at creation.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("Region")]
         [ValidateSet("world", "china")]
         public string? Region { get; set; }
 
         /// <summary><c>no_clearance</c>, <c>jschallenge</c>, <c>managed</c> or <c>interactive</c>.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
+        [TextNotScriptBlock("ClearanceLevel")]
         [ValidateSet("no_clearance", "jschallenge", "managed", "interactive")]
         public string? ClearanceLevel { get; set; }
 
         /// <summary>Bot fight mode on, or off with <c>-BotFightMode:$false</c>.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
         [CsvBooleanTransformation("BotFightMode")]
         public SwitchParameter BotFightMode { get; set; }
 
         /// <summary>Ephemeral ids on, or off with <c>-EphemeralId:$false</c>.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
         [CsvBooleanTransformation("EphemeralId")]
         public SwitchParameter EphemeralId { get; set; }
 
         /// <summary>Offlabel on, or off with <c>-Offlabel:$false</c>.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByInputObjectSet)]
         [CsvBooleanTransformation("Offlabel")]
         public SwitchParameter Offlabel { get; set; }
+
+        /// <summary>
+        /// How old a piped widget's reading may be for the update to use it instead of reading the widget again (default
+        /// 60 seconds; 0 always reads again). Set it for a session with <c>$PSDefaultParameterValues</c>.
+        /// </summary>
+        [Parameter]
+        public TimeSpan MaxReadAge { get; set; } = DefaultMaxReadAge;
 
         /// <summary>Emits the widget as it is afterwards.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Notes which parameters the command line gave, and refuses a negative -MaxReadAge before any input.</summary>
+        protected override void BeginProcessing()
+        {
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            if (MaxReadAge < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentOutOfRangeException(nameof(MaxReadAge), "-MaxReadAge must be zero or more; 0 reads every widget again before updating it."),
+                    "TurnstileValidationFailed", ErrorCategory.InvalidArgument, MaxReadAge));
+            }
+        }
+
         /// <summary>Updates one widget per input.</summary>
         protected override void ProcessRecord()
         {
             SessionConnection connection = RequireConnection();
+            WarnAboutIgnoredPropertyValues();
             string sitekey = (InputObject != null ? InputObject.Sitekey : Sitekey) ?? "";
             TryProcess(sitekey, () => Update(connection, sitekey));
         }
 
+        private bool IsGiven(string name) => givenOnCommandLine.Contains(name) && IsBound(name);
+
+        private T? Given<T>(string name, T? value)
+            where T : class => IsGiven(name) ? value : null;
+
+        private bool? GivenSwitch(string name, SwitchParameter value) => IsGiven(name) ? value.IsPresent : (bool?)null;
+
+        private void WarnAboutIgnoredPropertyValues()
+        {
+            if (warnedAboutPropertyValues)
+            {
+                return;
+            }
+
+            string[] ignored = SettingNames.Where(name => IsBound(name) && !givenOnCommandLine.Contains(name)).ToArray();
+            if (ignored.Length == 0)
+            {
+                return;
+            }
+
+            warnedAboutPropertyValues = true;
+            WriteWarningLine(string.Format(CultureInfo.InvariantCulture,
+                "Ignoring the piped objects' {0} properties: Set-TurnstileWidget changes only what its parameters say, so a copy of a widget cannot write old settings back. To take a value from each object, pass it as a script block, e.g. -{1} {{ $_.{1} }}.",
+                string.Join(", ", ignored), ignored[0]));
+        }
+
         private void Update(SessionConnection connection, string sitekey)
         {
+            if (IsGiven(nameof(Domain)) && (IsGiven(nameof(AddDomain)) || IsGiven(nameof(RemoveDomain))))
+            {
+                throw new TurnstileValidationException("domains",
+                    "-Domain replaces every domain, so it cannot be combined with -AddDomain or -RemoveDomain. Use -Domain alone, or -AddDomain and -RemoveDomain.");
+            }
+
             var changes = new WidgetChanges
             {
-                Name = Name,
-                Domains = Domain,
-                AddDomains = AddDomain,
-                RemoveDomains = RemoveDomain,
-                Mode = Mode,
-                Region = Region,
-                ClearanceLevel = ClearanceLevel,
-                BotFightMode = IsBound(nameof(BotFightMode)) ? BotFightMode.IsPresent : (bool?)null,
-                EphemeralId = IsBound(nameof(EphemeralId)) ? EphemeralId.IsPresent : (bool?)null,
-                Offlabel = IsBound(nameof(Offlabel)) ? Offlabel.IsPresent : (bool?)null,
+                Name = Given(nameof(Name), Name),
+                Domains = Given(nameof(Domain), Domain),
+                AddDomains = Given(nameof(AddDomain), AddDomain),
+                RemoveDomains = Given(nameof(RemoveDomain), RemoveDomain),
+                Mode = Given(nameof(Mode), Mode),
+                Region = Given(nameof(Region), Region),
+                ClearanceLevel = Given(nameof(ClearanceLevel), ClearanceLevel),
+                BotFightMode = GivenSwitch(nameof(BotFightMode), BotFightMode),
+                EphemeralId = GivenSwitch(nameof(EphemeralId), EphemeralId),
+                Offlabel = GivenSwitch(nameof(Offlabel), Offlabel),
             };
 
             // Refuse what no widget could accept before spending a request on the current settings.
             WidgetMerge.CheckRequest(changes);
             TurnstileClient client = connection.Client;
-            Widget current = Invoke(client, token => client.GetWidgetAsync(sitekey, token));
+            Widget current = RecentReading(connection, sitekey) ?? Invoke(client, token => client.GetWidgetAsync(sitekey, token));
             WidgetMergeResult merge = WidgetMerge.Merge(current, changes);
             foreach (string note in merge.Notes)
             {
@@ -124,7 +215,7 @@ namespace TurnstileWidgets.Commands
             {
                 if (PassThru)
                 {
-                    WriteObject(OutputMapper.ToTurnstileWidget(current, connection.Details.AccountId));
+                    WriteObject(InputObject?.Reading?.Widget == current ? InputObject : OutputMapper.ToTurnstileWidget(new WidgetReading(current, connection, DateTimeOffset.UtcNow)));
                 }
 
                 return;
@@ -139,8 +230,29 @@ namespace TurnstileWidgets.Commands
             connection.Completions.Invalidate();
             if (PassThru)
             {
-                WriteObject(OutputMapper.ToTurnstileWidget(updated, connection.Details.AccountId));
+                WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(updated, connection, DateTimeOffset.UtcNow)));
             }
+        }
+
+        /// <summary>The piped widget's own reading, when it is recent enough to update from without reading the widget again.</summary>
+        private Widget? RecentReading(SessionConnection connection, string sitekey)
+        {
+            WidgetReading? reading = InputObject?.Reading;
+            if (reading == null)
+            {
+                return null;
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            if (!reading.CanReplaceRead(connection, sitekey, now, MaxReadAge))
+            {
+                return null;
+            }
+
+            WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
+                "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
+                reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+            return reading.Widget;
         }
     }
 }

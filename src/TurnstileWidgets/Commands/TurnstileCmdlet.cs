@@ -143,6 +143,23 @@ namespace TurnstileWidgets.Commands
             WriteDebug(text);
         }
 
+        /// <summary>Writes a warning; under -Debug without prompting (see <see cref="DebugSwitchWouldPrompt"/>).</summary>
+        internal void WriteWarningLine(string text)
+        {
+            if (DebugSwitchWouldPrompt && !MyInvocation.BoundParameters.ContainsKey("WarningAction"))
+            {
+                if (!(GetVariableValue("WarningPreference") is ActionPreference preference)
+                    || (preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore))
+                {
+                    Host!.UI.WriteWarningLine(text);
+                }
+
+                return;
+            }
+
+            WriteWarning(text);
+        }
+
         void IMessageSink.WriteVerboseLine(string text) => WriteVerboseLine(text);
 
         void IMessageSink.WriteDebugLine(string text) => WriteDebugLine(text);

@@ -10,9 +10,18 @@ namespace TurnstileWidgets
     internal static class OutputMapper
     {
         /// <summary>
-        /// Maps <paramref name="widget"/>. The secret becomes a read-only SecureString; <paramref name="asPlainText"/>
-        /// also fills <see cref="TurnstileWidget.PlainTextSecret"/>.
+        /// Maps the widget <paramref name="reading"/> holds and keeps the reading with it, so that an update may reuse it.
+        /// The secret becomes a read-only SecureString; <paramref name="asPlainText"/> also fills <see cref="TurnstileWidget.PlainTextSecret"/>.
         /// </summary>
+        internal static TurnstileWidget ToTurnstileWidget(WidgetReading reading, bool asPlainText = false, DateTimeOffset? previousSecretExpiresOn = null)
+        {
+            if (reading == null) throw new ArgumentNullException(nameof(reading));
+            TurnstileWidget output = ToTurnstileWidget(reading.Widget, reading.Connection.Details.AccountId, asPlainText, previousSecretExpiresOn);
+            output.Reading = reading;
+            return output;
+        }
+
+        /// <summary>Maps <paramref name="widget"/> without recording a reading; see the overload above.</summary>
         internal static TurnstileWidget ToTurnstileWidget(Widget widget, string accountId, bool asPlainText = false, DateTimeOffset? previousSecretExpiresOn = null)
         {
             if (widget == null) throw new ArgumentNullException(nameof(widget));

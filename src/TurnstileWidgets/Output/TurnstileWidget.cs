@@ -1,5 +1,6 @@
 using System;
 using System.Security;
+using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets
 {
@@ -53,6 +54,9 @@ namespace TurnstileWidgets
 
         /// <summary>The account the widget belongs to.</summary>
         public string AccountId { get; set; } = "";
+
+        /// <summary>The widget as this session read it, for an update without another read; null for objects built by hand.</summary>
+        internal WidgetReading? Reading { get; set; }
 
         /// <summary><c>Name (Sitekey)</c>; never the secret.</summary>
         public override string ToString() => Name + " (" + Sitekey + ")";

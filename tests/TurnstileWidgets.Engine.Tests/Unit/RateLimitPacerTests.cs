@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
 using TurnstileWidgets.Engine.Tests.Support;
@@ -68,5 +71,113 @@ public class RateLimitPacerTests
         Assert.True(options.MaxBlockWait > TimeSpan.FromMinutes(5));
         Assert.Equal(TimeSpan.FromMinutes(6), options.MaxBlockWait);
         Assert.NotNull(new TurnstileClientOptions().RateLimit);
+    }
+}
+
+/// <summary>The pacer alone, with a fake clock that only the recorded delays move.</summary>
+public class RateLimitPacerSpreadTests
+{
+    private DateTimeOffset now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly List<TimeSpan> delays = new();
+
+    private PacingContext Context() => new(() => now, (delay, _) =>
+    {
+        delays.Add(delay);
+        now += delay;
+        return Task.CompletedTask;
+    }, TimeSpan.FromMinutes(6));
+
+    private static HttpResponseMessage Budget(int r, int t, HttpStatusCode status = HttpStatusCode.OK, string? retryAfter = null)
+    {
+        var response = new HttpResponseMessage(status);
+        response.Headers.TryAddWithoutValidation("Ratelimit", $"\"default\";r={r};t={t}");
+        response.Headers.TryAddWithoutValidation("Ratelimit-Policy", "\"burst\";q=10;w=10");
+        if (retryAfter != null)
+        {
+            response.Headers.TryAddWithoutValidation("Retry-After", retryAfter);
+        }
+        return response;
+    }
+
+    private static RequestInfo Info() => new("DELETE", "/accounts/a/challenges/widgets/x");
+
+    [Fact]
+    public async Task The_remaining_quota_is_spread_evenly_over_the_window_then_one_probe_opens_the_next()
+    {
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context();
+        RateLimitPacer.Ticket first = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.Empty(delays);
+        pacer.Complete(first, Budget(9, 10), now);
+
+        // 9 left over 10 s: about one a second, never a burst, and all inside the window.
+        DateTimeOffset start = now;
+        for (int i = 0; i < 9; i++)
+        {
+            RateLimitPacer.Ticket ticket = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+            int t = (int)Math.Ceiling(10 - (now - start).TotalSeconds);
+            pacer.Complete(ticket, Budget(8 - i, t), now);
+        }
+        Assert.Equal(8, delays.Count);
+        Assert.All(delays, d => Assert.InRange(d.TotalSeconds, 0.9, 1.2));
+        Assert.True(now - start < TimeSpan.FromSeconds(10));
+
+        // The quota is spent: the next request waits for the reset, and goes alone as the probe of the next window.
+        delays.Clear();
+        RateLimitPacer.Ticket probe = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.True(probe.IsProbe);
+        TimeSpan waitedForReset = Assert.Single(delays);
+        Assert.InRange(waitedForReset.TotalSeconds, 0.5, 1.5);
+        Task<RateLimitPacer.Ticket> behind = pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.False(behind.IsCompleted);
+        pacer.Complete(probe, Budget(9, 10), now);
+        RateLimitPacer.Ticket next = await behind;
+        Assert.False(next.IsProbe);
+        Assert.Equal(9, pacer.Status(now)!.QuotaRemaining + 1);
+    }
+
+    [Fact]
+    public async Task Requests_still_out_are_subtracted_from_what_an_answer_says_is_left()
+    {
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context();
+        RateLimitPacer.Ticket a = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        RateLimitPacer.Ticket b = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        RateLimitPacer.Ticket c = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        // a's answer says 5 left, but b and c may not have been counted yet.
+        pacer.Complete(a, Budget(5, 10), now);
+        Assert.Equal(3, pacer.Status(now)!.QuotaRemaining);
+        // Another tool spends the rest: a later answer lowers the count, never raises it within the window.
+        pacer.Complete(b, Budget(0, 9), now);
+        Assert.Equal(0, pacer.Status(now)!.QuotaRemaining);
+        pacer.Complete(c, Budget(4, 9), now);
+        Assert.Equal(0, pacer.Status(now)!.QuotaRemaining);
+    }
+
+    [Fact]
+    public async Task A_429_with_the_budget_blocks_every_request_until_its_end_and_each_waits_once()
+    {
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context();
+        RateLimitPacer.Ticket refused = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        DateTimeOffset? blockEnd = pacer.Complete(refused, Budget(0, 30, (HttpStatusCode)429, "30"), now);
+        Assert.NotNull(blockEnd);
+        Assert.Equal(TimeSpan.FromSeconds(30) + RateLimitPacer.Margin(TimeSpan.FromSeconds(30)), blockEnd!.Value - now);
+        Assert.Equal(TimeSpan.FromSeconds(30.13), pacer.Status(now)!.BlockedFor);
+
+        // Another request meets the block and waits it out once (then probes the new window).
+        RateLimitPacer.Ticket other = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(30.13), Assert.Single(delays));
+        Assert.True(other.IsProbe);
+
+        // The refused request itself already waited (the retry handler did): it does not wait again.
+        delays.Clear();
+        var served = Info();
+        served.BlockServedUntil = blockEnd.Value;
+        now -= TimeSpan.FromSeconds(30.13);
+        pacer.Complete(other, null, now);
+        RateLimitPacer.Ticket retry = await pacer.AcquireAsync(context, served, CancellationToken.None);
+        Assert.Empty(delays);
+        Assert.True(retry.IsProbe);
     }
 }

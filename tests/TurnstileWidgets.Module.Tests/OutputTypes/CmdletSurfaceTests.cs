@@ -35,7 +35,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Get-TurnstileConnection", null, false, null, false, "TurnstileWidgets.TurnstileConnection")]
         [InlineData("Get-TurnstileWidget", "List", false, null, true, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("New-TurnstileWidget", null, true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
-        [InlineData("Set-TurnstileWidget", "BySitekey", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
+        [InlineData("Set-TurnstileWidget", "ByInputObject", true, "Medium", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Remove-TurnstileWidget", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Invoke-TurnstileSecretRotation", "ByInputObject", true, "High", false, "TurnstileWidgets.TurnstileWidget")]
         [InlineData("Export-TurnstileWidget", null, true, "Low", false, "System.IO.FileInfo")]
@@ -87,18 +87,19 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "Region:System.String:(all),ValueFromPipelineByPropertyName")]
         [InlineData("Set-TurnstileWidget",
             "Connection:TurnstileWidgets.TurnstileConnection:(all)",
-            "AddDomain:System.String[]:(all)",
-            "BotFightMode:System.Management.Automation.SwitchParameter:(all)",
-            "ClearanceLevel:System.String:(all)",
-            "Domain:System.String[]:(all)",
-            "EphemeralId:System.Management.Automation.SwitchParameter:(all)",
+            "AddDomain:System.String[]:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "BotFightMode:System.Management.Automation.SwitchParameter:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "ClearanceLevel:System.String:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "Domain:System.String[]:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "EphemeralId:System.Management.Automation.SwitchParameter:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
             "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
-            "Mode:System.String:(all)",
-            "Name:System.String:(all)",
-            "Offlabel:System.Management.Automation.SwitchParameter:(all)",
+            "MaxReadAge:System.TimeSpan:(all)",
+            "Mode:System.String:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "Name:System.String:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "Offlabel:System.Management.Automation.SwitchParameter:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
             "PassThru:System.Management.Automation.SwitchParameter:(all)",
-            "Region:System.String:(all)",
-            "RemoveDomain:System.String[]:(all)",
+            "Region:System.String:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
+            "RemoveDomain:System.String[]:BySitekey|ByInputObject,ValueFromPipelineByPropertyName",
             "Sitekey:System.String:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Remove-TurnstileWidget",
             "Connection:TurnstileWidgets.TurnstileConnection:(all)",

@@ -15,8 +15,9 @@ using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Session
 {
-    /// <summary>The cmdlets' decisions against the emulator over loopback HTTP, as the cmdlets chain them.</summary>
-    public sealed class EmulatorCmdletSupportTests : IAsyncLifetime
+    /// <summary>The module layer's decisions against the emulator over loopback HTTP, as the cmdlets chain them.</summary>
+    [Collection(SessionCollection.Name)]
+    public sealed class EmulatorConnectionTests : IAsyncLifetime
     {
         private EmulatorServer server = null!;
 
