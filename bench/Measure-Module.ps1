@@ -28,7 +28,7 @@
     inherit it through the environment.
 
     Prints one JSON line: {"powershell":"7.x","child_powershell":"...","rows":[{scenario, variant, widgets,
-    ms:[...], requests:[...], cpu_ms:[...], note}, ...]}. Timings are reported, never asserted; the script fails
+    ms:[...], requests:[...], cpu_ms:[...], metrics:{name:[...]}, note}, ...]}. Timings are reported, never asserted; the script fails
     only when something errors or returns the wrong widgets.
 
 .EXAMPLE
@@ -180,6 +180,7 @@ function Initialize-Row {
         ms       = [System.Collections.Generic.List[double]]::new()
         requests = [System.Collections.Generic.List[double]]::new()
         cpu_ms   = [System.Collections.Generic.List[double]]::new()
+        metrics  = [ordered]@{}
         note     = $Note
     }
 }
@@ -187,7 +188,8 @@ function Initialize-Row {
 function Measure-Interleaved {
     <#
         Runs each contestant once per round (A, B, A, B, ...), -Warmup rounds unmeasured, then $Rounds measured.
-        A contestant's Once returns @{ Ms; Items; CpuMs (optional) }; Items must equal its Expected.
+        A contestant's Once gets the contestant and returns @{ Ms; Items; CpuMs and Metrics (both optional) };
+        Items must equal its Expected.
     #>
     param([object[]] $Contestants, [int] $Rounds)
     $self = [System.Diagnostics.Process]::GetCurrentProcess()
@@ -210,6 +212,14 @@ function Measure-Interleaved {
                 $contestant.Row.ms.Add($sample.Ms)
                 $contestant.Row.requests.Add($after.total_requests - $before.total_requests)
                 $contestant.Row.cpu_ms.Add($(if ($sample.Contains('CpuMs')) { $sample.CpuMs } else { $cpuUsed }))
+                if ($sample.Contains('Metrics')) {
+                    foreach ($name in $sample.Metrics.Keys) {
+                        if (-not $contestant.Row.metrics.Contains($name)) {
+                            $contestant.Row.metrics[$name] = [System.Collections.Generic.List[double]]::new()
+                        }
+                        $contestant.Row.metrics[$name].Add($sample.Metrics[$name])
+                    }
+                }
             }
         }
     }
@@ -336,6 +346,17 @@ function ConvertTo-Literal([string] $Text) { "'" + $Text.Replace("'", "''") + "'
 # A child prints its own CPU time last: the process has exited by the time this one could ask.
 $printCpu = '[System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString([System.Globalization.CultureInfo]::InvariantCulture)'
 
+function Get-ChildPhase {
+    <# A child's "phases name=ms ..." line (PowerShell expands numbers with the invariant culture), as a hashtable. #>
+    param([string[]] $Lines)
+    $phases = @{}
+    foreach ($pair in @($Lines | Where-Object { $_.StartsWith('phases ') }) -replace '^phases ' -split ' ') {
+        $name, $value = $pair -split '=', 2
+        $phases[$name] = [double]::Parse($value, $invariant)
+    }
+    $phases
+}
+
 function Get-ImportContestant {
     param([string] $Variant, [string] $Path)
     @{
@@ -355,7 +376,8 @@ $printCpu
             if ($run.ExitCode -ne 0 -or $run.Lines.Count -lt 2) {
                 throw "$($contestant.Row.variant) failed in a fresh PowerShell (exit code $($run.ExitCode)): $($run.Stderr) $($run.Lines -join ' ')"
             }
-            @{ Ms = [double]::Parse($run.Lines[-2], $invariant); CpuMs = [double]::Parse($run.Lines[-1], $invariant); Items = 1 }
+            $metrics = @{ process_ms = $run.Ms }
+            @{ Ms = [double]::Parse($run.Lines[-2], $invariant); CpuMs = [double]::Parse($run.Lines[-1], $invariant); Items = 1; Metrics = $metrics }
         }
     }
 }
@@ -390,16 +412,26 @@ finally {
 
 # runbook: one call from a fresh process, as a scheduled job makes it; the connection comes from the environment.
 $runbookEnvironment = @{ CLOUDFLARE_ACCOUNT_ID = $AccountId; CLOUDFLARE_BASE_URL = $apiBase }
+# Each child also times its own steps; what is left of the wall time is PowerShell's start and exit.
 $moduleRunbook = @"
 `$ErrorActionPreference = 'Stop'
+`$clock = [System.Diagnostics.Stopwatch]::StartNew()
 Import-Module -Name $(ConvertTo-Literal $ModulePath)
+`$imported = `$clock.Elapsed.TotalMilliseconds
 Connect-Turnstile
-(Get-TurnstileWidget -Sitekey $(ConvertTo-Literal $sitekey)).Sitekey
+`$connected = `$clock.Elapsed.TotalMilliseconds
+`$widget = Get-TurnstileWidget -Sitekey $(ConvertTo-Literal $sitekey)
+`$got = `$clock.Elapsed.TotalMilliseconds
+"phases import_ms=`$imported connect_ms=`$(`$connected - `$imported) get_ms=`$(`$got - `$connected)"
+`$widget.Sitekey
 $printCpu
 "@
 $restRunbook = @"
 `$ErrorActionPreference = 'Stop'
-(Invoke-RestMethod -Uri "`$env:CLOUDFLARE_BASE_URL/accounts/`$env:CLOUDFLARE_ACCOUNT_ID/challenges/widgets/$sitekey" -Headers @{ Authorization = "Bearer `$env:CLOUDFLARE_API_TOKEN" }).result.sitekey
+`$clock = [System.Diagnostics.Stopwatch]::StartNew()
+`$response = Invoke-RestMethod -Uri "`$env:CLOUDFLARE_BASE_URL/accounts/`$env:CLOUDFLARE_ACCOUNT_ID/challenges/widgets/$sitekey" -Headers @{ Authorization = "Bearer `$env:CLOUDFLARE_API_TOKEN" }
+"phases get_ms=`$(`$clock.Elapsed.TotalMilliseconds)"
+`$response.result.sitekey
 $printCpu
 "@
 $runbookOnce = {
@@ -408,7 +440,9 @@ $runbookOnce = {
     if ($run.ExitCode -ne 0 -or $run.Lines.Count -lt 2 -or $run.Lines[-2] -ne $sitekey) {
         throw "The runbook ($($contestant.Row.variant)) failed in a fresh PowerShell (exit code $($run.ExitCode)): $($run.Stderr) $($run.Lines -join ' ')"
     }
-    @{ Ms = $run.Ms; CpuMs = [double]::Parse($run.Lines[-1], $invariant); Items = 1 }
+    $metrics = Get-ChildPhase -Lines $run.Lines
+    $metrics['startup_and_exit_ms'] = $run.Ms - ($metrics.Values | Measure-Object -Sum).Sum
+    @{ Ms = $run.Ms; CpuMs = [double]::Parse($run.Lines[-1], $invariant); Items = 1; Metrics = $metrics }
 }
 Measure-Interleaved -Rounds $ColdRuns -Contestants @(
     @{

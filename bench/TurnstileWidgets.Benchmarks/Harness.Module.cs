@@ -81,8 +81,33 @@ namespace TurnstileWidgets.Benchmarks
                 row.Values.AddRange(Numbers(element, "ms"));
                 row.Requests = Stats.Median(Numbers(element, "requests"));
                 row.CpuMs = Stats.Median(Numbers(element, "cpu_ms"));
+                if (element.TryGetProperty("metrics", out JsonElement metrics) && metrics.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (JsonProperty metric in metrics.EnumerateObject())
+                    {
+                        row.Metrics[metric.Name + "_median"] = Stats.Median(metric.Value.EnumerateArray().Select(value => value.GetDouble()).ToList());
+                    }
+                }
+                row.Note = PhaseNote(row) ?? row.Note;
                 Add(row);
             }
+        }
+
+        /// <summary>Where a fresh process's time went (medians), when the child timed its own steps.</summary>
+        private static string? PhaseNote(ResultRow row)
+        {
+            var names = new (string Metric, string Label)[]
+            {
+                ("startup_and_exit_ms_median", "pwsh start and exit"),
+                ("process_ms_median", "whole process"),
+                ("import_ms_median", "Import-Module"),
+                ("connect_ms_median", "Connect-Turnstile"),
+                ("get_ms_median", "the GET"),
+            };
+            var parts = names.Where(n => row.Metrics.ContainsKey(n.Metric))
+                .Select(n => $"{n.Label} {row.Metrics[n.Metric].ToString("0", CultureInfo.InvariantCulture)} ms")
+                .ToList();
+            return parts.Count == 0 ? null : $"{row.Note}; medians: {string.Join(", ", parts)}";
         }
 
         private static List<double> Numbers(JsonElement row, string name) =>
