@@ -397,18 +397,6 @@ if (-not $EmptyModulePath) {
 else {
     $buildRoot = $null
 }
-try {
-    $EmptyModulePath = (Resolve-Path -LiteralPath $EmptyModulePath).ProviderPath
-    Measure-Interleaved -Rounds $ColdRuns -Contestants @(
-        Get-ImportContestant -Variant 'Import-Module TurnstileWidgets' -Path $ModulePath
-        Get-ImportContestant -Variant 'Import-Module empty binary module (floor)' -Path $EmptyModulePath
-    )
-}
-finally {
-    if ($buildRoot) {
-        Remove-Item -LiteralPath $buildRoot -Recurse -Force -ErrorAction SilentlyContinue
-    }
-}
 
 # runbook: one call from a fresh process, as a scheduled job makes it; the connection comes from the environment.
 $runbookEnvironment = @{ CLOUDFLARE_ACCOUNT_ID = $AccountId; CLOUDFLARE_BASE_URL = $apiBase }
@@ -444,20 +432,33 @@ $runbookOnce = {
     $metrics['startup_and_exit_ms'] = $run.Ms - ($metrics.Values | Measure-Object -Sum).Sum
     @{ Ms = $run.Ms; CpuMs = [double]::Parse($run.Lines[-1], $invariant); Items = 1; Metrics = $metrics }
 }
-Measure-Interleaved -Rounds $ColdRuns -Contestants @(
-    @{
-        Row = Initialize-Row -Scenario 'module runbook' -Variant 'fresh pwsh: Import-Module, Connect-Turnstile, Get-TurnstileWidget -Sitekey' -RowWidgets 0 -Note 'process start to exit; Connect verifies the token and the account'
-        Expected = 1
-        Command = $moduleRunbook
-        Once = $runbookOnce
+
+# Fresh processes vary more than anything else here, and the machine's load drifts: the four fresh-process
+# contestants (two imports, two runbooks) share one interleaved loop, so all four rows see the same drift.
+try {
+    $EmptyModulePath = (Resolve-Path -LiteralPath $EmptyModulePath).ProviderPath
+    Measure-Interleaved -Rounds $ColdRuns -Contestants @(
+        Get-ImportContestant -Variant 'Import-Module TurnstileWidgets' -Path $ModulePath
+        Get-ImportContestant -Variant 'Import-Module empty binary module (floor)' -Path $EmptyModulePath
+        @{
+            Row = Initialize-Row -Scenario 'module runbook' -Variant 'fresh pwsh: Import-Module, Connect-Turnstile, Get-TurnstileWidget -Sitekey' -RowWidgets 0 -Note 'process start to exit; Connect verifies the token and the account'
+            Expected = 1
+            Command = $moduleRunbook
+            Once = $runbookOnce
+        }
+        @{
+            Row = Initialize-Row -Scenario 'module runbook' -Variant 'fresh pwsh: one Invoke-RestMethod GET' -RowWidgets 0 -Note 'process start to exit'
+            Expected = 1
+            Command = $restRunbook
+            Once = $runbookOnce
+        }
+    )
+}
+finally {
+    if ($buildRoot) {
+        Remove-Item -LiteralPath $buildRoot -Recurse -Force -ErrorAction SilentlyContinue
     }
-    @{
-        Row = Initialize-Row -Scenario 'module runbook' -Variant 'fresh pwsh: one Invoke-RestMethod GET' -RowWidgets 0 -Note 'process start to exit'
-        Expected = 1
-        Command = $restRunbook
-        Once = $runbookOnce
-    }
-)
+}
 
 [ordered]@{
     powershell       = $PSVersionTable.PSVersion.ToString()
