@@ -102,7 +102,7 @@ $childPrefix = @()
 if ([System.IO.Path]::GetFileNameWithoutExtension($hostPath) -eq 'dotnet') {
     $pwshDll = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
     if (-not (Test-Path -LiteralPath $pwshDll -PathType Leaf)) {
-        throw "This PowerShell runs under the dotnet host, but '$pwshDll' does not exist, so no child PowerShell can be started. Run the script with pwsh or with `dotnet pwsh` from the repository."
+        throw "This PowerShell runs under the dotnet host, but '$pwshDll' does not exist, so no child PowerShell can be started. Run the script with pwsh, or with 'dotnet pwsh' from the repository."
     }
     $childPrefix = @($pwshDll)
 }
