@@ -456,66 +456,6 @@ namespace TurnstileWidgets.Benchmarks
             }
         }
 
-        // ---------------------------------------------------------------- module (PowerShell)
-
-        private async Task ModuleScenarioAsync()
-        {
-            string? pwsh = await Processes.VersionOfAsync("pwsh", "-Version").ConfigureAwait(false);
-            string manifest = Path.Combine(repoRoot, "out", "TurnstileWidgets", "TurnstileWidgets.psd1");
-            string script = Path.Combine(repoRoot, "bench", "Measure-Module.ps1");
-            int widgets = options.Quick ? 1000 : 10000;
-            if (pwsh == null)
-            {
-                Skip("module", "Import-Module + Get-TurnstileWidget", widgets, "pwsh is not installed, so bench/Measure-Module.ps1 did not run");
-                return;
-            }
-            if (!File.Exists(manifest))
-            {
-                Skip("module", "Import-Module + Get-TurnstileWidget", widgets, "out/TurnstileWidgets/TurnstileWidgets.psd1 is missing: build the module first (dotnet build TurnstileWidgets.sln -c Release)");
-                return;
-            }
-            await using EmulatorProcess emulator = await EmulatorProcess.StartAsync(emulatorDll).ConfigureAwait(false);
-            await emulator.SeedToAsync(widgets).ConfigureAwait(false);
-            long before = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
-            var env = new Dictionary<string, string> { ["CLOUDFLARE_API_TOKEN"] = emulator.ApiToken };
-            var arguments = new List<string>
-            {
-                "-NoProfile", "-NonInteractive", "-File", script,
-                "-ModulePath", manifest,
-                "-ApiBaseUri", emulator.BaseUri.ToString(),
-                "-AccountId", EmulatorProcess.AccountId,
-                "-Widgets", widgets.ToString(CultureInfo.InvariantCulture),
-                "-Runs", options.Runs.ToString(CultureInfo.InvariantCulture),
-            };
-            ProcessResult result = await Processes.RunAsync("pwsh", arguments, repoRoot, env, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
-            long after = (await emulator.StatsAsync().ConfigureAwait(false)).TotalRequests;
-            string? line = Processes.LastJsonLine(result.Stdout);
-            if (result.ExitCode != 0 || line == null)
-            {
-                throw new InvalidOperationException($"Measure-Module.ps1 exited with {result.ExitCode}: {Processes.Tail(result.Stderr + result.Stdout)}");
-            }
-            using JsonDocument document = JsonDocument.Parse(line);
-            JsonElement root = document.RootElement;
-            var import = new ResultRow { Scenario = "module", Variant = "Import-Module (fresh pwsh)", Note = pwsh };
-            foreach (JsonElement value in root.GetProperty("import_ms").EnumerateArray())
-            {
-                import.Values.Add(value.GetDouble());
-            }
-            var list = new ResultRow { Scenario = "module", Variant = "Get-TurnstileWidget | pipeline", Widgets = widgets, Requests = (double)(after - before) / Math.Max(1, root.GetProperty("list_ms").GetArrayLength()) };
-            foreach (JsonElement value in root.GetProperty("list_ms").EnumerateArray())
-            {
-                list.Values.Add(value.GetDouble());
-            }
-            foreach (JsonElement value in root.GetProperty("items").EnumerateArray())
-            {
-                if (value.GetInt64() != widgets)
-                {
-                    list.Status = "error";
-                    list.Note = $"Get-TurnstileWidget emitted {value.GetInt64():N0} widgets, not {widgets:N0}";
-                }
-            }
-            Add(import);
-            Add(list);
         }
 
         // ---------------------------------------------------------------- shared helpers
