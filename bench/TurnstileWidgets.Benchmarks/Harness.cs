@@ -456,8 +456,6 @@ namespace TurnstileWidgets.Benchmarks
             }
         }
 
-        }
-
         // ---------------------------------------------------------------- shared helpers
 
         private readonly record struct Sample(double Ms, long Items)
