@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TurnstileWidgets.Engine.Internal
@@ -70,10 +71,13 @@ namespace TurnstileWidgets.Engine.Internal
         [JsonPropertyName("domains")]
         public List<string>? Domains { get; set; }
         [JsonPropertyName("mode")]
+        [JsonConverter(typeof(WireVocabularyConverter))]
         public string? Mode { get; set; }
         [JsonPropertyName("region")]
+        [JsonConverter(typeof(WireVocabularyConverter))]
         public string? Region { get; set; }
         [JsonPropertyName("clearance_level")]
+        [JsonConverter(typeof(WireVocabularyConverter))]
         public string? ClearanceLevel { get; set; }
         [JsonPropertyName("bot_fight_mode")]
         public bool BotFightMode { get; set; }
@@ -141,5 +145,59 @@ namespace TurnstileWidgets.Engine.Internal
     [JsonSerializable(typeof(RotateSecretRequestDto))]
     internal sealed partial class TurnstileJsonContext : JsonSerializerContext
     {
+    }
+
+    /// <summary>
+    /// Reads a value of the wire format's small closed vocabularies (mode, region, clearance_level) as the one shared
+    /// string for it. Every listed widget repeats them, and a new string for each was about a fifth of what a listing
+    /// allocated beyond the raw floor; a value this version does not know is read as a new string, as before.
+    /// </summary>
+    internal sealed class WireVocabularyConverter : JsonConverter<string?>
+    {
+        private static readonly string[] Known = Vocabulary();
+
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return reader.TokenType == JsonTokenType.Null ? null : throw new JsonException("Expected a string.");
+            }
+            foreach (string known in Known)
+            {
+                if (reader.ValueTextEquals(known))
+                {
+                    return known;
+                }
+            }
+            return reader.GetString();
+        }
+
+        public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+        {
+            if (value == null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(value);
+            }
+        }
+
+        private static string[] Vocabulary()
+        {
+            var words = new List<string>();
+            foreach (IReadOnlyList<string> names in new[] { WireNames.Modes, WireNames.Regions, WireNames.ClearanceLevels })
+            {
+                foreach (string name in names)
+                {
+                    if (!words.Contains(name))
+                    {
+                        words.Add(name);
+                    }
+                }
+            }
+            return words.ToArray();
+        }
     }
 }
