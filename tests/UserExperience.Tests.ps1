@@ -37,6 +37,31 @@ Describe 'The default table view' {
         }
     }
 
+    It 'shows a connection on one line within 80 columns' {
+        $lines = @((Get-TurnstileConnection | Format-Table | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines.Count | Should -Be 3
+        $lines[0] | Should -Match '^Name\s+Default\s+AccountId\s+Scheme\s+ApiBaseUri$'
+        $lines[2] | Should -Match ([regex]::Escape($script:emulator.AccountId))
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'shows a plan as one line per change within 80 columns, with whole sitekeys' {
+        $path = Join-Path -Path $TestDrive -ChildPath 'widgets.json'
+        Export-TurnstileWidget -Path $path
+        $entries = @(Get-Content -Raw -LiteralPath $path | ConvertFrom-Json)
+        foreach ($entry in $entries) { $entry.Mode = 'invisible' }
+
+        $lines = @(($entries | Compare-TurnstileWidget | Format-Table | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines.Count | Should -Be ($entries.Count + 2)
+        $lines[0] | Should -Match '^Action\s+Name\s+Sitekey\s+Changes$'
+        foreach ($entry in $entries) {
+            @($lines | Where-Object { $_.Contains($entry.Sitekey) -and $_ -match '^Update ' -and $_ -match 'Mode: managed -> invisible' }).Count | Should -Be 1
+        }
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
     It 'shows whole domains when the width allows' {
         $text = Get-TurnstileWidget -Name 'newsletter' | Format-Table | Out-String -Width 120
         $text | Should -Match ([regex]::Escape('newsletter.example.com'))
