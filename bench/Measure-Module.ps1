@@ -296,7 +296,7 @@ $checkUpdates = {
 }
 Measure-Interleaved -Rounds $Runs -Contestants @(
     @{
-        Row = Initialize-Row -Scenario 'module set' -Variant "Get-TurnstileWidget -Filter | Set-TurnstileWidget -Mode" -RowWidgets $SetWidgets -Note 'the pipeline; Set reads each widget before it writes it'
+        Row = Initialize-Row -Scenario 'module set' -Variant "Get-TurnstileWidget -Filter | Set-TurnstileWidget -Mode" -RowWidgets $SetWidgets -Note 'the pipeline; Set updates from the listing''s reading, without a GET (-MaxReadAge)'
         Expected = $SetWidgets
         Check = $checkUpdates
         Once = {
