@@ -234,7 +234,7 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
         It 'takes entries from the pipeline (Import-Csv rows) instead of -Path' {
             $csv = Join-Path -Path $TestDrive -ChildPath 'widgets.csv'
             @(
-                [pscustomobject]@{ Name = 'blog'; Domains = 'blog.example.com'; Mode = 'invisible'; BotFightMode = 'true' }
+                [pscustomobject]@{ Name = 'blog'; Domains = 'blog.example.com'; Mode = 'invisible'; BotFightMode = 'Yes' }
                 [pscustomobject]@{ Name = 'contact'; Domains = 'contact.example.com;www.example.com'; Mode = ''; BotFightMode = '' }
             ) | Export-Csv -LiteralPath $csv -NoTypeInformation
 

@@ -24,10 +24,10 @@ namespace TurnstileWidgets.Engine.DesiredState
     }
 
     /// <summary>
-    /// The desired-state file formats. JSON: an array of objects with the TurnstileWidget property names. PowerShell data
-    /// file (.psd1): <c>@{ Widgets = @( @{ Name = ...; ... } ) }</c>. Both are written in one stable form (entries by name
-    /// then sitekey, properties in <see cref="DesiredWidget.PropertyNames"/> order, LF line ends) so a file diffs cleanly
-    /// in Git, and neither ever holds a secret: <see cref="DesiredWidget"/> has no place for one.
+    /// The desired-state file's JSON form (an array of objects with the TurnstileWidget property names) and the stable
+    /// order every form is written in (entries by name then sitekey, properties in <see cref="DesiredWidget.PropertyNames"/>
+    /// order, LF line ends), so a file diffs cleanly in Git; no form ever holds a secret: <see cref="DesiredWidget"/> has
+    /// no place for one. The PowerShell data file form (.psd1) is PowerShell syntax, so the module reads and writes it.
     /// </summary>
     public static class DesiredStateFile
     {
@@ -111,7 +111,7 @@ namespace TurnstileWidgets.Engine.DesiredState
             for (int i = 0; i < sorted.Count; i++)
             {
                 text.Append("  {\n");
-                List<KeyValuePair<string, object>> properties = Properties(sorted[i]);
+                IReadOnlyList<KeyValuePair<string, object>> properties = Properties(sorted[i]);
                 for (int p = 0; p < properties.Count; p++)
                 {
                     text.Append("    ").Append(JsonString(properties[p].Key)).Append(": ");
@@ -144,42 +144,11 @@ namespace TurnstileWidgets.Engine.DesiredState
             return text.ToString();
         }
 
-        /// <summary>The PowerShell data file form, readable by Import-PowerShellDataFile: single-quoted strings, $true/$false, four-space indent.</summary>
-        public static string WritePowerShellData(IEnumerable<DesiredWidget> entries)
-        {
-            if (entries == null) throw new ArgumentNullException(nameof(entries));
-            var text = new StringBuilder();
-            text.Append("@{\n    Widgets = @(\n");
-            foreach (DesiredWidget entry in Sort(entries))
-            {
-                text.Append("        @{\n");
-                foreach (KeyValuePair<string, object> property in Properties(entry))
-                {
-                    text.Append("            ").Append(property.Key).Append(" = ");
-                    switch (property.Value)
-                    {
-                        case string s:
-                            text.Append(Quote(s));
-                            break;
-                        case bool b:
-                            text.Append(b ? "$true" : "$false");
-                            break;
-                        case IReadOnlyList<string> list:
-                            text.Append("@(").Append(string.Join(", ", list.Select(Quote))).Append(')');
-                            break;
-                    }
-
-                    text.Append('\n');
-                }
-
-                text.Append("        }\n");
-            }
-
-            text.Append("    )\n}\n");
-            return text.ToString();
-        }
-
-        private static List<KeyValuePair<string, object>> Properties(DesiredWidget entry)
+        /// <summary>
+        /// An entry's properties in file order (<see cref="DesiredWidget.PropertyNames"/>), without those it leaves out:
+        /// strings, bools and, for Domains, a list of strings. The module writes the .psd1 form from these.
+        /// </summary>
+        public static IReadOnlyList<KeyValuePair<string, object>> Properties(DesiredWidget entry)
         {
             var list = new List<KeyValuePair<string, object>>();
             Add("Name", entry.Name);
@@ -204,24 +173,6 @@ namespace TurnstileWidgets.Engine.DesiredState
 
         // Relaxed escaping keeps names such as "Café" readable in the file; the file is data, never HTML.
         private static string JsonString(string value) => JsonSerializer.Serialize(value, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
-        // In a single-quoted PowerShell string only the quote characters need doubling (PowerShell also treats the
-        // typographic single quotes as quotes).
-        private static string Quote(string value)
-        {
-            var text = new StringBuilder("'");
-            foreach (char c in value)
-            {
-                if (c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201A' || c == '\u201B')
-                {
-                    text.Append(c);
-                }
-
-                text.Append(c);
-            }
-
-            return text.Append('\'').ToString();
-        }
 
         private static object? Value(JsonElement element)
         {

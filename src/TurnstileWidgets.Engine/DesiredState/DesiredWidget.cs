@@ -195,40 +195,18 @@ namespace TurnstileWidgets.Engine.DesiredState
             throw entry.Invalid(key, $"{key} '{text}' is not valid. Allowed: {string.Join(", ", allowed)}.");
         }
 
-        // The spellings the cmdlets' CSV boolean transformation accepts; that attribute is PowerShell's and lives in the
-        // module, so the engine reads them itself. Unlike a switch, an empty cell here means "left out", not "off".
+        // A JSON file and a .psd1 give real booleans; text from a CSV row is turned into one by the module, which knows
+        // the spellings PowerShell users write ('yes', '$true', ...).
         private static bool? Flag(DesiredWidget entry, string key, object? value)
         {
-            switch (value)
+            if (value is bool flag)
             {
-                case null:
-                    return null;
-                case bool flag:
-                    return flag;
-                case int number when number == 0 || number == 1:
-                    return number == 1;
-                case long number when number == 0 || number == 1:
-                    return number == 1;
+                return flag;
             }
 
-            string? text = Text(value)?.Trim().ToLowerInvariant();
-            switch (text)
-            {
-                case null:
-                    return null;
-                case "true":
-                case "1":
-                case "yes":
-                case "$true":
-                    return true;
-                case "false":
-                case "0":
-                case "no":
-                case "$false":
-                    return false;
-            }
-
-            throw entry.Invalid(key, $"{key} '{Text(value)}' is not true or false (1 or 0, yes or no are accepted too).");
+            // Blank means "left out", as for every other property.
+            string? text = Text(value);
+            return text == null || text.Trim().Length == 0 ? (bool?)null : throw entry.Invalid(key, $"{key} '{text}' is not true or false.");
         }
     }
 }

@@ -8,6 +8,7 @@ using System.Management.Automation.Language;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
 using TurnstileWidgets.Errors;
+using TurnstileWidgets.Parameters;
 
 namespace TurnstileWidgets.Commands
 {
@@ -162,8 +163,28 @@ namespace TurnstileWidgets.Commands
                 : input.BaseObject is TurnstileWidget
                     ? input.Properties.Where(p => DesiredWidget.PropertyNames.Contains(p.Name))
                     : input.Properties.Where(p => p.IsGettable);
-            return properties.Select(p => new KeyValuePair<string, object?>(p.Name, Unwrap(p.Value))).ToArray();
+            return properties.Select(p => new KeyValuePair<string, object?>(p.Name, FlagFromText(p.Name, Unwrap(p.Value)))).ToArray();
         }
+
+        /// <summary>
+        /// Text in a yes/no setting (an Import-Csv cell) read with the spellings the cmdlets' CSV booleans accept. Text
+        /// that is none of them goes on as it is, for the engine to refuse by entry.
+        /// </summary>
+        private static object? FlagFromText(string name, object? value)
+        {
+            if (!(value is string text) || !FlagNames.Contains(name))
+            {
+                return value;
+            }
+
+            // A blank cell stays text: the engine reads blank as "left out" for every property.
+            return text.Trim().Length > 0 && CsvBooleanTransformationAttribute.TryParse(text, out bool flag) ? flag : value;
+        }
+
+        private static readonly HashSet<string> FlagNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            nameof(TurnstileWidget.BotFightMode), nameof(TurnstileWidget.EphemeralId), nameof(TurnstileWidget.Offlabel),
+        };
 
         private static object? Unwrap(object? value)
         {

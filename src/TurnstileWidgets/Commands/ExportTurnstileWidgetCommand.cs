@@ -91,7 +91,7 @@ namespace TurnstileWidgets.Commands
 
             string full = GetUnresolvedProviderPathFromPSPath(Path);
             bool json = string.Equals(System.IO.Path.GetExtension(full), ".json", StringComparison.OrdinalIgnoreCase);
-            string text = json ? DesiredStateFile.WriteJson(entries) : DesiredStateFile.WritePowerShellData(entries);
+            string text = json ? DesiredStateFile.WriteJson(entries) : PowerShellDataFile.Write(entries);
             if (!ShouldProcess(full, $"Write {entries.Count} widget(s)"))
             {
                 return;

@@ -90,12 +90,12 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Left_out_properties_are_left_alone_and_text_values_are_read()
+    public void Left_out_and_blank_properties_are_left_alone()
     {
         Widget shop = Live("shop", "0x4AAAAAAAshop", WidgetMode.Invisible);
         shop.BotFightMode = true;
         Assert.True(Plan(Entries(new D { ["name"] = "shop", ["BotFightMode"] = "", ["Mode"] = "" }), false, shop).IsInSync);
-        WidgetChange change = Assert.Single(Plan(Entries(new D { ["Name"] = "shop", ["BotFightMode"] = "false" }), false, shop).Changes);
+        WidgetChange change = Assert.Single(Plan(Entries(new D { ["Name"] = "shop", ["BotFightMode"] = false }), false, shop).Changes);
         Assert.Equal(false, change.Changes.Single().Desired);
     }
 
@@ -172,13 +172,15 @@ public class DesiredStateFileTests
         Assert.Equal(json, DesiredStateFile.WriteJson(read.Entries));
     }
 
-    [Fact]
-    public void Psd1_quotes_and_uses_powershell_booleans()
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("1")]
+    [InlineData("$true")]
+    public void Settings_that_are_yes_or_no_take_booleans_only_CSV_text_is_the_modules_to_read(string text)
     {
-        string psd1 = DesiredStateFile.WritePowerShellData(Two);
-        Assert.StartsWith("@{\n    Widgets = @(\n        @{\n            Name = 'blog ''x'''\n            Domains = @('blog.example.com', '203.0.113.1')\n", psd1, StringComparison.Ordinal);
-        Assert.Contains("            BotFightMode = $true\n", psd1, StringComparison.Ordinal);
-        Assert.EndsWith("        }\n    )\n}\n", psd1, StringComparison.Ordinal);
+        DesiredEntries read = DesiredStateFile.Read(new[] { new[] { new KeyValuePair<string, object?>("Name", "x"), new KeyValuePair<string, object?>("Offlabel", text) } }, "rows");
+        Assert.Empty(read.Entries);
+        Assert.Contains("is not true or false", Assert.Single(read.Invalid).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,7 +189,6 @@ public class DesiredStateFileTests
         var widget = new Widget { Name = "shop", Sitekey = "0x4AAAAAAAshop", Secret = "0x4AAAAAAAsecret-value", Domains = new[] { "a.example.com" } };
         DesiredWidget entry = DesiredWidget.FromWidget(widget, withSitekey: true);
         Assert.DoesNotContain("secret-value", DesiredStateFile.WriteJson(new[] { entry }), StringComparison.Ordinal);
-        Assert.DoesNotContain("secret-value", DesiredStateFile.WritePowerShellData(new[] { entry }), StringComparison.Ordinal);
         Assert.DoesNotContain(typeof(DesiredWidget).GetProperties(), p => p.Name.Contains("Secret", StringComparison.OrdinalIgnoreCase));
     }
 
