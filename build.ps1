@@ -129,20 +129,6 @@ function Invoke-AnalyzeTask {
     return $true
 }
 
-function Get-PowerShellCommand {
-    # How to start a child PowerShell like this one. Under the pinned .NET tool (`dotnet pwsh`) the process is
-    # the dotnet host and PowerShell is $PSHOME/pwsh.dll; a normal install is the pwsh executable itself.
-    [CmdletBinding()]
-    [OutputType([string[]])]
-    param()
-    $processPath = [System.Environment]::ProcessPath
-    $pwshDll = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
-    if ([System.IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet' -and (Test-Path -LiteralPath $pwshDll)) {
-        return , @($processPath, $pwshDll)
-    }
-    return , @($processPath)
-}
-
 function Invoke-ChildPowerShell {
     # Runs a command in a fresh, non-interactive PowerShell, so the caller never holds the module's assemblies
     # and the command sees no preference or strict mode of this script.
@@ -150,7 +136,9 @@ function Invoke-ChildPowerShell {
     param(
         [Parameter(Mandatory)] [string] $Command
     )
-    $powershell = Get-PowerShellCommand
+    # One definition of how to start a child PowerShell (dotnet pwsh.dll under the pinned tool), shared with the tests.
+    Import-Module -Name (Join-Path -Path $RepoRoot -ChildPath 'tests' -AdditionalChildPath @('TestHelpers', 'TurnstileChildProcess.psm1'))
+    $powershell = Get-TurnstileChildPowerShellCommand
     $arguments = @($powershell | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Command)
     & $powershell[0] @arguments
 }
