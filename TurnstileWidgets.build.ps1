@@ -62,11 +62,11 @@ function Get-ProjectScript {
         Select-Object -ExpandProperty FullName | Sort-Object
 }
 
-function New-SuiteResult([string] $Suite) {
+function Initialize-SuiteResult([string] $Suite) {
     [pscustomobject]@{ Suite = $Suite; Passed = 0; Failed = 0; Skipped = 0 }
 }
 
-function Reset-ResultFolder([string] $Path) {
+function Clear-ResultFolder([string] $Path) {
     # A result file left by an earlier run must never be counted as this run's.
     if (Test-Path -LiteralPath $Path) { Remove-Item -LiteralPath $Path -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $Path -Force
@@ -76,7 +76,7 @@ function Reset-ResultFolder([string] $Path) {
 
 function Invoke-ScriptSyntaxCheck {
     # PowerShell's own parser over every script, module and data file of the project.
-    $summary = New-SuiteResult 'script syntax'
+    $summary = Initialize-SuiteResult 'script syntax'
     foreach ($script in Get-ProjectScript) {
         $tokens = $null
         $errors = $null
@@ -106,9 +106,9 @@ function Invoke-XunitSuite {
     # -Filter: dotnet test's --filter, to try the counting on a few tests (an assembly none of whose tests match then
     # writes a result file without tests, so the check that every test assembly reported is left out).
     param([string] $Filter)
-    $summary = New-SuiteResult 'xunit'
+    $summary = Initialize-SuiteResult 'xunit'
     $folder = Join-Path -Path $TestResults -ChildPath 'xunit'
-    Reset-ResultFolder $folder
+    Clear-ResultFolder $folder
     # One TRX file per test assembly; the counts are read from them, the console is only for people.
     $arguments = @('test', $Solution, '-c', $Configuration, '--no-build', '-nologo', '--logger', 'trx', '--results-directory', $folder)
     if ($Filter) { $arguments += @('--filter', $Filter) }
@@ -143,7 +143,7 @@ function Invoke-XunitSuite {
 }
 
 function Invoke-AnalyzerSuite {
-    $summary = New-SuiteResult 'analyze'
+    $summary = Initialize-SuiteResult 'analyze'
     try {
         if (Invoke-ScriptAnalysis) { $summary.Passed = 1 } else { $summary.Skipped = 1 }
     }
@@ -156,9 +156,9 @@ function Invoke-AnalyzerSuite {
 
 function Invoke-PesterSuite {
     param([string[]] $Path = @(Join-Path -Path $RepoRoot -ChildPath 'tests'))
-    $summary = New-SuiteResult 'pester'
+    $summary = Initialize-SuiteResult 'pester'
     $pester = Get-PinnedModulePath -Package 'Pester'
-    Reset-ResultFolder (Join-Path -Path $TestResults -ChildPath 'pester')
+    Clear-ResultFolder (Join-Path -Path $TestResults -ChildPath 'pester')
     $results = Join-Path -Path $TestResults -ChildPath 'pester/pester-results.xml'
     # A fresh process: the suite imports the staged module, and no preference or strict mode of the build leaks in.
     $command = @"
@@ -211,7 +211,7 @@ Invoke-Pester -Configuration `$c
 
 function Invoke-SdkCompatSuite {
     # The official Cloudflare TypeScript SDK, unmodified, against the emulator (tests/SdkCompat).
-    $summary = New-SuiteResult 'sdk compat'
+    $summary = Initialize-SuiteResult 'sdk compat'
     $folder = Join-Path -Path $RepoRoot -ChildPath 'tests/SdkCompat'
     if (-not (Get-Command -Name 'node' -CommandType Application -ErrorAction SilentlyContinue) -or
         -not (Get-Command -Name 'npm' -CommandType Application -ErrorAction SilentlyContinue)) {
@@ -238,7 +238,7 @@ function Invoke-SdkCompatSuite {
         Pop-Location
     }
     $resultFolder = Join-Path -Path $TestResults -ChildPath 'sdk-compat'
-    Reset-ResultFolder $resultFolder
+    Clear-ResultFolder $resultFolder
     $results = Join-Path -Path $resultFolder -ChildPath 'sdk-compat-results.json'
     $token = 'sdk-compat-' + [System.Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(12)).ToLowerInvariant()
     $account = [System.Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(16)).ToLowerInvariant()
