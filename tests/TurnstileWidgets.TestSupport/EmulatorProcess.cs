@@ -46,17 +46,17 @@ namespace TurnstileWidgets.TestSupport
         /// <summary>The address line's address; the emulator binds 127.0.0.1 only.</summary>
         private static readonly Regex AddressLine = new Regex(@"http://127\.0\.0\.1:(\d+)/client/v4", RegexOptions.CultureInvariant);
 
-        private readonly Process _process;
-        private readonly string[] _secrets;
-        private readonly List<string> _startupOutput = new List<string>();
-        private readonly StringBuilder _standardError = new StringBuilder();
-        private readonly TaskCompletionSource<int> _ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _stopped;
+        private readonly Process process;
+        private readonly string[] secrets;
+        private readonly List<string> startupOutput = new List<string>();
+        private readonly StringBuilder standardError = new StringBuilder();
+        private readonly TaskCompletionSource<int> ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int stopped;
 
         private EmulatorProcess(Process process, string[] secrets)
         {
-            _process = process;
-            _secrets = secrets;
+            this.process = process;
+            this.secrets = secrets;
         }
 
         /// <summary>The API base with a trailing slash, e.g. http://127.0.0.1:40123/client/v4/ (as the in-process EmulatorServer has it).</summary>
@@ -69,22 +69,22 @@ namespace TurnstileWidgets.TestSupport
         public int Port { get; private set; }
 
         /// <summary>The emulator's process id.</summary>
-        public int Id => _process.Id;
+        public int Id => process.Id;
 
         /// <summary>Whether the emulator process has ended.</summary>
-        public bool HasExited => _process.HasExited;
+        public bool HasExited => process.HasExited;
 
         /// <summary>The exit code once the process has ended, else null.</summary>
-        public int? ExitCode => _process.HasExited ? _process.ExitCode : (int?)null;
+        public int? ExitCode => process.HasExited ? process.ExitCode : (int?)null;
 
         /// <summary>What the emulator printed on standard output up to and including its address line, as printed.</summary>
         public IReadOnlyList<string> StartupOutput
         {
             get
             {
-                lock (_startupOutput)
+                lock (startupOutput)
                 {
-                    return _startupOutput.ToArray();
+                    return startupOutput.ToArray();
                 }
             }
         }
@@ -94,9 +94,9 @@ namespace TurnstileWidgets.TestSupport
         {
             get
             {
-                lock (_standardError)
+                lock (standardError)
                 {
-                    return Mask(_standardError.ToString());
+                    return Mask(standardError.ToString());
                 }
             }
         }
@@ -164,7 +164,7 @@ namespace TurnstileWidgets.TestSupport
             var emulator = new EmulatorProcess(process, secrets.ToArray());
             process.OutputDataReceived += (_, e) => emulator.OnOutput(e.Data);
             process.ErrorDataReceived += (_, e) => emulator.OnError(e.Data);
-            process.Exited += (_, _) => emulator._ready.TrySetException(new InvalidOperationException("exited"));
+            process.Exited += (_, _) => emulator.ready.TrySetException(new InvalidOperationException("exited"));
             process.Start();
             // The emulator reads nothing; a closed stdin keeps it from ever waiting on one.
             process.StandardInput.Close();
@@ -179,10 +179,10 @@ namespace TurnstileWidgets.TestSupport
                     var cancelled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
                     using (timeout.Token.Register(() => cancelled.TrySetResult(0)))
                     {
-                        Task finished = await Task.WhenAny(emulator._ready.Task, cancelled.Task).ConfigureAwait(false);
-                        if (finished == emulator._ready.Task && emulator._ready.Task.Status == TaskStatus.RanToCompletion)
+                        Task finished = await Task.WhenAny(emulator.ready.Task, cancelled.Task).ConfigureAwait(false);
+                        if (finished == emulator.ready.Task && emulator.ready.Task.Status == TaskStatus.RanToCompletion)
                         {
-                            emulator.Port = emulator._ready.Task.Result;
+                            emulator.Port = emulator.ready.Task.Result;
                             emulator.BaseUri = new Uri($"http://127.0.0.1:{emulator.Port}/client/v4/");
                             emulator.ControlUri = new Uri($"http://127.0.0.1:{emulator.Port}/__emulator/");
                             return emulator;
@@ -213,28 +213,28 @@ namespace TurnstileWidgets.TestSupport
         /// </summary>
         public void Stop(TimeSpan? grace = null)
         {
-            if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            if (Interlocked.Exchange(ref stopped, 1) == 1)
             {
                 return;
             }
 
             try
             {
-                if (_process.HasExited)
+                if (process.HasExited)
                 {
                     return;
                 }
 
                 TimeSpan wait = grace ?? TimeSpan.FromSeconds(10);
                 bool hasSignals = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
-                if (hasSignals && wait > TimeSpan.Zero && SendSignal(_process.Id, SigTerm) == 0 && _process.WaitForExit((int)wait.TotalMilliseconds))
+                if (hasSignals && wait > TimeSpan.Zero && SendSignal(process.Id, SigTerm) == 0 && process.WaitForExit((int)wait.TotalMilliseconds))
                 {
-                    _process.WaitForExit();
+                    process.WaitForExit();
                     return;
                 }
 
-                _process.Kill();
-                _process.WaitForExit();
+                process.Kill();
+                process.WaitForExit();
             }
             catch (InvalidOperationException)
             {
@@ -246,26 +246,26 @@ namespace TurnstileWidgets.TestSupport
         public void Dispose()
         {
             Stop();
-            _process.Dispose();
+            process.Dispose();
         }
 
         private void OnOutput(string? line)
         {
-            if (line is null || _ready.Task.IsCompleted)
+            if (line is null || ready.Task.IsCompleted)
             {
                 // After the address line the output is drained and dropped, so a chatty emulator never blocks on a full pipe.
                 return;
             }
 
-            lock (_startupOutput)
+            lock (startupOutput)
             {
-                _startupOutput.Add(line);
+                startupOutput.Add(line);
             }
 
             Match match = AddressLine.Match(line);
             if (match.Success)
             {
-                _ready.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                ready.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
@@ -276,19 +276,19 @@ namespace TurnstileWidgets.TestSupport
                 return;
             }
 
-            lock (_standardError)
+            lock (standardError)
             {
                 // Enough to explain a failed start; a long-running emulator's log is not kept.
-                if (_standardError.Length < 64 * 1024)
+                if (standardError.Length < 64 * 1024)
                 {
-                    _standardError.AppendLine(line);
+                    standardError.AppendLine(line);
                 }
             }
         }
 
         private string Mask(string text)
         {
-            foreach (string secret in _secrets)
+            foreach (string secret in secrets)
             {
                 text = text.Replace(secret, "***");
             }
