@@ -46,6 +46,15 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
+            if (string.Equals(path, Siteverify.SiteverifyEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+            {
+                // Siteverify lives beside the API (challenges.cloudflare.com): counted, but no API faults or rate limit.
+                _stats.CountRequest(EmulatorRouteKind.Siteverify);
+                await next(context).ConfigureAwait(false);
+                _stats.CountStatus(context.Response.StatusCode);
+                return;
+            }
+
             if (!context.Request.Path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase, out PathString rest))
             {
                 await next(context).ConfigureAwait(false);
@@ -53,10 +62,11 @@ namespace TurnstileWidgets.Emulator
             }
 
             string method = context.Request.Method;
-            _stats.CountRequest(Classify(method, rest.Value ?? ""));
+            EmulatorRouteKind kind = Classify(method, rest.Value ?? "");
+            _stats.CountRequest(kind);
             try
             {
-                await ApplyFaultsAndRunAsync(context, next, method, path).ConfigureAwait(false);
+                await ApplyFaultsAndRunAsync(context, next, method, path, kind).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -79,7 +89,7 @@ namespace TurnstileWidgets.Emulator
             }
         }
 
-        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path)
+        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path, EmulatorRouteKind kind)
         {
             int latency = _faults.Settings.LatencyMs;
             if (latency > 0)
@@ -106,7 +116,11 @@ namespace TurnstileWidgets.Emulator
 
                 if (step.Status is int status)
                 {
-                    _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    if (kind != EmulatorRouteKind.Graphql)
+                    {
+                        _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    }
+
                     await WriteScriptedAsync(context, step, status).ConfigureAwait(false);
                     return;
                 }
@@ -115,7 +129,8 @@ namespace TurnstileWidgets.Emulator
             }
 
             // Set before anything answers, so every API response under a rate limit carries the budget (errors too).
-            RateLimitDecision? limit = _faults.Admit(credential);
+            // GraphQL has its own budget (GraphqlEndpoint) and, like Cloudflare's, no Ratelimit headers.
+            RateLimitDecision? limit = kind == EmulatorRouteKind.Graphql ? null : _faults.Admit(credential);
             limit?.WriteHeaders(context.Response.Headers);
             if (limit is { Admitted: false })
             {
@@ -264,6 +279,11 @@ namespace TurnstileWidgets.Emulator
             if (s.Length == 3 && Is(s[0], "user") && Is(s[1], "tokens") && Is(s[2], "verify") && method == "GET")
             {
                 return EmulatorRouteKind.VerifyToken;
+            }
+
+            if (s.Length == 1 && Is(s[0], "graphql") && method == "POST")
+            {
+                return EmulatorRouteKind.Graphql;
             }
 
             return EmulatorRouteKind.Unrouted;

@@ -207,7 +207,8 @@ namespace TurnstileWidgets.Emulator
             return true;
         }
 
-        private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly)
+        /// <summary>The one credential check of the API: null when the headers carry the accepted token (or, unless bearerOnly, email + key).</summary>
+        internal ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly)
         {
             string authorization = headers.Authorization.ToString();
             if (authorization.Length > 0)

@@ -29,6 +29,7 @@ namespace TurnstileWidgets.Emulator
         private readonly Accounts _accounts;
         private readonly FaultSettings _initialFaults;
         private int _disposed;
+        private Observation _observation = null!;
 
         private EmulatorServer(WebApplication app, EmulatorOptions options, Accounts accounts, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
         {
@@ -142,12 +143,23 @@ namespace TurnstileWidgets.Emulator
             var gate = new ApiGate(faults, stats, clock);
             var api = new ApiHandlers(accounts, options);
             var control = new ControlHandlers(server);
+            var events = new Analytics.EventLedger(accounts.Ids);
+            var tokens = new Siteverify.TurnstileTokens();
+            var graphql = new Analytics.GraphqlEndpoint(api, events, LimitsOf(options), RateLimitRule.Parse(options.GraphqlRateLimit), clock);
+            var siteverify = new Siteverify.SiteverifyEndpoint(accounts, tokens, events, clock);
+            var observation = new Analytics.ObservationControlHandlers(accounts, events, tokens, siteverify, clock);
+            server._observation = new Observation(events, tokens, graphql, siteverify);
 
             app.Use(gate.InvokeAsync);
             app.Use(accounts.CountAsync);
             app.UseRouting();
             MapApi(app, api);
             MapControl(app, control);
+            app.MapPost(ApiGate.ApiPrefix + "/graphql", new RequestDelegate(graphql.QueryAsync));
+            app.MapPost(Siteverify.SiteverifyEndpoint.Path, new RequestDelegate(siteverify.VerifyAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/events", new RequestDelegate(observation.RecordEventsAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/tokens", new RequestDelegate(observation.MintTokenAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/siteverify/faults", new RequestDelegate(observation.SiteverifyFaultsAsync));
             app.MapFallback("{**path}", context =>
                 context.Request.Path.StartsWithSegments(ApiGate.ControlPrefix, StringComparison.OrdinalIgnoreCase)
                     ? control.NotFoundAsync(context)
@@ -218,6 +230,7 @@ namespace TurnstileWidgets.Emulator
             Faults.Reset(_initialFaults);
             Stats.Reset();
             Clock.ResetOffset();
+            _observation.Reset();
         }
 
         /// <summary>Empties one account and zeroes its counters; faults, the clock, other accounts and the overall counters stay.</summary>
@@ -226,7 +239,23 @@ namespace TurnstileWidgets.Emulator
         {
             StoreOf(accountId).Clear();
             StatsOf(accountId).Reset();
+            _observation.Events.Clear(accountId);
         }
+
+        /// <summary>The analytics events, siteverify tokens, GraphQL budgets and siteverify faults: what issue 19 added.</summary>
+        private sealed record Observation(Analytics.EventLedger Events, Siteverify.TurnstileTokens Tokens, Analytics.GraphqlEndpoint Graphql, Siteverify.SiteverifyEndpoint Siteverify)
+        {
+            public void Reset()
+            {
+                Events.Clear();
+                Tokens.Clear();
+                Graphql.ResetBudgets();
+                Siteverify.QueueInternalErrors(0);
+            }
+        }
+
+        private static Analytics.AnalyticsLimits LimitsOf(EmulatorOptions options) =>
+            new(options.GraphqlMaxPageSize, Analytics.AnalyticsLimits.DefaultMaxNumberOfFields, options.GraphqlMaxDurationSeconds, options.GraphqlNotOlderThanSeconds);
 
         /// <summary>Creates <paramref name="count"/> widgets at once (names <paramref name="namePrefix"/>1, 2, ...), for benchmarks.</summary>
         public int SeedWidgets(int count, string namePrefix = "seed-") => SeedWidgets(count, namePrefix, AccountId);
@@ -355,6 +384,12 @@ namespace TurnstileWidgets.Emulator
             if (ids.Distinct(StringComparer.OrdinalIgnoreCase).Count() != ids.Count)
             {
                 throw new ArgumentException("An account id is given twice; give each --account-id once.");
+            }
+
+            RateLimitRule.Parse(options.GraphqlRateLimit);
+            if (options.GraphqlMaxPageSize < 1 || options.GraphqlMaxDurationSeconds < 1 || options.GraphqlNotOlderThanSeconds < 1)
+            {
+                throw new ArgumentException("The GraphQL max page size, max duration and not-older-than must be 1 or more.");
             }
 
             if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))
