@@ -203,9 +203,26 @@ namespace TurnstileWidgets.Emulator.Analytics
             GraphQLNullValue => null,
             GraphQLEnumValue e => JsonValue.Create(e.Name.StringValue),
             GraphQLListValue l => new JsonArray((l.Values ?? new List<GraphQLValue>()).Select(ValueOf).ToArray()),
-            GraphQLObjectValue o => new JsonObject((o.Fields ?? new List<GraphQLObjectField>()).Select(f => KeyValuePair.Create(f.Name.StringValue, ValueOf(f.Value)))),
+            GraphQLObjectValue o => ObjectOf(o),
             _ => throw GraphqlException.Args("unsupported value " + value.Kind),
         };
+
+        private JsonObject ObjectOf(GraphQLObjectValue value)
+        {
+            var result = new JsonObject();
+            foreach (GraphQLObjectField field in value.Fields ?? new List<GraphQLObjectField>())
+            {
+                string name = field.Name.StringValue;
+                if (result.ContainsKey(name))
+                {
+                    throw new GraphqlException($"error parsing args: input field \"{name}\" is given twice; combine the conditions with AND") { Node = field };
+                }
+
+                result[name] = ValueOf(field.Value);
+            }
+
+            return result;
+        }
 
         // ---- the schema walk: Query -> viewer -> accounts -> account -> dataset / settings ----
 
@@ -454,43 +471,73 @@ namespace TurnstileWidgets.Emulator.Analytics
             }
         }
 
-        /// <summary>The dimensions selected (each once, in order of first mention), and how many leaf fields the selection has.</summary>
-        private static List<Dimension> SelectedDimensions(GraphQLSelectionSet selections, out int leaves)
+        /// <summary>
+        /// Checks the row selection against the schema before any row is read (so an empty answer still refuses a bad
+        /// field), and returns the dimensions selected (each once, in order of first mention) and the number of leaf fields.
+        /// </summary>
+        private List<Dimension> SelectedDimensions(GraphQLSelectionSet selections, out int leaves)
         {
             var dimensions = new List<Dimension>();
-            leaves = 0;
+            int count = 0;
             foreach (GraphQLField field in Fields(selections))
             {
-                string name = field.Name.StringValue;
-                switch (name)
+                Within(field, () =>
                 {
-                    case "count":
-                    case "__typename":
-                        leaves += name == "count" ? 1 : 0;
-                        break;
-                    case "avg":
-                    case "dimensions":
-                        if (field.SelectionSet is not null)
-                        {
-                            foreach (GraphQLField inner in Fields(field.SelectionSet))
+                    string name = field.Name.StringValue;
+                    switch (name)
+                    {
+                        case "count":
+                            RequireLeaf(field);
+                            count++;
+                            break;
+                        case "__typename":
+                            RequireLeaf(field);
+                            break;
+                        case "confidence":
+                            throw GraphqlException.NotRecorded(name);
+                        case "avg":
+                        case "dimensions":
+                            Arguments(field);
+                            RequireSelections(field);
+                            foreach (GraphQLField inner in Fields(field.SelectionSet!))
                             {
-                                if (inner.Name.StringValue == "__typename")
+                                Within(inner, () =>
                                 {
-                                    continue;
-                                }
+                                    string innerName = inner.Name.StringValue;
+                                    RequireLeaf(inner);
+                                    if (innerName == "__typename")
+                                    {
+                                        return;
+                                    }
 
-                                leaves++;
-                                if (name == "dimensions" && AnalyticsSchema.Find(inner.Name.StringValue) is { Recorded: true } d && !dimensions.Contains(d))
-                                {
-                                    dimensions.Add(d);
-                                }
+                                    count++;
+                                    if (name == "avg")
+                                    {
+                                        _ = innerName == "sampleInterval" ? 0 : throw GraphqlException.UnknownField(innerName, inner);
+                                        return;
+                                    }
+
+                                    Dimension dimension = AnalyticsSchema.Find(innerName) ?? throw GraphqlException.UnknownField(innerName, inner);
+                                    if (!dimension.Recorded)
+                                    {
+                                        throw GraphqlException.NotRecorded(innerName);
+                                    }
+
+                                    if (!dimensions.Contains(dimension))
+                                    {
+                                        dimensions.Add(dimension);
+                                    }
+                                });
                             }
-                        }
 
-                        break;
-                }
+                            break;
+                        default:
+                            throw GraphqlException.UnknownField(name, field);
+                    }
+                });
             }
 
+            leaves = count;
             return dimensions;
         }
 
@@ -610,85 +657,50 @@ namespace TurnstileWidgets.Emulator.Analytics
             return 0;
         }
 
+        /// <summary>Writes one row; the selection was checked by <see cref="SelectedDimensions"/>.</summary>
         private void WriteRow(GraphQLSelectionSet selections, Row row, List<Dimension> dimensions)
         {
             _writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
-                Within(field, () =>
+                string key = ResponseKey(field);
+                switch (field.Name.StringValue)
                 {
-                    string name = field.Name.StringValue;
-                    switch (name)
-                    {
-                        case "count":
-                            RequireLeaf(field);
-                            _writer.WriteNumber(ResponseKey(field), row.Count);
-                            break;
-                        case "__typename":
-                            WriteTypename(field, AnalyticsSchema.GroupsType);
-                            break;
-                        case "avg":
-                            WriteObject(field, noArguments: true, s => WriteAvg(s));
-                            break;
-                        case "dimensions":
-                            WriteObject(field, noArguments: true, s => WriteDimensions(s, row, dimensions));
-                            break;
-                        case "confidence":
-                            throw GraphqlException.NotRecorded(name);
-                        default:
-                            throw GraphqlException.UnknownField(name, field);
-                    }
-                });
-            }
+                    case "count":
+                        _writer.WriteNumber(key, row.Count);
+                        break;
+                    case "__typename":
+                        _writer.WriteString(key, AnalyticsSchema.GroupsType);
+                        break;
+                    case "avg":
+                        _writer.WriteStartObject(key);
+                        foreach (GraphQLField inner in Fields(field.SelectionSet!))
+                        {
+                            if (inner.Name.StringValue == "__typename")
+                            {
+                                _writer.WriteString(ResponseKey(inner), AnalyticsSchema.AvgType);
+                            }
+                            else
+                            {
+                                _writer.WriteNumber(ResponseKey(inner), 1); // the emulator keeps every event: no sampling
+                            }
+                        }
 
-            _writer.WriteEndObject();
-        }
+                        _writer.WriteEndObject();
+                        break;
+                    default: // dimensions
+                        _writer.WriteStartObject(key);
+                        foreach (GraphQLField inner in Fields(field.SelectionSet!))
+                        {
+                            string name = inner.Name.StringValue;
+                            _writer.WriteString(ResponseKey(inner), name == "__typename"
+                                ? AnalyticsSchema.DimensionsType
+                                : row.Values[dimensions.IndexOf(AnalyticsSchema.Find(name)!)]);
+                        }
 
-        private void WriteAvg(GraphQLSelectionSet selections)
-        {
-            _writer.WriteStartObject();
-            foreach (GraphQLField field in Fields(selections))
-            {
-                Within(field, () =>
-                {
-                    switch (field.Name.StringValue)
-                    {
-                        case "sampleInterval":
-                            RequireLeaf(field);
-                            _writer.WriteNumber(ResponseKey(field), 1); // the emulator keeps every event: no sampling
-                            break;
-                        case "__typename": WriteTypename(field, AnalyticsSchema.AvgType); break;
-                        default: throw GraphqlException.UnknownField(field.Name.StringValue, field);
-                    }
-                });
-            }
-
-            _writer.WriteEndObject();
-        }
-
-        private void WriteDimensions(GraphQLSelectionSet selections, Row row, List<Dimension> dimensions)
-        {
-            _writer.WriteStartObject();
-            foreach (GraphQLField field in Fields(selections))
-            {
-                Within(field, () =>
-                {
-                    string name = field.Name.StringValue;
-                    if (name == "__typename")
-                    {
-                        WriteTypename(field, AnalyticsSchema.DimensionsType);
-                        return;
-                    }
-
-                    Dimension? dimension = AnalyticsSchema.Find(name) ?? throw GraphqlException.UnknownField(name, field);
-                    if (!dimension.Recorded)
-                    {
-                        throw GraphqlException.NotRecorded(name);
-                    }
-
-                    RequireLeaf(field);
-                    _writer.WriteString(ResponseKey(field), row.Values[dimensions.IndexOf(dimension)]);
-                });
+                        _writer.WriteEndObject();
+                        break;
+                }
             }
 
             _writer.WriteEndObject();
