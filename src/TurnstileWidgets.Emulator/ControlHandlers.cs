@@ -39,6 +39,7 @@ namespace TurnstileWidgets.Emulator
             HttpHelpers.WriteJsonAsync(context, 200, new ControlInfo
             {
                 ApiBaseUrl = _server.BaseUri.ToString().TrimEnd('/'),
+                SiteverifyUrl = _server.SiteverifyUri.ToString(),
                 AccountId = _server.AccountId,
                 AccountIds = _server.AccountIds.ToArray(),
                 Endpoints = Endpoints,

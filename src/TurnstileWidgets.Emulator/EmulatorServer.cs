@@ -49,6 +49,9 @@ namespace TurnstileWidgets.Emulator
         /// <summary>The API base, e.g. http://127.0.0.1:5000/client/v4/ (with a trailing slash; the routes accept it without one too).</summary>
         public Uri BaseUri { get; private set; } = null!;
 
+        /// <summary>Where the emulator answers siteverify, e.g. http://127.0.0.1:5000/turnstile/v0/siteverify (Connect-Turnstile -SiteverifyUri).</summary>
+        public Uri SiteverifyUri { get; private set; } = null!;
+
         /// <summary>The control endpoints' base, e.g. http://127.0.0.1:5000/__emulator/ (no authentication, loopback only).</summary>
         public Uri ControlUri { get; private set; } = null!;
 
@@ -181,6 +184,7 @@ namespace TurnstileWidgets.Emulator
             string root = "http://127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture);
             server.BaseUri = new Uri(root + ApiGate.ApiPrefix + "/");
             server.ControlUri = new Uri(root + ApiGate.ControlPrefix + "/");
+            server.SiteverifyUri = new Uri(root + Siteverify.SiteverifyEndpoint.Path);
             return server;
         }
 

@@ -103,6 +103,7 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 output.WriteLine("Control endpoints: " + server.ControlUri);
+                output.WriteLine("Siteverify: " + server.SiteverifyUri);
                 output.WriteLine("TurnstileWidgets emulator listening on " + server.BaseUri.ToString().TrimEnd('/'));
                 output.Flush();
 

@@ -134,6 +134,14 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task The_siteverify_url_is_published_in_process_and_by_the_control_info()
+        {
+            Assert.Equal(new Uri(Server.BaseUri, "/turnstile/v0/siteverify"), Server.SiteverifyUri);
+            ApiAnswer info = await ControlAsync(HttpMethod.Get, "");
+            Assert.Equal(Server.SiteverifyUri.ToString(), info.Body.GetProperty("siteverify_url").GetString());
+        }
+
+        [Fact]
         public async Task A_real_secret_refuses_the_dummy_token()
         {
             (_, string secret) = await NewWidgetAsync();
