@@ -263,7 +263,7 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
-        public async Task Reset_forgets_redemptions_but_tokens_stay_signed()
+        public async Task Reset_removes_the_widgets_their_secrets_and_queued_faults()
         {
             (string sitekey, string secret) = await NewWidgetAsync();
             string token = await MintAsync(sitekey);
@@ -272,7 +272,7 @@ namespace TurnstileWidgets.Emulator.Tests
 
             await ControlAsync(HttpMethod.Post, "reset");
 
-            // The widget is gone with the reset, so its secret is no longer valid and no fault is queued.
+            // The widget is gone with the reset, so its secret is no longer valid; no internal-error is left queued.
             Assert.Equal(new[] { "invalid-input-secret" }, ErrorCodes(await VerifyAsync(secret, token)));
         }
     }
