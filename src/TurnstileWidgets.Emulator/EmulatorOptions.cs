@@ -52,6 +52,11 @@ namespace TurnstileWidgets.Emulator
         /// (Cloudflare's default: 300 queries per 5 minutes); null or "off" for none.
         /// </summary>
         public string? GraphqlRateLimit { get; set; } = "300/300";
+        /// <summary>
+        /// False (the default): GraphQL errors answer HTTP 200 with the errors in the body. True: the status Cloudflare's
+        /// errors page lists for each (400 query and node limits, 403 account, 429 budget), still with the GraphQL body.
+        /// </summary>
+        public bool GraphqlDocumentedErrorStatuses { get; set; }
         /// <summary>The largest <c>limit</c> a turnstileAdaptiveGroups query may ask for (settings <c>maxPageSize</c>).</summary>
         public int GraphqlMaxPageSize { get; set; } = Analytics.AnalyticsLimits.DefaultMaxPageSize;
         /// <summary>The widest time range, in seconds, one query may ask for (settings <c>maxDuration</c>).</summary>

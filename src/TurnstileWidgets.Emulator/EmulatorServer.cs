@@ -148,7 +148,7 @@ namespace TurnstileWidgets.Emulator
             var control = new ControlHandlers(server);
             var events = new Analytics.EventLedger(accounts.Ids);
             var tokens = new Siteverify.TurnstileTokens();
-            var graphql = new Analytics.GraphqlEndpoint(api, events, LimitsOf(options), RateLimitRule.Parse(options.GraphqlRateLimit), clock);
+            var graphql = new Analytics.GraphqlEndpoint(api, events, LimitsOf(options), RateLimitRule.Parse(options.GraphqlRateLimit), options.GraphqlDocumentedErrorStatuses, clock);
             var siteverify = new Siteverify.SiteverifyEndpoint(accounts, tokens, events, clock);
             var observation = new Analytics.ObservationControlHandlers(accounts, events, tokens, siteverify, clock);
             server._observation = new Observation(events, tokens, graphql, siteverify);

@@ -35,6 +35,8 @@ namespace TurnstileWidgets.Emulator
               --graphql-rate-limit <n/s>  GraphQL Analytics budget per credential, apart from --rate-limit
                                     (default 300/300, Cloudflare's); over it the GraphQL error
                                     "rate limiter budget depleted, try again after 5 minutes"; off for none
+              --graphql-error-status <200|documented>  HTTP status of GraphQL errors: 200 (default) or the
+                                    one Cloudflare's errors page lists (400, 403 account, 429 budget)
               --graphql-max-page-size <n>   largest limit of turnstileAdaptiveGroups (default 10000)
               --graphql-max-duration <s>    widest time range of one query in seconds (default 2678400)
               --graphql-not-older-than <s>  how far back a query may reach in seconds (default 7776000)
@@ -176,6 +178,14 @@ namespace TurnstileWidgets.Emulator
                     case "--graphql-rate-limit":
                         options.GraphqlRateLimit = Value();
                         RateLimitRule.Parse(options.GraphqlRateLimit);
+                        break;
+                    case "--graphql-error-status":
+                        options.GraphqlDocumentedErrorStatuses = Value() switch
+                        {
+                            "200" => false,
+                            "documented" => true,
+                            string other => throw new ArgumentException($"The option {name} takes 200 or documented, not '{other}'."),
+                        };
                         break;
                     case "--graphql-max-page-size": options.GraphqlMaxPageSize = ParsePositive(name, Value()); break;
                     case "--graphql-max-duration": options.GraphqlMaxDurationSeconds = ParsePositive(name, Value()); break;

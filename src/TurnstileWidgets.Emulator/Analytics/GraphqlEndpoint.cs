@@ -8,7 +8,8 @@ namespace TurnstileWidgets.Emulator.Analytics
 {
     /// <summary>
     /// <c>POST /client/v4/graphql</c>: the API's credentials, then the GraphQL budget (its own, per credential, apart from
-    /// the REST limit), then the query. Every answer is the GraphQL envelope; only a refused credential is not HTTP 200.
+    /// the REST limit), then the query. Every answer is the GraphQL envelope; a refused credential is HTTP 401, errors are
+    /// HTTP 200 unless the emulator was asked for the statuses Cloudflare's errors page lists.
     /// </summary>
     internal sealed class GraphqlEndpoint
     {
@@ -18,10 +19,12 @@ namespace TurnstileWidgets.Emulator.Analytics
         private readonly EmulatorClock _clock;
         private readonly RateLimiter _budget = new();
         private readonly object _budgetLock = new();
+        private readonly bool _documentedStatuses;
         private RateLimitRule? _rule;
 
-        public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, EmulatorClock clock)
+        public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, bool documentedStatuses, EmulatorClock clock)
         {
+            _documentedStatuses = documentedStatuses;
             _api = api;
             _ledger = ledger;
             _limits = limits;
@@ -70,7 +73,8 @@ namespace TurnstileWidgets.Emulator.Analytics
 
             if (!Admit(RateLimiter.CredentialKey(context.Request.Headers), now))
             {
-                await WriteAsync(context, 200, GraphqlQueryRunner.ErrorBody(new GraphqlException(GraphqlException.BudgetDepletedMessage), now)).ConfigureAwait(false);
+                var depleted = new GraphqlException(GraphqlException.BudgetDepletedMessage, documentedStatus: 429);
+                await WriteAsync(context, StatusOf(depleted.DocumentedStatus), GraphqlQueryRunner.ErrorBody(depleted, now)).ConfigureAwait(false);
                 return;
             }
 
@@ -112,12 +116,15 @@ namespace TurnstileWidgets.Emulator.Analytics
                     }
                 }
 
-                byte[] body = error is not null
-                    ? GraphqlQueryRunner.ErrorBody(new GraphqlException("error parsing request: " + error.Message), now)
+                (byte[] body, int documentedStatus) = error is not null
+                    ? (GraphqlQueryRunner.ErrorBody(new GraphqlException("error parsing request: " + error.Message), now), 400)
                     : new GraphqlQueryRunner(_ledger, _limits, now).Run(query!, variables, operationName);
-                await WriteAsync(context, 200, body).ConfigureAwait(false);
+                await WriteAsync(context, StatusOf(documentedStatus), body).ConfigureAwait(false);
             }
         }
+
+        // The brief and issue 19 read GraphQL errors as HTTP 200 (the default); Cloudflare's errors page lists 400/403/429.
+        private int StatusOf(int documentedStatus) => _documentedStatuses ? documentedStatus : 200;
 
         private bool Admit(string credential, DateTimeOffset now)
         {

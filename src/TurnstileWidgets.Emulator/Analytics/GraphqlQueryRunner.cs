@@ -35,8 +35,11 @@ namespace TurnstileWidgets.Emulator.Analytics
             _now = now;
         }
 
-        /// <summary>The whole answer body: <c>{"data": ..., "errors": null}</c>, or <c>{"data": null, "errors": [one]}</c>.</summary>
-        public byte[] Run(string query, JsonObject? variables, string? operationName)
+        /// <summary>
+        /// The whole answer: <c>{"data": ..., "errors": null}</c> (status 200), or <c>{"data": null, "errors": [one]}</c>
+        /// with the status Cloudflare documents for that error.
+        /// </summary>
+        public (byte[] Body, int DocumentedStatus) Run(string query, JsonObject? variables, string? operationName)
         {
             var buffer = new ArrayBufferWriter<byte>(4096);
             try
@@ -62,7 +65,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     _writer.WriteEndObject();
                 }
 
-                return buffer.WrittenSpan.ToArray();
+                return (buffer.WrittenSpan.ToArray(), 200);
             }
             catch (GraphqlException e)
             {
@@ -71,7 +74,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     e.Location = LineAndColumn(query, at.Start);
                 }
 
-                return ErrorBody(e, _now);
+                return (ErrorBody(e, _now), e.DocumentedStatus);
             }
         }
 
@@ -289,7 +292,7 @@ namespace TurnstileWidgets.Emulator.Analytics
 
             if (!_ledger.Serves(accountTag))
             {
-                throw new GraphqlException("not authorized for that account", "authz");
+                throw new GraphqlException("not authorized for that account", "authz", documentedStatus: 403);
             }
 
             RequireSelections(field);
