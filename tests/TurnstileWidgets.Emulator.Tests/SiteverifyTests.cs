@@ -65,7 +65,7 @@ namespace TurnstileWidgets.Emulator.Tests
             string key = Guid.NewGuid().ToString();
 
             JsonElement first = await VerifyAsync(secret, token, key);
-            JsonElement retry = await VerifyAsync(secret, token, key.ToUpperInvariant());
+            JsonElement retry = await VerifyAsync(secret, token, "{" + key.ToUpperInvariant() + "}");
 
             Assert.True(first.GetProperty("success").GetBoolean());
             Assert.Equal(first.ToString(), retry.ToString());
