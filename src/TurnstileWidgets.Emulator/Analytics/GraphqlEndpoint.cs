@@ -20,7 +20,7 @@ namespace TurnstileWidgets.Emulator.Analytics
         private readonly RateLimiter _budget = new();
         private readonly object _budgetLock = new();
         private readonly bool _documentedStatuses;
-        private RateLimitRule? _rule;
+        private readonly RateLimitRule? _rule;
 
         public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, bool documentedStatuses, EmulatorClock clock)
         {
@@ -30,27 +30,6 @@ namespace TurnstileWidgets.Emulator.Analytics
             _limits = limits;
             _rule = budget;
             _clock = clock;
-        }
-
-        /// <summary>The GraphQL budget in force (null: none).</summary>
-        public RateLimitRule? Budget
-        {
-            get
-            {
-                lock (_budgetLock)
-                {
-                    return _rule;
-                }
-            }
-
-            set
-            {
-                lock (_budgetLock)
-                {
-                    _rule = value;
-                    _budget.Clear();
-                }
-            }
         }
 
         /// <summary>Forgets every credential's window.</summary>
