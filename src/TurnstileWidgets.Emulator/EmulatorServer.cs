@@ -150,8 +150,9 @@ namespace TurnstileWidgets.Emulator
             var tokens = new Siteverify.TurnstileTokens();
             var graphql = new Analytics.GraphqlEndpoint(api, events, LimitsOf(options), RateLimitRule.Parse(options.GraphqlRateLimit), options.GraphqlDocumentedErrorStatuses, clock);
             var siteverify = new Siteverify.SiteverifyEndpoint(accounts, tokens, events, clock);
-            var observation = new Analytics.ObservationControlHandlers(accounts, events, tokens, siteverify, clock);
-            server._observation = new Observation(events, tokens, graphql, siteverify);
+            var issuer = new Siteverify.TokenIssuer(accounts, tokens, events, clock);
+            var observation = new Analytics.ObservationControlHandlers(accounts, events, issuer, siteverify, clock);
+            server._observation = new Observation(events, tokens, issuer, graphql, siteverify);
 
             app.Use(gate.InvokeAsync);
             app.Use(accounts.CountAsync);
@@ -247,7 +248,7 @@ namespace TurnstileWidgets.Emulator
         }
 
         /// <summary>The analytics events, siteverify tokens, GraphQL budgets and siteverify faults: what issue 19 added.</summary>
-        private sealed record Observation(Analytics.EventLedger Events, Siteverify.TurnstileTokens Tokens, Analytics.GraphqlEndpoint Graphql, Siteverify.SiteverifyEndpoint Siteverify)
+        private sealed record Observation(Analytics.EventLedger Events, Siteverify.TurnstileTokens Tokens, Siteverify.TokenIssuer Issuer, Analytics.GraphqlEndpoint Graphql, Siteverify.SiteverifyEndpoint Siteverify)
         {
             public void Reset()
             {
@@ -271,6 +272,43 @@ namespace TurnstileWidgets.Emulator
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
             ArgumentNullException.ThrowIfNull(namePrefix);
             return StoreOf(accountId).Seed(count, namePrefix);
+        }
+
+        /// <summary>
+        /// Records analytics events for the GraphQL dataset (same as POST /__emulator/events): <paramref name="count"/>
+        /// events of one type for one sitekey at <paramref name="at"/> (default: now on the emulator clock).
+        /// </summary>
+        /// <exception cref="ArgumentException">A field is empty or out of range, or the emulator does not serve the account.</exception>
+        public void RecordEvents(string sitekey, string eventType, long count = 1, DateTimeOffset? at = null, string action = "", string hostname = "", string countryCode = "", string? accountId = null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(sitekey);
+            ArgumentException.ThrowIfNullOrEmpty(eventType);
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Siteverify.EventFields.MaxCount);
+            string account = accountId ?? AccountId;
+            StoreOf(account);
+            var key = new Analytics.EventKey(sitekey, eventType, action ?? "", hostname ?? "", Siteverify.EventFields.CountryCode(countryCode, nameof(countryCode)), (at ?? UtcNow).ToUnixTimeSeconds());
+            _observation.Events.Record(account, key, count);
+        }
+
+        /// <summary>
+        /// A visitor solves the widget now (same as POST /__emulator/tokens): returns a token siteverify accepts once within
+        /// 300 s, and records challenge_issued and the solved event. <paramref name="hostname"/> defaults to the widget's first domain.
+        /// </summary>
+        /// <exception cref="ArgumentException">No such widget in the account (default: the first), or action/cdata/country not allowed.</exception>
+        public string MintToken(string sitekey, string? accountId = null, string action = "", string? hostname = null, string cdata = "", bool interactive = false, string countryCode = "")
+        {
+            ArgumentNullException.ThrowIfNull(sitekey);
+            string account = accountId ?? AccountId;
+            StoreOf(account);
+            return _observation.Issuer.Mint(account, sitekey, action ?? "", hostname, cdata ?? "", interactive, countryCode);
+        }
+
+        /// <summary>The next <paramref name="count"/> siteverify requests answer internal-error (same as POST /__emulator/siteverify/faults); 0 clears.</summary>
+        public void QueueSiteverifyInternalErrors(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            _observation.Siteverify.QueueInternalErrors(count);
         }
 
         /// <summary>Whether a widget secret works right now: a current secret, or a previous one inside its grace period.</summary>
