@@ -78,6 +78,18 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task Concurrent_redemptions_of_one_token_succeed_exactly_once()
+        {
+            (string sitekey, string secret) = await NewWidgetAsync();
+            string token = await MintAsync(sitekey);
+
+            JsonElement[] answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => VerifyAsync(secret, token)));
+
+            Assert.Single(answers, a => a.GetProperty("success").GetBoolean());
+            Assert.All(answers.Where(a => !a.GetProperty("success").GetBoolean()), a => Assert.Equal(new[] { "timeout-or-duplicate" }, ErrorCodes(a)));
+        }
+
+        [Fact]
         public async Task A_wrong_secret_or_another_widgets_secret_is_refused()
         {
             (string sitekey, _) = await NewWidgetAsync();
