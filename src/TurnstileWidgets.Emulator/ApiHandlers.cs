@@ -17,6 +17,7 @@ namespace TurnstileWidgets.Emulator
         private readonly byte[] _apiKey;
         private readonly string _email;
         private readonly string _tokenId;
+        private readonly int _maxDomains;
 
         public ApiHandlers(Accounts accounts, EmulatorOptions options)
         {
@@ -24,6 +25,7 @@ namespace TurnstileWidgets.Emulator
             _apiToken = Encoding.UTF8.GetBytes(options.ApiToken);
             _apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
             _email = options.Email;
+            _maxDomains = options.MaxDomains;
             // A stable identifier that reveals nothing about the token itself.
             _tokenId = Convert.ToHexStringLower(SHA256.HashData(_apiToken)).Substring(0, 32);
         }
@@ -77,7 +79,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
                 if (error is not null)
                 {
                     await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
@@ -105,7 +107,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
                 Widget? updated = null;
                 error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);
@@ -206,6 +208,9 @@ namespace TurnstileWidgets.Emulator
             await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
             return true;
         }
+
+        /// <summary>Whether the request carries a credential this emulator accepts (the token, or the email and key).</summary>
+        public bool Accepts(IHeaderDictionary headers) => Authenticate(headers, bearerOnly: false) is null;
 
         private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly)
         {

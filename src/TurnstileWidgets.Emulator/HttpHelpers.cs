@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace TurnstileWidgets.Emulator
 {
@@ -41,19 +42,54 @@ namespace TurnstileWidgets.Emulator
         public static Task WriteControlErrorAsync(HttpContext context, int status, string message) =>
             WriteJsonAsync(context, status, new ControlError { Error = message }, EmulatorJsonContext.Wire.ControlError);
 
+        /// <summary>
+        /// Reads the whole request body into memory before any route runs, so a body over <see cref="MaxBodyBytes"/> is
+        /// refused the same way on every route, whether or not the route reads bodies and whether the body came with a
+        /// Content-Length or chunked. False: the body is too large (nothing was answered yet).
+        /// </summary>
+        public static async Task<bool> BufferBodyAsync(HttpContext context)
+        {
+            HttpRequest request = context.Request;
+            if (request.ContentLength > MaxBodyBytes)
+            {
+                return false;
+            }
+
+            if (request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+            {
+                return true;
+            }
+
+            var buffer = new MemoryStream();
+            context.Response.RegisterForDispose(buffer);
+            try
+            {
+                // Kestrel's own limit (MaxRequestBodySize, the same number) stops a chunked body once it passes the limit.
+                await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return false;
+            }
+
+            if (buffer.Length > MaxBodyBytes)
+            {
+                return false;
+            }
+
+            buffer.Position = 0;
+            request.Body = buffer;
+            return true;
+        }
+
         /// <summary>Reads the body as JSON. An empty body gives (null, null) when allowed; malformed JSON gives an error.</summary>
         public static async Task<(JsonDocument? Document, ApiError? Error)> ReadJsonAsync(HttpContext context, bool allowEmpty)
         {
-            if (context.Request.ContentLength > MaxBodyBytes)
-            {
-                return (null, ApiError.MalformedBody($"The request body is larger than {MaxBodyBytes} bytes."));
-            }
-
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
             if (buffer.Length > MaxBodyBytes)
             {
-                return (null, ApiError.MalformedBody($"The request body is larger than {MaxBodyBytes} bytes."));
+                return (null, ApiError.BodyTooLarge);
             }
 
             if (buffer.Length == 0 || IsWhitespace(buffer))
