@@ -11,7 +11,11 @@ namespace TurnstileWidgets.Emulator
 {
     internal static class HttpHelpers
     {
+        /// <summary>The largest request body read (1 MiB); larger ones are answered 413 on every route.</summary>
         public const int MaxBodyBytes = 1 << 20;
+
+        /// <summary>How much of a body over the limit is still read and dropped before the 413, so the client sees it.</summary>
+        public const int MaxDrainedBytes = 64 << 20;
 
         /// <summary>
         /// Serializes synchronously into one buffer, then writes it with a Content-Length: the source-generated fast path
@@ -45,36 +49,59 @@ namespace TurnstileWidgets.Emulator
         /// <summary>
         /// Reads the whole request body into memory before any route runs, so a body over <see cref="MaxBodyBytes"/> is
         /// refused the same way on every route, whether or not the route reads bodies and whether the body came with a
-        /// Content-Length or chunked. False: the body is too large (nothing was answered yet).
+        /// Content-Length or chunked. False: the body is too large (nothing was answered yet). The rest of a body that is
+        /// too large is read and dropped, up to <see cref="MaxDrainedBytes"/>, so the client can finish sending and read
+        /// the 413; a client that closes its connection as soon as the server stops reading never sees the answer.
         /// </summary>
         public static async Task<bool> BufferBodyAsync(HttpContext context)
         {
             HttpRequest request = context.Request;
-            if (request.ContentLength > MaxBodyBytes)
-            {
-                return false;
-            }
-
             if (request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
             {
                 return true;
             }
 
-            var buffer = new MemoryStream();
-            context.Response.RegisterForDispose(buffer);
-            try
-            {
-                // Kestrel's own limit (MaxRequestBodySize, the same number) stops a chunked body once it passes the limit.
-                await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            if (request.ContentLength > MaxDrainedBytes)
             {
                 return false;
             }
 
-            if (buffer.Length > MaxBodyBytes)
+            // This method owns the limit: Kestrel's own (the same number, for anything that bypasses it) would stop the
+            // read at the limit and close the connection before the 413 is read.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             {
-                return false;
+                sizeFeature.MaxRequestBodySize = null;
+            }
+
+            var buffer = new MemoryStream();
+            context.Response.RegisterForDispose(buffer);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
+            try
+            {
+                long total = 0;
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                    if (total > MaxDrainedBytes)
+                    {
+                        return false;
+                    }
+
+                    if (total <= MaxBodyBytes)
+                    {
+                        buffer.Write(chunk, 0, read);
+                    }
+                }
+
+                if (total > MaxBodyBytes)
+                {
+                    return false;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             buffer.Position = 0;
