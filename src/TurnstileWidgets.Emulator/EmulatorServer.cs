@@ -349,6 +349,17 @@ namespace TurnstileWidgets.Emulator
             app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
         }
 
+        /// <summary>The one range check of --max-domains, for the command line and for <see cref="StartAsync"/>.</summary>
+        /// <exception cref="ArgumentException">The value is outside 1 to <see cref="EmulatorOptions.MaxDomainsLimit"/>.</exception>
+        internal static void ValidateMaxDomains(int maxDomains)
+        {
+            if (maxDomains is < 1 or > EmulatorOptions.MaxDomainsLimit)
+            {
+                throw new ArgumentException(
+                    $"The most domains per widget (--max-domains) must be 1 to {EmulatorOptions.MaxDomainsLimit} (Cloudflare: 15 on Free, up to 200 on Enterprise), not {maxDomains}.");
+            }
+        }
+
         private static void Validate(EmulatorOptions options)
         {
             if (options.Port is < 0 or > 65535)
@@ -370,12 +381,7 @@ namespace TurnstileWidgets.Emulator
                 throw new ArgumentException("An account id is given twice; give each --account-id once.");
             }
 
-            if (options.MaxDomains is < 1 or > EmulatorOptions.MaxDomainsLimit)
-            {
-                throw new ArgumentException(
-                    $"The most domains per widget must be 1 to {EmulatorOptions.MaxDomainsLimit} (Cloudflare: 15 on Free, up to 200 on Enterprise), not {options.MaxDomains}.");
-            }
-
+            ValidateMaxDomains(options.MaxDomains);
             if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))
             {
                 throw new ArgumentException("The API token, email and API key must not be empty.");

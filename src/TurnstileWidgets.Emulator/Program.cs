@@ -162,7 +162,10 @@ namespace TurnstileWidgets.Emulator
                     case "--email": options.Email = Value(); break;
                     case "--api-key": options.ApiKey = Value(); break;
                     case "--data": options.DataFile = Value(); break;
-                    case "--max-domains": options.MaxDomains = ParseInt(name, Value()); break;
+                    case "--max-domains":
+                        options.MaxDomains = ParseInt(name, Value());
+                        EmulatorServer.ValidateMaxDomains(options.MaxDomains);
+                        break;
                     case "--rate-limit":
                         options.RateLimit = Value();
                         RateLimitRule.Parse(options.RateLimit);
