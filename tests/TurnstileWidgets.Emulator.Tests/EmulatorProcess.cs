@@ -22,9 +22,14 @@ namespace TurnstileWidgets.Emulator.Tests
         public static Process Launch(params string[] args) =>
             Start(DotnetHost, new[] { Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.Emulator.dll") }.Concat(args), environment: null);
 
-        public static Process Start(string fileName, IEnumerable<string> args, IDictionary<string, string>? environment)
+        public static Process Start(string fileName, IEnumerable<string> args, IDictionary<string, string>? environment, string? workingDirectory = null)
         {
             var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (workingDirectory is not null)
+            {
+                start.WorkingDirectory = workingDirectory;
+            }
+
             foreach (string arg in args)
             {
                 start.ArgumentList.Add(arg);
