@@ -173,6 +173,7 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [SkippableFact]
+        [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
         public async Task State_lock_and_temporary_files_are_readable_by_their_owner_only()
         {
             Skip.If(OperatingSystem.IsWindows(), "Unix file modes; Windows files take their folder's access list.");
