@@ -30,7 +30,8 @@ namespace TurnstileWidgets.Emulator
               --max-domains <n>     most domains per widget, as the account's plan sets it (default 10, the API
                                     spec's; Cloudflare: 15 on Free, up to 200 on Enterprise); more: 400, code 10001
               --rate-limit <n/s>    at most n requests per s seconds per credential (fixed window), e.g. 1200/300; over it:
-                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy
+                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy;
+                                    requests with a credential the emulator does not accept share one budget
               --rate-limit-block <s>  once a request is refused for the limit, refuse every request with that credential
                                     for s seconds (Cloudflare: 300); needs --rate-limit
               --latency-ms <n>      add n ms before answering each API request
@@ -80,6 +81,12 @@ namespace TurnstileWidgets.Emulator
             catch (EmulatorStartupException e)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+                return 3;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Whatever the file system refuses that no check above foresaw: still one line and exit 3, not a stack trace.
+                await Console.Error.WriteLineAsync("error: the emulator could not start: " + e.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
                 return 3;
             }
 

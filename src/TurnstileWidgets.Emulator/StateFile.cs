@@ -149,14 +149,21 @@ namespace TurnstileWidgets.Emulator
         {
             string directory = Path.GetDirectoryName(FullPath)!;
             string prefix = "." + Path.GetFileName(FullPath) + ".";
-            foreach (string path in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
+            try
             {
-                string name = Path.GetFileName(path);
-                string middle = name.Substring(prefix.Length, name.Length - prefix.Length - TemporarySuffix.Length);
-                if (Guid.TryParseExact(middle, "N", out _))
+                foreach (string path in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
                 {
-                    TryDelete(path);
+                    string name = Path.GetFileName(path);
+                    string middle = name.Substring(prefix.Length, name.Length - prefix.Length - TemporarySuffix.Length);
+                    if (Guid.TryParseExact(middle, "N", out _))
+                    {
+                        TryDelete(path);
+                    }
                 }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A folder that can be written but not listed: the leftovers stay, the state is still good.
             }
         }
 
