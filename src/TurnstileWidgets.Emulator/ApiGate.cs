@@ -20,15 +20,16 @@ namespace TurnstileWidgets.Emulator
         private readonly FaultInjector _faults;
         private readonly EmulatorStats _stats;
         private readonly EmulatorClock _clock;
-        private readonly Func<IHeaderDictionary, bool> _accepts;
+        private readonly Func<IHeaderDictionary, string?> _identify;
 
-        // accepts: whether the emulator accepts a request's credential (authentication's own rule); the rate limit keeps budgets for those only.
-        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, bool> accepts)
+        // identify: who a request's credential names, or null when the emulator does not accept it (authentication's own
+        // rule); the rate limit keeps budgets for accepted credentials only.
+        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, string?> identify)
         {
             _faults = faults;
             _stats = stats;
             _clock = clock;
-            _accepts = accepts;
+            _identify = identify;
         }
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -125,7 +126,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             bool dropAfterCommit = false;
-            string credential = RateLimiter.CredentialKey(context.Request.Headers, _accepts(context.Request.Headers));
+            string credential = _identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
             FaultStep? step = _faults.TakeStep(method, path);
             if (step is not null)
             {

@@ -209,23 +209,34 @@ namespace TurnstileWidgets.Emulator
             return true;
         }
 
-        /// <summary>Whether the request carries a credential this emulator accepts (the token, or the email and key).</summary>
-        public bool Accepts(IHeaderDictionary headers) => Authenticate(headers, bearerOnly: false) is null;
+        /// <summary>
+        /// Who the request's credential names, as authentication reads it ("token:" and the token without its scheme and
+        /// padding, or "key:" and the case-folded email and the key), or null when the emulator does not accept it. The
+        /// rate limit keeps its budgets by this, so one user is one budget however the credential is spelled.
+        /// </summary>
+        public string? Identify(IHeaderDictionary headers) => Credential(headers, bearerOnly: false);
 
-        private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly)
+        private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly) =>
+            Credential(headers, bearerOnly) is null ? ApiError.Authentication : null;
+
+        private string? Credential(IHeaderDictionary headers, bool bearerOnly)
         {
             string authorization = headers.Authorization.ToString();
             if (authorization.Length > 0)
             {
                 const string Scheme = "Bearer ";
-                bool valid = authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-                    && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization.Substring(Scheme.Length).Trim()), _apiToken);
-                return valid ? null : ApiError.Authentication;
+                if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+
+                string token = authorization.Substring(Scheme.Length).Trim();
+                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _apiToken) ? "token:" + token : null;
             }
 
             if (bearerOnly)
             {
-                return ApiError.Authentication;
+                return null;
             }
 
             StringValues email = headers["X-Auth-Email"];
@@ -234,10 +245,11 @@ namespace TurnstileWidgets.Emulator
                 && string.Equals(email.ToString().Trim(), _email, StringComparison.OrdinalIgnoreCase)
                 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key.ToString().Trim()), _apiKey))
             {
-                return null;
+                // Emails compare case-insensitively, so the identity carries one casing of it.
+                return "key:" + email.ToString().Trim().ToUpperInvariant() + "\n" + key.ToString().Trim();
             }
 
-            return ApiError.Authentication;
+            return null;
         }
 
         internal static ApiError? TryReadListQuery(IQueryCollection queryString, out ListQuery? query)

@@ -144,7 +144,7 @@ namespace TurnstileWidgets.Emulator
             WebApplication app = builder.Build();
             var server = new EmulatorServer(app, options, accounts, faults, faultSettings, clock, stats);
             var api = new ApiHandlers(accounts, options);
-            var gate = new ApiGate(faults, stats, clock, api.Accepts);
+            var gate = new ApiGate(faults, stats, clock, api.Identify);
             var control = new ControlHandlers(server);
 
             app.Use(gate.InvokeAsync);

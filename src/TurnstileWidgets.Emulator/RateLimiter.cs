@@ -40,7 +40,10 @@ namespace TurnstileWidgets.Emulator
     /// </summary>
     internal sealed class RateLimiter
     {
-        /// <summary>The one budget of every request without a credential the emulator accepts.</summary>
+        /// <summary>
+        /// The one budget of every request without a credential the emulator accepts; the others are keyed by the
+        /// identity authentication gives them (see ApiHandlers.Identify).
+        /// </summary>
         public const string UnrecognisedCredential = "unrecognised";
 
         private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
@@ -53,30 +56,6 @@ namespace TurnstileWidgets.Emulator
 
         /// <summary>Budgets held now (a witness that memory stays bounded whatever credentials arrive).</summary>
         public int TrackedBudgets => _budgets.Count;
-
-        /// <summary>
-        /// Which budget a request counts against. <paramref name="accepted"/> says whether the emulator accepts the
-        /// request's credential; only then is the credential itself the key, in the form authentication compares (the
-        /// token without the scheme and padding, the email case-folded), so one user is one budget however it is spelled.
-        /// The emulator keeps the accepted values as keys: it holds them in memory anyway, and the keys never leave the process.
-        /// </summary>
-        public static string CredentialKey(IHeaderDictionary headers, bool accepted)
-        {
-            if (!accepted)
-            {
-                return UnrecognisedCredential;
-            }
-
-            string authorization = headers.Authorization.ToString();
-            if (authorization.Length > 0)
-            {
-                int space = authorization.IndexOf(' ', StringComparison.Ordinal);
-                return "token:" + (space < 0 ? authorization : authorization.Substring(space + 1)).Trim();
-            }
-
-            // Emails compare case-insensitively at authentication, so one user is one budget however the email is cased.
-            return "key:" + headers["X-Auth-Email"].ToString().Trim().ToUpperInvariant() + "\n" + headers["X-Auth-Key"].ToString().Trim();
-        }
 
         /// <summary>Counts the request against the credential's window, or refuses it.</summary>
         public RateLimitDecision Admit(string credential, RateLimitRule rule, int? blockSeconds, DateTimeOffset now)

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
@@ -21,8 +20,8 @@ namespace TurnstileWidgets.Emulator
         private const string TemporarySuffix = ".tmp";
 
         private readonly Lock _writeLock = new();
-        private long _writtenVersion = -1;
         private readonly string _givenPath;
+        private long _writtenVersion = -1;
         private string? _fullPath;
         private FileStream? _ownership;
 
@@ -68,6 +67,9 @@ namespace TurnstileWidgets.Emulator
 
         private string LockPath => Path.Combine(Path.GetDirectoryName(FullPath)!, "." + Path.GetFileName(FullPath) + ".lock");
 
+        /// <summary>Temporary files are named this, a GUID ("N" format) and <see cref="TemporarySuffix"/>, in the state file's folder.</summary>
+        private string TemporaryPrefix => "." + Path.GetFileName(FullPath) + ".";
+
         private void CheckPath()
         {
             if (_givenPath.Length == 0)
@@ -85,11 +87,13 @@ namespace TurnstileWidgets.Emulator
                 throw new EmulatorStartupException($"The --data path '{OneLine(_givenPath)}' is not a valid path ({OneLine(e.Message)}). Name a file, e.g. --data ./emulator-state.json.", e);
             }
 
-            if (EndsInSeparator(_givenPath) || Directory.Exists(full))
+            bool isFolder = Directory.Exists(full);
+            if (isFolder || EndsInSeparator(_givenPath))
             {
                 string folder = Path.TrimEndingDirectorySeparator(full);
+                string what = isFolder ? "is a folder, not a file" : $"names a folder (it ends in '{_givenPath[^1]}'), not a file";
                 throw new EmulatorStartupException(
-                    $"The emulator state file '{folder}' is a folder, not a file. Name a file in it, e.g. --data {Path.Combine(folder, "emulator-state.json")}.");
+                    $"The emulator state file '{folder}' {what}. Name a file in it, e.g. --data {Path.Combine(folder, "emulator-state.json")}.");
             }
 
             _fullPath = full;
@@ -148,7 +152,7 @@ namespace TurnstileWidgets.Emulator
         private void RemoveLeftoverTemporaries()
         {
             string directory = Path.GetDirectoryName(FullPath)!;
-            string prefix = "." + Path.GetFileName(FullPath) + ".";
+            string prefix = TemporaryPrefix;
             try
             {
                 foreach (string path in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
@@ -275,7 +279,7 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 string directory = Path.GetDirectoryName(FullPath)!;
-                string temporary = Path.Combine(directory, "." + Path.GetFileName(FullPath) + "." + Guid.NewGuid().ToString("N") + TemporarySuffix);
+                string temporary = Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N") + TemporarySuffix);
                 try
                 {
                     // The rename carries the temporary file's owner-only mode over to the state file.

@@ -100,7 +100,7 @@ namespace TurnstileWidgets.Emulator.Tests
             // {0} is the test's folder.
             { "{0}", "is a folder, not a file" },
             { "{0}/", "is a folder, not a file" },
-            { "{0}/new-folder/", "is a folder, not a file" },
+            { "{0}/new-folder/", "names a folder (it ends in '/'), not a file" },
             { "{0}/no-such-folder/state.json", "its folder does not exist" },
         };
 
