@@ -96,6 +96,13 @@ namespace TurnstileWidgets.Emulator
                     $"The emulator state file '{folder}' {what}. Name a file in it, e.g. --data {Path.Combine(folder, "emulator-state.json")}.");
             }
 
+            // A symbolic link to a state file is that file: the lock and the saves go beside the file it names, so two
+            // emulators given the link and the file are still one owner, and a save does not replace the link.
+            if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is FileSystemInfo target)
+            {
+                full = target.FullName;
+            }
+
             _fullPath = full;
             string? directory = Path.GetDirectoryName(full);
             if (directory is null || !Directory.Exists(directory))

@@ -76,6 +76,23 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task A_killed_emulator_leaves_no_lock_behind()
+        {
+            using (System.Diagnostics.Process killed = EmulatorProcess.Launch("--port", "0", "--data", DataFile))
+            {
+                using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await EmulatorProcess.WaitForReadyAsync(killed, timeout.Token);
+                killed.Kill(entireProcessTree: true);
+                await killed.WaitForExitAsync(timeout.Token);
+            }
+
+            // The lock file is still there, but the lock died with its process.
+            Assert.True(File.Exists(Path.Combine(_folder, ".state.json.lock")));
+            await using EmulatorServer next = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            Assert.Equal(0, next.WidgetCount);
+        }
+
+        [Fact]
         public async Task Each_account_file_is_owned_too()
         {
             const string Second = "fedcba9876543210fedcba9876543210";
@@ -93,6 +110,36 @@ namespace TurnstileWidgets.Emulator.Tests
             await first.DisposeAsync();
             await using EmulatorServer again = await EmulatorServer.StartAsync(options);
             Assert.Equal(0, again.WidgetCount);
+        }
+
+        [SkippableFact]
+        public async Task A_symbolic_link_to_the_file_is_the_same_file()
+        {
+            Skip.If(OperatingSystem.IsWindows(), "Creating symbolic links on Windows needs a privilege test machines may lack.");
+            string link = Path.Combine(_folder, "link.json");
+            await using (EmulatorServer creator = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            {
+                await CreateAsync(creator, 1, "first-");
+            }
+
+            File.CreateSymbolicLink(link, DataFile);
+            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            {
+                EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                    () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+                Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
+            }
+
+            // Saving through the link writes the file it names and leaves the link a link.
+            await using (EmulatorServer viaLink = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }))
+            {
+                Assert.Equal(1, viaLink.WidgetCount);
+                await CreateAsync(viaLink, 1, "through-link-");
+            }
+
+            Assert.NotNull(new FileInfo(link).LinkTarget);
+            await using EmulatorServer again = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            Assert.Equal(2, again.WidgetCount);
         }
 
         public static TheoryData<string, string> UnusablePaths => new()
