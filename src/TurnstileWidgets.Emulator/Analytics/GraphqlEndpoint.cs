@@ -44,13 +44,15 @@ namespace TurnstileWidgets.Emulator.Analytics
         public async Task QueryAsync(HttpContext context)
         {
             DateTimeOffset now = _clock.GetUtcNow();
-            if (_api.Authenticate(context.Request.Headers, bearerOnly: false) is not null)
+            // One user, one budget, however the credential is spelled: authentication's own reading of it.
+            string? credential = _api.Identify(context.Request.Headers);
+            if (credential is null)
             {
                 await WriteAsync(context, 401, GraphqlQueryRunner.ErrorBody(new GraphqlException("Unauthorized"), now)).ConfigureAwait(false);
                 return;
             }
 
-            if (!Admit(RateLimiter.CredentialKey(context.Request.Headers), now))
+            if (!Admit(credential, now))
             {
                 var depleted = new GraphqlException(GraphqlException.BudgetDepletedMessage, documentedStatus: 429);
                 await WriteAsync(context, StatusOf(depleted.DocumentedStatus), GraphqlQueryRunner.ErrorBody(depleted, now)).ConfigureAwait(false);
