@@ -248,6 +248,20 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task One_token_is_one_budget_however_its_header_is_spelled()
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await GraphqlAsync("{ viewer { __typename } }");
+            }
+
+            using HttpClient respelled = NewClient(Server, withToken: false);
+            respelled.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "bearer   " + Server.ApiToken + " ");
+            Assert.Equal("rate limiter budget depleted, try again after 5 minutes",
+                SingleError(await GraphqlAsync("{ viewer { __typename } }", http: respelled)).GetProperty("message").GetString());
+        }
+
+        [Fact]
         public async Task Reset_refills_the_budget()
         {
             for (int i = 0; i < 3; i++)
