@@ -1,7 +1,8 @@
 #
 # Module manifest for TurnstileWidgets.
-# ModuleVersion comes from the one version source, VersionPrefix in Directory.Build.props: the
-# build writes it in when it stages the module into out/TurnstileWidgets/.
+# ModuleVersion comes from the one version source, VersionPrefix in Directory.Build.props, and ReleaseNotes from
+# that version's section of CHANGELOG.md: the build writes both in when it stages the module into
+# out/TurnstileWidgets/ (src/TurnstileWidgets/Module.targets).
 #
 @{
     RootModule           = 'TurnstileWidgets.dll'
@@ -37,7 +38,7 @@
             Tags         = @('Cloudflare', 'Turnstile', 'CAPTCHA', 'Widgets', 'API', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/turnstilewidgets/TurnstileWidgets/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/turnstilewidgets/TurnstileWidgets'
-            ReleaseNotes = 'See https://github.com/turnstilewidgets/TurnstileWidgets/blob/main/CHANGELOG.md'
+            ReleaseNotes = ''
         }
     }
 }

@@ -187,13 +187,13 @@ function Initialize-Row {
 
 function Measure-Interleaved {
     <#
-        Runs each contestant once per round (A, B, A, B, ...), -Warmup rounds unmeasured, then $Rounds measured.
+        Runs each contestant once per round (A, B, A, B, ...), $WarmupRounds rounds unmeasured, then $Rounds measured.
         A contestant's Once gets the contestant and returns @{ Ms; Items; CpuMs and Metrics (both optional) };
         Items must equal its Expected.
     #>
-    param([object[]] $Contestants, [int] $Rounds)
+    param([object[]] $Contestants, [int] $Rounds, [int] $WarmupRounds)
     $self = [System.Diagnostics.Process]::GetCurrentProcess()
-    for ($round = 0; $round -lt $Warmup + $Rounds; $round++) {
+    for ($round = 0; $round -lt $WarmupRounds + $Rounds; $round++) {
         foreach ($contestant in $Contestants) {
             $before = Get-EmulatorCounter
             $self.Refresh()
@@ -208,7 +208,7 @@ function Measure-Interleaved {
             if ($contestant.Contains('Check')) {
                 & $contestant.Check $before $after
             }
-            if ($round -ge $Warmup) {
+            if ($round -ge $WarmupRounds) {
                 $contestant.Row.ms.Add($sample.Ms)
                 $contestant.Row.requests.Add($after.total_requests - $before.total_requests)
                 $contestant.Row.cpu_ms.Add($(if ($sample.Contains('CpuMs')) { $sample.CpuMs } else { $cpuUsed }))
@@ -249,7 +249,7 @@ Import-Module -Name $ModulePath
 Connect-Turnstile -AccountId $AccountId -ApiBaseUri $ApiBaseUri
 
 # list: every widget, counted the same way (Measure-Object over the pipeline) by each contestant.
-Measure-Interleaved -Rounds $Runs -Contestants @(
+Measure-Interleaved -Rounds $Runs -WarmupRounds $Warmup -Contestants @(
     @{
         Row = Initialize-Row -Scenario 'module list' -Variant 'Get-TurnstileWidget' -RowWidgets $Widgets -Note 'in one warm pwsh; counted with Measure-Object'
         Expected = $Widgets
@@ -294,7 +294,7 @@ $checkUpdates = {
         throw "The emulator counted $updates updates, not $SetWidgets."
     }
 }
-Measure-Interleaved -Rounds $Runs -Contestants @(
+Measure-Interleaved -Rounds $Runs -WarmupRounds $Warmup -Contestants @(
     @{
         Row = Initialize-Row -Scenario 'module set' -Variant "Get-TurnstileWidget -Filter | Set-TurnstileWidget -Mode" -RowWidgets $SetWidgets -Note 'the pipeline; Set updates from the listing''s reading, without a GET (-MaxReadAge)'
         Expected = $SetWidgets
@@ -437,7 +437,7 @@ $runbookOnce = {
 # contestants (two imports, two runbooks) share one interleaved loop, so all four rows see the same drift.
 try {
     $EmptyModulePath = (Resolve-Path -LiteralPath $EmptyModulePath).ProviderPath
-    Measure-Interleaved -Rounds $ColdRuns -Contestants @(
+    Measure-Interleaved -Rounds $ColdRuns -WarmupRounds $Warmup -Contestants @(
         Get-ImportContestant -Variant 'Import-Module TurnstileWidgets' -Path $ModulePath
         Get-ImportContestant -Variant 'Import-Module empty binary module (floor)' -Path $EmptyModulePath
         @{

@@ -124,12 +124,12 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
         }
 
         It 'keeps a name with quotes and non-ASCII letters through both formats' {
-            Set-TurnstileWidget -Sitekey $script:news.sitekey -Name "Café 'news' ‘x’" -Confirm:$false
+            Set-TurnstileWidget -Sitekey $script:news.sitekey -Name "Caf$([char]0x00E9) 'news' $([char]0x2018)x$([char]0x2019)" -Confirm:$false
             Export-TurnstileWidget -Path $script:json
             Export-TurnstileWidget -Path $script:psd1
             Compare-TurnstileWidget -Path $script:json | Should -BeNullOrEmpty
             Compare-TurnstileWidget -Path $script:psd1 | Should -BeNullOrEmpty
-            (Import-PowerShellDataFile -LiteralPath $script:psd1).Widgets.Name | Should -Contain "Café 'news' ‘x’"
+            (Import-PowerShellDataFile -LiteralPath $script:psd1).Widgets.Name | Should -Contain "Caf$([char]0x00E9) 'news' $([char]0x2018)x$([char]0x2019)"
         }
     }
 

@@ -11,9 +11,13 @@ BeforeAll {
     $script:token = ConvertFrom-TurnstileTestSecureString $script:emulator.ApiToken
 
     function Set-RateLimit {
+        # It changes the emulator's state, so it takes -WhatIf like every Set- command.
+        [CmdletBinding(SupportsShouldProcess)]
         param([AllowNull()] [string] $Limit, [AllowNull()] [Nullable[int]] $BlockSeconds)
         $body = @{ rate_limit = $Limit; rate_limit_block = $BlockSeconds } | ConvertTo-Json -Compress
-        $null = Invoke-RestMethod -Method Post -Uri ([uri]::new($script:emulator.ControlUri, 'faults')) -ContentType 'application/json' -Body $body
+        if ($PSCmdlet.ShouldProcess($script:emulator.ControlUri, "Set the rate limit to '$Limit'")) {
+            $null = Invoke-RestMethod -Method Post -Uri ([uri]::new($script:emulator.ControlUri, 'faults')) -ContentType 'application/json' -Body $body
+        }
     }
 
     # Runs a script in a runspace of this process, where the progress stream can be read back.

@@ -2,12 +2,9 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace TurnstileWidgets.Benchmarks
@@ -16,19 +13,19 @@ namespace TurnstileWidgets.Benchmarks
     /// The emulator as a separate process on a free loopback port, so its CPU time and its widget store never
     /// mix with the measured client's. Talks to it only through its command line and its /__emulator endpoints.
     /// </summary>
-    internal sealed partial class EmulatorProcess : IAsyncDisposable
+    internal sealed class EmulatorProcess : IAsyncDisposable
     {
         internal const string AccountId = "0123456789abcdef0123456789abcdef";
 
-        private readonly Process process;
+        private readonly TestSupport.EmulatorProcess process;
         private readonly HttpClient control;
 
-        private EmulatorProcess(Process process, Uri baseUri, string apiToken)
+        private EmulatorProcess(TestSupport.EmulatorProcess process, string apiToken)
         {
             this.process = process;
-            BaseUri = baseUri;
+            BaseUri = process.BaseUri;
             ApiToken = apiToken;
-            ControlUri = new Uri(baseUri, "../../__emulator/");
+            ControlUri = process.ControlUri;
             // Control calls are not counted by the emulator's stats; a plain client is enough.
             control = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         }
@@ -40,91 +37,30 @@ namespace TurnstileWidgets.Benchmarks
         public string ApiToken { get; }
         public int WidgetCount { get; private set; }
 
-        [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)/client/v4")]
-        private static partial Regex ReadyLine();
-
         public static async Task<EmulatorProcess> StartAsync(string emulatorDll, string? rateLimit = null, int? rateLimitBlockSeconds = null)
         {
             string apiToken = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(emulatorDll);
-            start.ArgumentList.Add("--port");
-            start.ArgumentList.Add("0");
-            start.ArgumentList.Add("--api-token");
-            start.ArgumentList.Add(apiToken);
-            start.ArgumentList.Add("--account-id");
-            start.ArgumentList.Add(AccountId);
+            var options = new TestSupport.EmulatorProcessOptions { EmulatorPath = emulatorDll };
+            options.Arguments.Add("--api-token");
+            options.Arguments.Add(apiToken);
+            options.Arguments.Add("--account-id");
+            options.Arguments.Add(AccountId);
             if (rateLimit != null)
             {
-                start.ArgumentList.Add("--rate-limit");
-                start.ArgumentList.Add(rateLimit);
+                options.Arguments.Add("--rate-limit");
+                options.Arguments.Add(rateLimit);
             }
             if (rateLimitBlockSeconds is int block)
             {
-                start.ArgumentList.Add("--rate-limit-block");
-                start.ArgumentList.Add(block.ToString(CultureInfo.InvariantCulture));
+                options.Arguments.Add("--rate-limit-block");
+                options.Arguments.Add(block.ToString(CultureInfo.InvariantCulture));
             }
+            options.Secrets.Add(apiToken);
             // The emulator's own logging stays quiet so it spends no CPU on console output during a measurement.
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-
-            Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the emulator process.");
-            var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var stderr = new StringBuilder();
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data == null)
-                {
-                    ready.TrySetException(new InvalidOperationException("the emulator closed its output before it was ready."));
-                    return;
-                }
-                Match match = ReadyLine().Match(e.Data);
-                if (match.Success)
-                {
-                    ready.TrySetResult(new Uri(match.Value + "/"));
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data != null)
-                {
-                    lock (stderr)
-                    {
-                        stderr.AppendLine(e.Data);
-                    }
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-
-            Task finished = await Task.WhenAny(ready.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
-            if (finished != ready.Task || !ready.Task.IsCompletedSuccessfully)
-            {
-                string why;
-                lock (stderr)
-                {
-                    why = stderr.ToString().Replace(apiToken, "***", StringComparison.Ordinal).Trim();
-                }
-                string what;
-                if (process.HasExited)
-                {
-                    what = $"exited with code {process.ExitCode} before it was ready";
-                }
-                else
-                {
-                    process.Kill();
-                    what = "did not print its listening line within 60 s";
-                }
-                throw new InvalidOperationException(
-                    $"the emulator ({emulatorDll}) {what}{(why.Length > 0 ? ": " + Processes.Tail(why, 3) : ".")} Build it with `dotnet build src/TurnstileWidgets.Emulator -c Release`, or give --emulator-dll.");
-            }
-            return new EmulatorProcess(process, ready.Task.Result, apiToken);
+            options.Environment["Logging__LogLevel__Default"] = "Warning";
+            options.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            TestSupport.EmulatorProcess process = await TestSupport.EmulatorProcess.StartAsync(options).ConfigureAwait(false);
+            return new EmulatorProcess(process, apiToken);
         }
 
         /// <summary>Adds widgets until the emulator holds <paramref name="count"/>.</summary>
@@ -212,36 +148,13 @@ namespace TurnstileWidgets.Benchmarks
             return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
         }
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             control.Dispose();
-            if (!process.HasExited)
-            {
-                // SIGTERM lets the emulator stop cleanly; this is our own child, addressed by its id.
-                if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-                {
-                    _ = Kill(process.Id, 15);
-                }
-                else
-                {
-                    process.Kill();
-                }
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync().ConfigureAwait(false);
-                }
-            }
+            // SIGTERM lets the emulator stop cleanly (a kill after 10 s); our own child, addressed by its id.
             process.Dispose();
+            return ValueTask.CompletedTask;
         }
-
-        [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        private static extern int Kill(int pid, int signal);
     }
 
     internal readonly record struct EmulatorStatsSnapshot(long TotalRequests, long RateLimitedResponses, long DeleteRequests);

@@ -5,6 +5,8 @@
 
 Set-StrictMode -Version Latest
 
+Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TurnstileEmulatorProcess.psm1')
+
 function Get-TurnstileRepositoryRoot {
     [CmdletBinding()]
     [OutputType([string])]
@@ -79,90 +81,31 @@ function Start-TurnstileEmulator {
         [int] $AccountCount = 1
     )
 
-    $emulatorPath = Join-Path -Path $RepositoryRoot -ChildPath 'src/TurnstileWidgets.Emulator/bin/Release/net10.0/TurnstileWidgets.Emulator.dll'
-    if (-not (Test-Path -LiteralPath $emulatorPath -PathType Leaf)) {
-        throw "The emulator is not built: '$emulatorPath' does not exist. Run ./build.ps1 -Task Build (or 'dotnet build src/TurnstileWidgets.Emulator -c Release') first."
-    }
-
-    $dotnet = Get-Command -Name 'dotnet' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-    if ($null -eq $dotnet) {
-        throw "The 'dotnet' command was not found on PATH; the emulator needs the .NET 10 runtime."
-    }
-
     $apiTokenText = 'pester-' + (Get-TurnstileRandomHex -Length 40)
     $accountIds = @(1..$AccountCount | ForEach-Object { Get-TurnstileRandomHex -Length 32 })
     $accountId = $accountIds[0]
 
-    if (-not $PSCmdlet.ShouldProcess($emulatorPath, 'Start the TurnstileWidgets emulator')) {
+    if (-not $PSCmdlet.ShouldProcess('the TurnstileWidgets emulator', 'Start')) {
         return
     }
 
-    $startInfo = [System.Diagnostics.ProcessStartInfo]::new($dotnet.Source)
-    $arguments = @($emulatorPath, '--port', '0', '--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ })
-    foreach ($argument in $arguments) {
-        $startInfo.ArgumentList.Add($argument)
-    }
-    $startInfo.UseShellExecute = $false
-    $startInfo.CreateNoWindow = $true
-    $startInfo.RedirectStandardOutput = $true
-    $startInfo.RedirectStandardError = $true
-    $startInfo.WorkingDirectory = $RepositoryRoot
-
-    $process = [System.Diagnostics.Process]::Start($startInfo)
-    # Drain stderr from the start so a chatty emulator can never block on a full pipe.
-    $standardError = $process.StandardError.ReadToEndAsync()
-
-    $seen = [System.Collections.Generic.List[string]]::new()
-    $baseUri = $null
-    $port = $null
-    $deadline = [System.DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    try {
-        while ($null -eq $baseUri) {
-            $remaining = $deadline - [System.DateTime]::UtcNow
-            $readLine = $process.StandardOutput.ReadLineAsync()
-            if ($remaining -le [System.TimeSpan]::Zero -or -not $readLine.Wait($remaining)) {
-                throw "The emulator did not print its address within $TimeoutSeconds s. Output so far:`n$($seen -join "`n")"
-            }
-
-            $line = $readLine.GetAwaiter().GetResult()
-            if ($null -eq $line) {
-                $null = $process.WaitForExit(10000)
-                $errorText = if ($standardError.Wait(5000)) { $standardError.Result } else { '' }
-                throw "The emulator exited (code $($process.ExitCode)) before it was ready. Output:`n$($seen -join "`n")`n$errorText"
-            }
-
-            $seen.Add($line.Replace($apiTokenText, '***'))
-            if ($line -match 'http://127\.0\.0\.1:(\d+)/client/v4') {
-                $baseUri = [uri]$Matches[0]
-                $port = [int]$Matches[1]
-            }
-        }
-    }
-    catch {
-        if (-not $process.HasExited) {
-            $process.Kill($true)
-            $null = $process.WaitForExit(10000)
-        }
-        $process.Dispose()
-        throw
-    }
-
-    # Keep draining stdout after the ready line for the same reason as stderr.
-    $standardOutput = $process.StandardOutput.ReadToEndAsync()
+    # The one launcher (tests/TurnstileWidgets.TestSupport): free port, address line, stop.
+    $arguments = @('--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ })
+    Import-TurnstileEmulatorLauncher
+    $emulatorPath = [TurnstileWidgets.TestSupport.EmulatorProcess]::BuiltEmulatorPath($RepositoryRoot, 'Release')
+    $process = Start-TurnstileEmulatorProcess -EmulatorPath $emulatorPath -ArgumentList $arguments -Secret $apiTokenText -TimeoutSeconds $TimeoutSeconds -WorkingDirectory $RepositoryRoot
 
     [pscustomobject]@{
-        PSTypeName     = 'TurnstileTestEmulator'
-        BaseUri        = $baseUri
-        ControlUri     = [uri]"http://127.0.0.1:$port/__emulator/"
-        Port           = $port
-        ApiToken       = ConvertTo-TurnstileTestSecureString -Text $apiTokenText
-        AccountId      = $accountId
-        AccountIds     = $accountIds
-        Email          = 'emulator@example.com'
-        ApiKey         = ConvertTo-TurnstileTestSecureString -Text 'emulator-api-key'
-        Process        = $process
-        StandardOutput = $standardOutput
-        StandardError  = $standardError
+        PSTypeName = 'TurnstileTestEmulator'
+        BaseUri    = [uri]$process.BaseUri.AbsoluteUri.TrimEnd('/')
+        ControlUri = $process.ControlUri
+        Port       = $process.Port
+        ApiToken   = ConvertTo-TurnstileTestSecureString -Text $apiTokenText
+        AccountId  = $accountId
+        AccountIds = $accountIds
+        Email      = 'emulator@example.com'
+        ApiKey     = ConvertTo-TurnstileTestSecureString -Text 'emulator-api-key'
+        Process    = $process
     }
 }
 
@@ -176,25 +119,13 @@ function Stop-TurnstileEmulator {
     )
 
     process {
-        if ($null -eq $Emulator) {
+        if ($null -eq $Emulator -or $null -eq $Emulator.Process) {
             return
         }
 
-        $process = $Emulator.Process
-        if ($null -eq $process) {
-            return
-        }
-
-        if ($PSCmdlet.ShouldProcess("emulator process $($process.Id)", 'Stop')) {
-            try {
-                if (-not $process.HasExited) {
-                    $process.Kill($true)
-                    $null = $process.WaitForExit(10000)
-                }
-            }
-            finally {
-                $process.Dispose()
-            }
+        if ($PSCmdlet.ShouldProcess("emulator process $($Emulator.Process.Id)", 'Stop')) {
+            # SIGTERM, then a kill if it does not end in time; releases the process handle.
+            $Emulator.Process.Dispose()
         }
     }
 }

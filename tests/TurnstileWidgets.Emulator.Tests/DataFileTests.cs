@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -64,7 +63,7 @@ namespace TurnstileWidgets.Emulator.Tests
             await CreateAsync(first, 3, "kept-");
             string before = File.ReadAllText(DataFile);
 
-            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync("--port", "0", "--data", DataFile);
+            (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync("--port", "0", "--data", DataFile);
 
             Assert.Equal(3, exitCode);
             string line = Assert.Single(errors);
@@ -78,10 +77,10 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task A_killed_emulator_leaves_no_lock_behind()
         {
-            using (System.Diagnostics.Process killed = EmulatorProcess.Launch("--port", "0", "--data", DataFile))
+            using (System.Diagnostics.Process killed = EmulatorCommandLine.Launch("--port", "0", "--data", DataFile))
             {
                 using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(60));
-                await EmulatorProcess.WaitForReadyAsync(killed, timeout.Token);
+                await EmulatorCommandLine.WaitForReadyAsync(killed, timeout.Token);
                 killed.Kill(entireProcessTree: true);
                 await killed.WaitForExitAsync(timeout.Token);
             }
@@ -163,7 +162,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = path }));
             Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
 
-            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync("--port", "0", "--data", path);
+            (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync("--port", "0", "--data", path);
             Assert.Equal(3, exitCode);
             string line = Assert.Single(errors);
             Assert.StartsWith("error: ", line, StringComparison.Ordinal);
@@ -184,7 +183,7 @@ namespace TurnstileWidgets.Emulator.Tests
             File.WriteAllText(DataFile, content);
             DateTime written = File.GetLastWriteTimeUtc(DataFile);
 
-            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync("--port", "0", "--data", DataFile);
+            (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync("--port", "0", "--data", DataFile);
 
             Assert.Equal(3, exitCode);
             string line = Assert.Single(errors);

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {

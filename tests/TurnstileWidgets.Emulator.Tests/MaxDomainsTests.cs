@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -89,7 +88,7 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task An_out_of_range_value_is_a_bad_command_line(string value)
         {
             Assert.Throws<ArgumentException>(() => Program.ParseArguments(new[] { "--max-domains", value }));
-            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync("--max-domains", value);
+            (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync("--max-domains", value);
             Assert.Equal(2, exitCode);
             Assert.Contains("--max-domains", errors[0], StringComparison.Ordinal);
         }

@@ -3,10 +3,8 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {

@@ -1,81 +1,75 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
+    /// <summary>The emulator as its own process, started and stopped by the one launcher everything else uses.</summary>
     public sealed class ProcessTests
     {
-        [Fact]
-        public async Task Started_as_a_process_it_prints_the_ready_line_serves_and_stops_on_sigterm()
+        private static EmulatorProcessOptions Options(params string[] args)
         {
-            using Process process = EmulatorProcess.Launch("--port", "0", "--api-token", "process-token");
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
+            var options = new EmulatorProcessOptions { EmulatorPath = Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.Emulator.dll") };
+            foreach (string arg in args)
             {
-                string? baseUrl = null;
-                string printed = "";
-                while (baseUrl is null)
-                {
-                    string? line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-                    if (line is null)
-                    {
-                        Assert.Fail("The emulator exited before it was ready: " + printed + await process.StandardError.ReadToEndAsync());
-                    }
-
-                    printed += line + "\n";
-                    Match match = EmulatorProcess.ReadyLine.Match(line!);
-                    if (match.Success)
-                    {
-                        Assert.StartsWith("TurnstileWidgets emulator listening on ", line, StringComparison.Ordinal);
-                        baseUrl = match.Value;
-                    }
-                }
-
-                // A chosen token may be a real one pasted by mistake: never echoed. The documented default key is.
-                Assert.DoesNotContain("process-token", printed, StringComparison.Ordinal);
-                Assert.Contains("(the value given with --api-token)", printed, StringComparison.Ordinal);
-                Assert.Contains(new EmulatorOptions().ApiKey, printed, StringComparison.Ordinal);
-                Assert.Contains(EmulatorOptions.DefaultAccountId, printed, StringComparison.Ordinal);
-                Assert.Single(EmulatorProcess.ReadyLine.Matches(printed));
-
-                using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "process-token");
-                HttpResponseMessage response = await http.GetAsync($"{baseUrl}/accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets", timeout.Token);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-
-                using (Process kill = Process.Start("kill", new[] { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
-                {
-                    await kill.WaitForExitAsync(timeout.Token);
-                }
-
-                await process.WaitForExitAsync(timeout.Token);
-                Assert.Equal(0, process.ExitCode);
+                options.Arguments.Add(arg);
             }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
+
+            return options;
         }
 
         [Fact]
-        public async Task Bad_command_line_exits_2_with_a_message()
+        public async Task Started_as_a_process_it_prints_the_ready_line_serves_and_stops_on_sigterm()
         {
-            using Process process = EmulatorProcess.Launch("--port", "many");
-            string error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.Equal(2, process.ExitCode);
-            Assert.Contains("--port", error, StringComparison.Ordinal);
+            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(Options("--api-token", "process-token"));
+            string printed = string.Join("\n", emulator.StartupOutput);
+
+            Assert.StartsWith("TurnstileWidgets emulator listening on ", emulator.StartupOutput[^1], StringComparison.Ordinal);
+            Assert.EndsWith($"http://127.0.0.1:{emulator.Port}/client/v4", emulator.StartupOutput[^1], StringComparison.Ordinal);
+            Assert.Equal(new Uri($"http://127.0.0.1:{emulator.Port}/client/v4/"), emulator.BaseUri);
+            Assert.Equal(new Uri($"http://127.0.0.1:{emulator.Port}/__emulator/"), emulator.ControlUri);
+            // A chosen token may be a real one pasted by mistake: never echoed. The documented default key is.
+            Assert.DoesNotContain("process-token", printed, StringComparison.Ordinal);
+            Assert.Contains("(the value given with --api-token)", printed, StringComparison.Ordinal);
+            Assert.Contains(new EmulatorOptions().ApiKey, printed, StringComparison.Ordinal);
+            Assert.Contains(EmulatorOptions.DefaultAccountId, printed, StringComparison.Ordinal);
+            Assert.Single(emulator.StartupOutput, line => line.Contains("/client/v4", StringComparison.Ordinal));
+
+            using var http = new HttpClient { BaseAddress = emulator.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "process-token");
+            HttpResponseMessage response = await http.GetAsync($"accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            // The launcher stops with SIGTERM: the emulator shuts down cleanly and exits 0.
+            emulator.Stop();
+            Assert.True(emulator.HasExited);
+            Assert.Equal(0, emulator.ExitCode);
+            emulator.Stop();
+        }
+
+        [Fact]
+        public async Task Bad_command_line_exits_2_with_a_message_and_the_launcher_says_so_without_the_secret()
+        {
+            // The launcher's own --port 0 comes first; the later --port wins and is refused.
+            EmulatorProcessOptions options = Options("--port", "not-a-port-secret");
+            options.Secrets.Add("not-a-port-secret");
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(options));
+            Assert.Contains("exited with code 2 before it printed its address", error.Message, StringComparison.Ordinal);
+            Assert.Contains("--port needs a whole number", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("not-a-port-secret", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task An_emulator_that_is_not_built_is_named_with_the_command_that_builds_it()
+        {
+            string missing = Path.Combine(AppContext.BaseDirectory, "no-such-folder", "TurnstileWidgets.Emulator.dll");
+            var error = await Assert.ThrowsAsync<FileNotFoundException>(() => EmulatorProcess.StartAsync(new EmulatorProcessOptions { EmulatorPath = missing }));
+            Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+            Assert.Contains("dotnet build src/TurnstileWidgets.Emulator -c Release", error.Message, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -114,11 +108,9 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 string file = Path.Combine(folder, "state.json");
                 File.WriteAllText(file, "garbage");
-                using Process process = EmulatorProcess.Launch("--data", file);
-                string error = await process.StandardError.ReadToEndAsync();
-                await process.WaitForExitAsync();
-                Assert.Equal(3, process.ExitCode);
-                Assert.Contains(file, error, StringComparison.Ordinal);
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(Options("--data", file)));
+                Assert.Contains("exited with code 3 before it printed its address", error.Message, StringComparison.Ordinal);
+                Assert.Contains(file, error.Message, StringComparison.Ordinal);
                 Assert.Equal("garbage", File.ReadAllText(file));
             }
             finally

@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {

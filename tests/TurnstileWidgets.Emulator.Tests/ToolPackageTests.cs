@@ -10,7 +10,6 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
-using TurnstileWidgets.Emulator;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -80,7 +79,7 @@ namespace TurnstileWidgets.Emulator.Tests
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
             // The command README shows, with the version pinned and the sources limited to out/.
-            using (Process install = EmulatorProcess.Start(EmulatorProcess.DotnetHost, new[]
+            using (Process install = EmulatorCommandLine.Start(EmulatorCommandLine.DotnetHost, new[]
             {
                 "tool", "install", "TurnstileWidgets.Emulator", "--version", version, "--add-source", source,
                 "--tool-path", toolPath, "--configfile", config,
@@ -95,10 +94,10 @@ namespace TurnstileWidgets.Emulator.Tests
             string command = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "turnstile-emulator.exe" : "turnstile-emulator");
             Assert.True(File.Exists(command), "The tool's command is missing: " + command);
 
-            using Process emulator = EmulatorProcess.Start(command, new[] { "--port", "0" }, environment, workingDirectory: _scratch);
+            using Process emulator = EmulatorCommandLine.Start(command, new[] { "--port", "0" }, environment, workingDirectory: _scratch);
             try
             {
-                (string baseUrl, string printed) = await EmulatorProcess.WaitForReadyAsync(emulator, timeout.Token);
+                (string baseUrl, string printed) = await EmulatorCommandLine.WaitForReadyAsync(emulator, timeout.Token);
                 Assert.Contains(EmulatorOptions.DefaultApiToken, printed, StringComparison.Ordinal);
 
                 using var http = new HttpClient();
@@ -107,7 +106,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Contains("\"success\":true", await response.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
 
-                int exitCode = await EmulatorProcess.StopAsync(emulator, timeout.Token);
+                int exitCode = await EmulatorCommandLine.StopAsync(emulator, timeout.Token);
                 if (!OperatingSystem.IsWindows())
                 {
                     // SIGTERM is a clean stop; Windows has no signal to send, only a kill.

@@ -4,8 +4,6 @@ using System.Security;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands

@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands

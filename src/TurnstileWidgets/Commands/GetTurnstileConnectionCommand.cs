@@ -2,8 +2,6 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands

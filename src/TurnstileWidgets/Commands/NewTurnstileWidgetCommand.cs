@@ -1,9 +1,6 @@
 using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
 using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 

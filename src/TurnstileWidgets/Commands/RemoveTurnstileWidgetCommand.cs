@@ -1,9 +1,5 @@
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands

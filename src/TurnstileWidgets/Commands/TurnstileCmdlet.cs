@@ -1,13 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands

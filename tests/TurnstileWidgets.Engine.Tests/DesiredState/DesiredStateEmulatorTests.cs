@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
 using TurnstileWidgets.Engine.Tests.Support;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
 using D = System.Collections.Generic.Dictionary<string, object>;
 

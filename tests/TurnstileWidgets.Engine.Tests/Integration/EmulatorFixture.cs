@@ -1,7 +1,6 @@
 using System;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

@@ -1,7 +1,5 @@
 using System;
-using System.Linq;
 using System.Threading.Tasks;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

@@ -7,8 +7,6 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
-using TurnstileWidgets.Engine;
-using TurnstileWidgets.Engine.Internal;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

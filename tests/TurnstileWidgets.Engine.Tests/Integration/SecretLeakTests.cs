@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

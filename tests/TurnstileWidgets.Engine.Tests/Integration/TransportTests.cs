@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

@@ -2,9 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Security;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Support;
 

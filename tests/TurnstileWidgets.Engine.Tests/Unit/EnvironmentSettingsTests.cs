@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 

@@ -1,5 +1,4 @@
 using System;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
 using TurnstileWidgets.Engine.Tests.Support;
 

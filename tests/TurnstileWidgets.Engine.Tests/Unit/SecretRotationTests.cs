@@ -1,5 +1,4 @@
 using System;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Unit
 {

@@ -1,6 +1,4 @@
-using System;
 using System.Net.Http;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;

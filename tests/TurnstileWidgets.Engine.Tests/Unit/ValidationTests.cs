@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 

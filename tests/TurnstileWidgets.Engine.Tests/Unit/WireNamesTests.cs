@@ -1,6 +1,4 @@
 using System;
-using System.Linq;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 

@@ -4,11 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
-using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Commands
 {

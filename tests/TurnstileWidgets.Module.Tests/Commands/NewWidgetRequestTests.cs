@@ -1,7 +1,4 @@
-using System;
-using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using System.Linq;
 using TurnstileWidgets.Commands;
 
 namespace TurnstileWidgets.Module.Tests.Commands

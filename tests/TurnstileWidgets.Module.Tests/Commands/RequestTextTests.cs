@@ -1,11 +1,6 @@
 using System;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
-using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Commands
 {

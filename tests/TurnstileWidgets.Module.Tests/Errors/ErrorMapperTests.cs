@@ -1,12 +1,7 @@
 using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
-using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Errors
 {

@@ -1,6 +1,3 @@
-using System;
-using System.Management.Automation;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Listing;
 
 namespace TurnstileWidgets.Module.Tests.Listing

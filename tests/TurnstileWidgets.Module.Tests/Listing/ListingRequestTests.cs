@@ -1,10 +1,5 @@
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
 using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
-using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Listing
 {

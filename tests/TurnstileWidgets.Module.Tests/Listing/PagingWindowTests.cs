@@ -1,9 +1,4 @@
-using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
-using TurnstileWidgets.Errors;
 using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
-using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Listing
 {

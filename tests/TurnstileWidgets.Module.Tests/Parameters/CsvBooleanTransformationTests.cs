@@ -1,6 +1,4 @@
-using System;
 using System.Management.Automation;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Parameters;
 
 namespace TurnstileWidgets.Module.Tests.Parameters

@@ -1,6 +1,4 @@
 using System;
-using System.Management.Automation;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Session

@@ -2,11 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Security;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Commands;
-using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
-using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Session

@@ -9,8 +9,12 @@ using System.Threading.Tasks;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
-    /// <summary>The emulator as its own process, as users and CI start it: ready line, exit codes, standard error.</summary>
-    internal static class EmulatorProcess
+    /// <summary>
+    /// The emulator's command line run to its end (exit codes, standard error) and the installed tool's process. Starting an
+    /// emulator and waiting for its address is the shared launcher's job (TurnstileWidgets.TestSupport.EmulatorProcess);
+    /// Launch, WaitForReadyAsync and StopAsync here predate it and are to be folded into it.
+    /// </summary>
+    internal static class EmulatorCommandLine
     {
         public static readonly Regex ReadyLine = new(@"http://127\.0\.0\.1:\d+/client/v4", RegexOptions.CultureInvariant);
 
