@@ -78,6 +78,12 @@ namespace TurnstileWidgets.Emulator
             {
                 server = await EmulatorServer.StartAsync(options, stop.Token).ConfigureAwait(false);
             }
+            catch (EmulatorStartupException e) when (e.InnerException is ArgumentException)
+            {
+                // An option value out of range is a bad command line, whichever check found it.
+                await Console.Error.WriteLineAsync("error: " + e.Message + Environment.NewLine + "Run with --help for usage.").ConfigureAwait(false);
+                return 2;
+            }
             catch (EmulatorStartupException e)
             {
                 await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);

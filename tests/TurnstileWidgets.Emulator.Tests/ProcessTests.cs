@@ -78,6 +78,26 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Contains("--port", error, StringComparison.Ordinal);
         }
 
+        /// <summary>
+        /// Every out-of-range value is a bad command line (exit 2, as README and --help say), not "could not start" (3):
+        /// before, only --max-domains and the rate-limit options were checked while parsing, the rest when starting.
+        /// </summary>
+        [Theory]
+        [InlineData("--port", "65536")]
+        [InlineData("--port", "-1")]
+        [InlineData("--latency-ms", "-1")]
+        [InlineData("--error-rate", "1.5")]
+        [InlineData("--drop-rate", "-0.1")]
+        [InlineData("--account-id", "xyz")]
+        [InlineData("--api-token", " ")]
+        public async Task An_out_of_range_value_of_any_option_exits_2(string option, string value)
+        {
+            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync(option, value);
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith("error: ", errors[0], StringComparison.Ordinal);
+            Assert.Equal("Run with --help for usage.", errors[^1]);
+        }
+
         [Fact]
         public void Command_line_parses_every_option()
         {
