@@ -98,6 +98,53 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal("Run with --help for usage.", errors[^1]);
         }
 
+        /// <summary>
+        /// Ctrl+C or SIGTERM while the emulator is still starting stops it: before, the handler that waits for a
+        /// running emulator swallowed the signal, so one stuck reading its --data file (a named pipe nobody writes) could
+        /// only be killed with SIGKILL.
+        /// </summary>
+        [Fact]
+        public async Task Sigterm_while_starting_stops_the_process()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+            string pipe = Path.Combine(folder, "state.json");
+            using (Process mkfifo = Process.Start("mkfifo", new[] { pipe }))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            using Process process = EmulatorProcess.Launch("--port", "0", "--data", pipe);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                // Opening a named pipe for writing returns once the emulator has opened it for reading: it is now
+                // inside its start-up, waiting for the state that never comes.
+                await using var writer = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+                using (Process kill = Process.Start("kill", new[] { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+                {
+                    await kill.WaitForExitAsync(timeout.Token);
+                }
+
+                await process.WaitForExitAsync(timeout.Token);
+                Assert.NotEqual(0, process.ExitCode);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         [Fact]
         public void Command_line_parses_every_option()
         {
