@@ -33,6 +33,46 @@ namespace TurnstileWidgets.Emulator.Tests
             }
         }
 
+        /// <summary>
+        /// A hard link is the same file under another name: before, the lock beside each name let two emulators start on
+        /// it, and the file was read by both. The second is refused naming the path it was given; the file stays readable.
+        /// </summary>
+        [Fact]
+        public async Task A_second_emulator_on_a_hard_link_to_the_file_is_refused()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            string link = Path.Combine(_folder, "other-name.json");
+            await using EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            await CreateAsync(first, 2, "first-");
+            using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
+            {
+                await ln.WaitForExitAsync();
+                Assert.Equal(0, ln.ExitCode);
+            }
+
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+            Assert.Contains($"'{link}'", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', refused.Message);
+
+            // Readers (a test, Get-Content) still read it while it is held, and later saves keep it held.
+            Assert.Contains("first-1", File.ReadAllText(DataFile), StringComparison.Ordinal);
+            await CreateAsync(first, 1, "later-");
+            Assert.Contains("later-0", File.ReadAllText(DataFile), StringComparison.Ordinal);
+            File.Delete(link);
+            using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
+            {
+                await ln.WaitForExitAsync();
+            }
+
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+        }
+
         [Fact]
         public async Task A_second_emulator_on_the_same_file_is_refused_and_no_widget_is_lost()
         {
