@@ -139,8 +139,12 @@ namespace TurnstileWidgets.Emulator
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // One that is there (a folder, a read-only file, another user's) is its own problem, not the folder's.
                 throw new EmulatorStartupException(
-                    $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' cannot be created ({OneLine(e.Message)}). Fix the folder's permissions or pass another --data path.", e);
+                    Path.Exists(LockPath)
+                        ? $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' exists but cannot be opened ({OneLine(e.Message)}). Fix its permissions or delete it if no emulator is running on this file, or pass another --data path."
+                        : $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' cannot be created ({OneLine(e.Message)}). Fix the folder's permissions or pass another --data path.",
+                    e);
             }
         }
 

@@ -34,6 +34,24 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         /// <summary>
+        /// A lock file that is there but cannot be opened (a folder, or one left read-only) is named as such, with what to
+        /// do about it: before, the message said it "cannot be created" and to fix the folder's permissions.
+        /// </summary>
+        [Fact]
+        public async Task A_lock_file_that_cannot_be_opened_is_named_with_what_to_do()
+        {
+            string lockPath = Path.Combine(_folder, ".state.json.lock");
+            Directory.CreateDirectory(lockPath);
+
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+            Assert.Contains($"its lock file '{lockPath}' exists but cannot be opened", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("delete it if no emulator is running on this file", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', refused.Message);
+            Assert.False(File.Exists(DataFile));
+        }
+
+        /// <summary>
         /// A hard link is the same file under another name: before, the lock beside each name let two emulators start on
         /// it, and the file was read by both. The second is refused naming the path it was given; the file stays readable.
         /// </summary>
