@@ -66,6 +66,13 @@ namespace TurnstileWidgets.Emulator
                 return false;
             }
 
+            // A client that sent "Expect: 100-continue" waits for a go-ahead before sending the body: refusing now spares
+            // it the upload (reading the body is what makes Kestrel send "100 Continue").
+            if (request.ContentLength > MaxBodyBytes && request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
             // This method owns the limit: Kestrel's own (the same number, for anything that bypasses it) would stop the
             // read at the limit and close the connection before the 413 is read.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)

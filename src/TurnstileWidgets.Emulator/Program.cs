@@ -79,6 +79,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             using var stop = new CancellationTokenSource();
+            bool running = false;
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
@@ -86,6 +87,12 @@ namespace TurnstileWidgets.Emulator
             try
             {
                 server = await EmulatorServer.StartAsync(options, stop.Token).ConfigureAwait(false);
+            }
+            catch (EmulatorStartupException e) when (e.InnerException is ArgumentException)
+            {
+                // An option value out of range is a bad command line, whichever check found it.
+                await Console.Error.WriteLineAsync("error: " + e.Message + Environment.NewLine + "Run with --help for usage.").ConfigureAwait(false);
+                return 2;
             }
             catch (EmulatorStartupException e)
             {
@@ -99,6 +106,7 @@ namespace TurnstileWidgets.Emulator
                 return 3;
             }
 
+            running = true;
             await using (server.ConfigureAwait(false))
             {
                 TextWriter output = Console.Out;
@@ -138,9 +146,12 @@ namespace TurnstileWidgets.Emulator
 
             return 0;
 
+            // Once running, a signal ends the wait and the emulator stops cleanly (exit 0). While still starting, some
+            // steps cannot be cancelled (reading a --data file that is a named pipe blocks until someone writes), so the
+            // signal keeps its default effect and ends the process; the kernel releases the state file's lock with it.
             void Stop(PosixSignalContext context)
             {
-                context.Cancel = true;
+                context.Cancel = Volatile.Read(ref running);
                 stop.Cancel();
             }
         }

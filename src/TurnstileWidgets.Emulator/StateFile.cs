@@ -12,6 +12,10 @@ namespace TurnstileWidgets.Emulator
     /// A file that cannot be read or understood stops start-up and is never overwritten. One emulator at a time owns a
     /// file: it holds an exclusive lock on a lock file beside it (<c>.&lt;name&gt;.lock</c>) until it stops. The lock cannot
     /// be on the state file itself, because each save renames a new file over it and a lock stays with the old one.
+    /// A hard link gives the same file another name, and so another lock file beside it; on Unix the emulator therefore
+    /// also holds a shared lock on the state file itself (the saved file after each save), and refuses a file it cannot
+    /// lock exclusively at start. Shared, so readers (a test, Get-Content) still read it. Not on Windows, where an open
+    /// handle would stop the save's rename.
     /// The state, temporary and lock files are created readable and writable by their owner only: they hold widget secrets.
     /// </summary>
     internal sealed class StateFile : IDisposable
@@ -24,6 +28,7 @@ namespace TurnstileWidgets.Emulator
         private long _writtenVersion = -1;
         private string? _fullPath;
         private FileStream? _ownership;
+        private FileStream? _heldState;
 
         public StateFile(string path)
         {
@@ -57,6 +62,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Gives up ownership: another emulator may use the file from now on.</summary>
         public void Dispose()
         {
+            Interlocked.Exchange(ref _heldState, null)?.Dispose();
             FileStream? ownership = Interlocked.Exchange(ref _ownership, null);
             ownership?.Dispose();
         }
@@ -133,8 +139,12 @@ namespace TurnstileWidgets.Emulator
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // One that is there (a folder, a read-only file, another user's) is its own problem, not the folder's.
                 throw new EmulatorStartupException(
-                    $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' cannot be created ({OneLine(e.Message)}). Fix the folder's permissions or pass another --data path.", e);
+                    Path.Exists(LockPath)
+                        ? $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' exists but cannot be opened ({OneLine(e.Message)}). Fix its permissions or delete it if no emulator is running on this file, or pass another --data path."
+                        : $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' cannot be created ({OneLine(e.Message)}). Fix the folder's permissions or pass another --data path.",
+                    e);
             }
         }
 
@@ -188,8 +198,18 @@ namespace TurnstileWidgets.Emulator
             PersistedState? state;
             try
             {
-                using FileStream stream = File.OpenRead(FullPath);
-                state = JsonSerializer.Deserialize(stream, EmulatorJsonContext.Wire.PersistedState);
+                // Exclusive while reading: another emulator holding this file under another name (a hard link) holds it shared.
+                using (FileStream stream = new(FullPath, FileMode.Open, FileAccess.Read, FileShare.None))
+                {
+                    state = JsonSerializer.Deserialize(stream, EmulatorJsonContext.Wire.PersistedState);
+                }
+
+                HoldState(new FileStream(FullPath, FileMode.Open, FileAccess.Read, FileShare.Read));
+            }
+            catch (IOException e) when (IsHeldByAnother(e))
+            {
+                throw new EmulatorStartupException(
+                    $"The emulator state file '{FullPath}' is in use by another emulator under another name (a hard link to the same file). Stop that emulator, or pass another --data path.", e);
             }
             catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
@@ -287,25 +307,44 @@ namespace TurnstileWidgets.Emulator
 
                 string directory = Path.GetDirectoryName(FullPath)!;
                 string temporary = Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N") + TemporarySuffix);
+                FileStream? stream = null;
                 try
                 {
-                    // The rename carries the temporary file's owner-only mode over to the state file.
-                    using (var stream = new FileStream(temporary, OwnerOnly(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None })))
+                    // The rename carries the temporary file's owner-only mode over to the state file. Shared (not None) so
+                    // the stream can stay open as the held lock on the file the rename makes the state file.
+                    stream = new FileStream(temporary, OwnerOnly(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read }));
+                    JsonSerializer.Serialize(stream, state, EmulatorJsonContext.Wire.PersistedState);
+                    stream.Flush(flushToDisk: true);
+                    if (OperatingSystem.IsWindows())
                     {
-                        JsonSerializer.Serialize(stream, state, EmulatorJsonContext.Wire.PersistedState);
-                        stream.Flush(flushToDisk: true);
+                        stream.Dispose();
                     }
 
                     File.Move(temporary, FullPath, overwrite: true);
+                    HoldState(stream);
                 }
                 catch
                 {
+                    stream?.Dispose();
                     TryDelete(temporary);
                     throw;
                 }
 
                 _writtenVersion = version;
             }
+        }
+
+        /// <summary>Keeps the stream open as the shared lock on the state file (Unix only, see the class summary); releases the previous one.</summary>
+        private void HoldState(FileStream stream)
+        {
+            // A save after Dispose (no longer the owner) must not leave a lock behind that stops the next emulator.
+            if (OperatingSystem.IsWindows() || Volatile.Read(ref _ownership) is null)
+            {
+                stream.Dispose();
+                return;
+            }
+
+            Interlocked.Exchange(ref _heldState, stream)?.Dispose();
         }
 
         private EmulatorStartupException Refuse(string reason, Exception? inner)

@@ -125,6 +125,29 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal(3, Server.WidgetCount);
         }
 
+        /// <summary>
+        /// A client that asks first (Expect: 100-continue, as curl does for bodies over 1 MB) with a Content-Length over the
+        /// limit is told 413 at once: before, the emulator said "100 Continue" and had the whole body sent only to refuse it.
+        /// </summary>
+        [Theory]
+        [InlineData("api")]
+        [InlineData("control")]
+        public async Task Expect_100_continue_with_a_content_length_over_the_limit_gets_413_without_100(string where)
+        {
+            string path = where == "api" ? "/client/v4/" + WidgetsPath : "/__emulator/seed";
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Server.Port);
+            using System.Net.Sockets.NetworkStream stream = client.GetStream();
+            string head = $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Server.ApiToken}\r\n" +
+                $"Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {Limit + 1}\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            string? status = await reader.ReadLineAsync();
+            Assert.Equal("HTTP/1.1 413 Payload Too Large", status);
+            Assert.Equal(0, Server.WidgetCount);
+        }
+
         /// <summary>A stream without a length, so HttpClient sends it chunked.</summary>
         private sealed class NonSeekable : MemoryStream
         {

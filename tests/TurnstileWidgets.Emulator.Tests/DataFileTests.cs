@@ -32,6 +32,64 @@ namespace TurnstileWidgets.Emulator.Tests
             }
         }
 
+        /// <summary>
+        /// A lock file that is there but cannot be opened (a folder, or one left read-only) is named as such, with what to
+        /// do about it: before, the message said it "cannot be created" and to fix the folder's permissions.
+        /// </summary>
+        [Fact]
+        public async Task A_lock_file_that_cannot_be_opened_is_named_with_what_to_do()
+        {
+            string lockPath = Path.Combine(_folder, ".state.json.lock");
+            Directory.CreateDirectory(lockPath);
+
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+            Assert.Contains($"its lock file '{lockPath}' exists but cannot be opened", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("delete it if no emulator is running on this file", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', refused.Message);
+            Assert.False(File.Exists(DataFile));
+        }
+
+        /// <summary>
+        /// A hard link is the same file under another name: before, the lock beside each name let two emulators start on
+        /// it, and the file was read by both. The second is refused naming the path it was given; the file stays readable.
+        /// </summary>
+        [Fact]
+        public async Task A_second_emulator_on_a_hard_link_to_the_file_is_refused()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            string link = Path.Combine(_folder, "other-name.json");
+            await using EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            await CreateAsync(first, 2, "first-");
+            using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
+            {
+                await ln.WaitForExitAsync();
+                Assert.Equal(0, ln.ExitCode);
+            }
+
+            EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
+                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+            Assert.Contains($"'{link}'", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', refused.Message);
+
+            // Readers (a test, Get-Content) still read it while it is held, and later saves keep it held.
+            Assert.Contains("first-1", File.ReadAllText(DataFile), StringComparison.Ordinal);
+            await CreateAsync(first, 1, "later-");
+            Assert.Contains("later-0", File.ReadAllText(DataFile), StringComparison.Ordinal);
+            File.Delete(link);
+            using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
+            {
+                await ln.WaitForExitAsync();
+            }
+
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+        }
+
         [Fact]
         public async Task A_second_emulator_on_the_same_file_is_refused_and_no_widget_is_lost()
         {

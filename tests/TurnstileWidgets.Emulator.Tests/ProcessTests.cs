@@ -72,6 +72,73 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Contains("dotnet build src/TurnstileWidgets.Emulator -c Release", error.Message, StringComparison.Ordinal);
         }
 
+        /// <summary>
+        /// Every out-of-range value is a bad command line (exit 2, as README and --help say), not "could not start" (3):
+        /// before, only --max-domains and the rate-limit options were checked while parsing, the rest when starting.
+        /// </summary>
+        [Theory]
+        [InlineData("--port", "65536")]
+        [InlineData("--port", "-1")]
+        [InlineData("--latency-ms", "-1")]
+        [InlineData("--error-rate", "1.5")]
+        [InlineData("--drop-rate", "-0.1")]
+        [InlineData("--account-id", "xyz")]
+        [InlineData("--api-token", " ")]
+        public async Task An_out_of_range_value_of_any_option_exits_2(string option, string value)
+        {
+            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync(option, value);
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith("error: ", errors[0], StringComparison.Ordinal);
+            Assert.Equal("Run with --help for usage.", errors[^1]);
+        }
+
+        /// <summary>
+        /// Ctrl+C or SIGTERM while the emulator is still starting stops it: before, the handler that waits for a
+        /// running emulator swallowed the signal, so one stuck reading its --data file (a named pipe nobody writes) could
+        /// only be killed with SIGKILL.
+        /// </summary>
+        [Fact]
+        public async Task Sigterm_while_starting_stops_the_process()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+            string pipe = Path.Combine(folder, "state.json");
+            using (Process mkfifo = Process.Start("mkfifo", new[] { pipe }))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            using Process process = EmulatorProcess.Launch("--port", "0", "--data", pipe);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                // Opening a named pipe for writing returns once the emulator has opened it for reading: it is now
+                // inside its start-up, waiting for the state that never comes.
+                await using var writer = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+                using (Process kill = Process.Start("kill", new[] { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+                {
+                    await kill.WaitForExitAsync(timeout.Token);
+                }
+
+                await process.WaitForExitAsync(timeout.Token);
+                Assert.NotEqual(0, process.ExitCode);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         [Fact]
         public void Command_line_parses_every_option()
         {
