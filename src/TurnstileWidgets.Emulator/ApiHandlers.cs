@@ -77,7 +77,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, out input, Store(context).IsDriftValue);
                 if (error is not null)
                 {
                     await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
@@ -105,7 +105,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, out input, Store(context).IsDriftValue);
                 Widget? updated = null;
                 error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);

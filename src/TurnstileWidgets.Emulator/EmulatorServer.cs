@@ -261,6 +261,9 @@ namespace TurnstileWidgets.Emulator
             return new SecretCheckResult { Valid = false };
         }
 
+        /// <summary>Stores wire fields of a widget verbatim (see <see cref="WidgetStore.Drift"/>); null when no such widget.</summary>
+        internal Widget? DriftWidget(string accountId, string sitekey, WidgetDrift drift) => StoreOf(accountId).Drift(sitekey, drift);
+
         internal bool Serves(string accountId) => _accounts.Store(accountId) is not null;
 
         private WidgetStore StoreOf(string accountId) =>
@@ -334,6 +337,7 @@ namespace TurnstileWidgets.Emulator
             app.MapPost(C + "/clock/advance", new RequestDelegate(control.AdvanceClockAsync));
             app.MapPost(C + "/seed", new RequestDelegate(control.SeedAsync));
             app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
+            app.MapMethods(C + "/widgets/{sitekey}", new[] { "PATCH" }, new RequestDelegate(control.DriftWidgetAsync));
         }
 
         private static void Validate(EmulatorOptions options)

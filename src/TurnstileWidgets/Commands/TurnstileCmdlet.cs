@@ -166,6 +166,8 @@ namespace TurnstileWidgets.Commands
 
         void IMessageSink.WriteProgressRecord(ProgressRecord record) => WriteProgress(record);
 
+        void IMessageSink.WriteWarningLine(string text) => WriteWarningLine(text);
+
         /// <summary>
         /// Runs <paramref name="action"/> for one item: a Turnstile failure becomes an error about <paramref name="target"/>
         /// (non-terminating, so the next item goes on; terminating when <paramref name="terminating"/>); Ctrl+C stops the pipeline.
