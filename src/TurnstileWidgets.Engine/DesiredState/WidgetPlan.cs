@@ -109,7 +109,10 @@ namespace TurnstileWidgets.Engine.DesiredState
 
         /// <summary>Creates and updates in entry order, then removals in name order.</summary>
         public IReadOnlyList<WidgetChange> Changes { get; }
-        /// <summary>Entries that will not be applied; the other entries' changes stand.</summary>
+        /// <summary>
+        /// Entries that cannot be applied. Any problem makes the whole plan unsound: Sync-TurnstileWidget then writes
+        /// nothing at all, removals included (a file with a wrong entry may be a wrong file).
+        /// </summary>
         public IReadOnlyList<PlanProblem> Problems { get; }
         /// <summary>True when there is nothing to write and nothing wrong.</summary>
         public bool IsInSync => Changes.Count == 0 && Problems.Count == 0;
@@ -316,6 +319,20 @@ namespace TurnstileWidgets.Engine.DesiredState
                     list.Add(new PropertyChange(property, null, value));
                 }
             }
+        }
+
+        /// <summary>
+        /// Plans <paramref name="entry"/> again against a newer reading of its widget (one written since the plan read it):
+        /// the update to send now, null when it already matches, or a problem.
+        /// </summary>
+        public static WidgetChange? Replan(DesiredWidget entry, Widget current, out PlanProblem? problem)
+        {
+            if (entry == null) throw new ArgumentNullException(nameof(entry));
+            if (current == null) throw new ArgumentNullException(nameof(current));
+            var problems = new List<PlanProblem>();
+            WidgetChange? change = PlanUpdate(entry, current, problems);
+            problem = problems.Count > 0 ? problems[0] : null;
+            return change;
         }
 
         private static WidgetChange? PlanUpdate(DesiredWidget entry, Widget current, List<PlanProblem> problems)

@@ -48,11 +48,34 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        /// <summary>Reads the entries and the live widgets, and plans; problems become errors, one per entry.</summary>
-        internal WidgetPlan MakePlan(TurnstileClient client)
+        /// <summary>The live widgets the last plan was made from.</summary>
+        internal IReadOnlyList<Widget> Live { get; private set; } = Array.Empty<Widget>();
+
+        /// <summary>The connection's write-journal position taken before the live widgets were read.</summary>
+        internal long LiveReadAt { get; private set; }
+
+        /// <summary>Where the entries of the last plan came from, for messages: the file's name, or "the pipeline".</summary>
+        internal string Source { get; private set; } = "";
+
+        /// <summary>The entries of the last plan (the readable ones) and the unreadable ones.</summary>
+        internal DesiredEntries? Entries { get; private set; }
+
+        /// <summary>Reads the entries (before anything is sent) and the live widgets.</summary>
+        internal DesiredEntries ReadEntries()
         {
-            DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            Source = ParameterSetName == ByPathSet ? System.IO.Path.GetFileName(Path!) : "the pipeline";
+            Entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            return Entries;
+        }
+
+        /// <summary>Reads the entries and the live widgets, and plans; problems become errors, one per entry.</summary>
+        internal WidgetPlan MakePlan(Session.SessionConnection connection)
+        {
+            TurnstileClient client = connection.Client;
+            DesiredEntries entries = Entries ?? ReadEntries();
+            LiveReadAt = connection.Writes.Position;
             IReadOnlyList<Widget> live = Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
+            Live = live;
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {

@@ -36,24 +36,82 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        /// <summary>Releases the cancellation source.</summary>
+        /// <summary>Releases the cancellation source and the leases on the connections this command used.</summary>
         public void Dispose()
         {
+            lock (leased)
+            {
+                foreach (SessionConnection connection in leased)
+                {
+                    connection.Release();
+                }
+
+                leased.Clear();
+            }
+
             cancellation.Dispose();
             GC.SuppressFinalize(this);
         }
 
-        /// <summary>The connection to use (-Connection, else the default); a terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.</summary>
+        // The connections this command holds a lease on until it ends, so a Connect-Turnstile or Disconnect-Turnstile in
+        // another runspace cannot dispose the client under it.
+        private readonly List<SessionConnection> leased = new List<SessionConnection>();
+
+        /// <summary>
+        /// The connection to use (-Connection, else the default), leased until the command ends; a terminating
+        /// TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.
+        /// </summary>
         internal SessionConnection RequireConnection()
         {
             string? name = ConnectionName;
-            SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
-            if (connection == null)
+            while (true)
             {
-                ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
-            }
+                SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
+                if (connection == null)
+                {
+                    ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
+                }
 
-            return connection!;
+                lock (leased)
+                {
+                    if (leased.Contains(connection!))
+                    {
+                        return connection!;
+                    }
+                }
+
+                // False only when the connection was replaced or disconnected since it was looked up: look again.
+                if (connection!.TryAcquire())
+                {
+                    lock (leased)
+                    {
+                        leased.Add(connection);
+                    }
+
+                    return connection;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs a write to the widget <paramref name="sitekey"/> through <see cref="Invoke{T}"/>, recorded in the connection's
+        /// write journal (so no earlier reading of the widget is trusted after it); <paramref name="readAt"/> is the
+        /// journal position of the answer, the widget's newest reading unless <paramref name="answerIsReading"/> is false
+        /// (a removal's answer describes a widget that is gone).
+        /// </summary>
+        internal Widget InvokeWrite(SessionConnection connection, string sitekey, Func<CancellationToken, Task<Widget>> call, out long readAt, bool answerIsReading = true)
+        {
+            connection.Writes.BeginWrite(sitekey);
+            Widget? answer = null;
+            try
+            {
+                answer = Invoke(connection.Client, call);
+                return answer;
+            }
+            finally
+            {
+                readAt = connection.Writes.EndWrite(sitekey, answerIsReading ? answer : null, DateTimeOffset.UtcNow);
+            }
         }
 
         /// <summary>The connection a cmdlet's -Connection names; null for the default connection.</summary>
