@@ -47,7 +47,9 @@ namespace TurnstileWidgets.Commands
             }
 
             WidgetPlan? plan = null;
-            TryProcess(Path, () => plan = MakePlan(connection), terminating: true);
+            int liveCount = 0;
+            long liveReadAt = 0;
+            TryProcess(Path, () => plan = MakePlan(connection, entries, out liveCount, out liveReadAt), terminating: true);
             int created = 0, updated = 0, removed = 0, skipped = 0;
             if (plan!.Problems.Count > 0)
             {
@@ -59,7 +61,7 @@ namespace TurnstileWidgets.Commands
             }
 
             List<WidgetChange> removals = plan.Changes.Where(c => c.Action == WidgetChangeAction.Remove).ToList();
-            if (removals.Count > 0 && removals.Count == Live.Count)
+            if (removals.Count > 0 && removals.Count == liveCount)
             {
                 WriteWarningLine(string.Format(CultureInfo.InvariantCulture,
                     "This Sync removes every live widget of account {0}: all {1} of them ({2}), because no entry of {3} holds them (-Prune).",
@@ -85,7 +87,7 @@ namespace TurnstileWidgets.Commands
             foreach (WidgetChange change in confirmed)
             {
                 TurnstileWidgetChange output = ToOutput(change, connection.Details.AccountId);
-                bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output));
+                bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output, liveReadAt));
                 if (!done)
                 {
                     failed++;
@@ -199,7 +201,7 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        private void Apply(Session.SessionConnection connection, WidgetChange change, TurnstileWidgetChange output)
+        private void Apply(Session.SessionConnection connection, WidgetChange change, TurnstileWidgetChange output, long liveReadAt)
         {
             TurnstileClient client = connection.Client;
             switch (change.Action)
@@ -214,7 +216,7 @@ namespace TurnstileWidgets.Commands
                     using (WidgetWriteGate.Enter(connection.Details.AccountId, sitekey, CancellationToken))
                     {
                         WidgetChange? now = change;
-                        if (!connection.Writes.IsCurrent(sitekey, LiveReadAt))
+                        if (!connection.Writes.IsCurrent(sitekey, liveReadAt))
                         {
                             // This connection wrote the widget after the plan read it (another runspace): plan it again from a fresh read.
                             Widget current = Invoke(client, token => client.GetWidgetAsync(sitekey, token));
