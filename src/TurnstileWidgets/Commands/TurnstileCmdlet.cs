@@ -39,30 +39,30 @@ namespace TurnstileWidgets.Commands
         /// <summary>Releases the cancellation source and the leases on the connections this command used.</summary>
         public void Dispose()
         {
-            lock (leased)
-            {
-                foreach (SessionConnection connection in leased)
-                {
-                    connection.Release();
-                }
-
-                leased.Clear();
-            }
+            SessionConnection? leased = held;
+            held = null;
+            leased?.Release();
 
             cancellation.Dispose();
             GC.SuppressFinalize(this);
         }
 
-        // The connections this command holds a lease on until it ends, so a Connect-Turnstile or Disconnect-Turnstile in
-        // another runspace cannot dispose the client under it.
-        private readonly List<SessionConnection> leased = new List<SessionConnection>();
+        // The connection this command holds a lease on until it ends, so a Connect-Turnstile or Disconnect-Turnstile in
+        // another runspace cannot dispose the client under it; every input of the command uses it.
+        private SessionConnection? held;
 
         /// <summary>
-        /// The connection to use (-Connection, else the default), leased until the command ends; a terminating
-        /// TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.
+        /// The connection to use (-Connection, else the default), leased until the command ends: a command that has
+        /// started finishes on the connection it started with, even if it is replaced or disconnected meanwhile. A
+        /// terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.
         /// </summary>
         internal SessionConnection RequireConnection()
         {
+            if (held != null)
+            {
+                return held;
+            }
+
             string? name = ConnectionName;
             while (true)
             {
@@ -72,22 +72,10 @@ namespace TurnstileWidgets.Commands
                     ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
                 }
 
-                lock (leased)
-                {
-                    if (leased.Contains(connection!))
-                    {
-                        return connection!;
-                    }
-                }
-
                 // False only when the connection was replaced or disconnected since it was looked up: look again.
                 if (connection!.TryAcquire())
                 {
-                    lock (leased)
-                    {
-                        leased.Add(connection);
-                    }
-
+                    held = connection;
                     return connection;
                 }
             }
