@@ -36,6 +36,7 @@ BeforeAll {
             [pscustomobject]@{
                 Output   = @($output)
                 Verbose  = @($powershell.Streams.Verbose | ForEach-Object Message)
+                Warnings = @($powershell.Streams.Warning | ForEach-Object Message)
                 Debug    = @($powershell.Streams.Debug | ForEach-Object Message)
                 Progress = @($powershell.Streams.Progress)
                 Errors   = @($powershell.Streams.Error)
@@ -123,7 +124,7 @@ Describe 'Rate-limit waits' {
         Set-RateLimit -Limit $null -BlockSeconds $null
     }
 
-    It 'waits out a block with a -Verbose line that says how long and why, and a countdown' {
+    It 'waits out a block with one warning that says how long, why and that Ctrl+C stops it, and a countdown' {
         # Two requests a minute, then a 1-second block; -NoPacing (in Invoke-InRunspace) runs into it on purpose.
         Set-RateLimit -Limit '2/60' -BlockSeconds 1
 
@@ -131,8 +132,10 @@ Describe 'Rate-limit waits' {
 
         $result.Errors | Should -BeNullOrEmpty
         $result.Output[-1] | Should -Be 3
-        $wait = @($result.Verbose | Where-Object { $_ -match '^Waiting .+ before GET /accounts/.+: .*rate-limit block' })
-        $wait.Count | Should -BeGreaterOrEqual 1 -Because ($result.Verbose -join "`n")
+        # Said once, as a warning (not also as a -Verbose retry line): how long, why, and how to stop.
+        $warning = @($result.Warnings | Where-Object { $_ -match 'refusing requests with this credential for .+ \(rate limit exceeded, 429.+Ctrl\+C' })
+        $warning.Count | Should -BeGreaterOrEqual 1 -Because ($result.Warnings -join "`n")
+        @($result.Verbose | Where-Object { $_ -match '429' -and $_ -match '^Retrying|^Waiting' }).Count | Should -Be 0 -Because ($result.Verbose -join "`n")
         $countdown = @($result.Progress | Where-Object { $_.ActivityId -eq 2 -and $_.RecordType -eq 'Processing' })
         $countdown.Count | Should -BeGreaterOrEqual 1
         $countdown[0].Activity | Should -Be 'Waiting for the Cloudflare API rate limit'

@@ -31,18 +31,19 @@ Describe 'Errors, retries and verbose output' {
     }
 
     Context 'Rate limits' {
-        It 'waits as Retry-After asks after a 429, then succeeds and says so in a verbose line' {
+        It 'waits as Retry-After asks after a 429, then succeeds, and says so once, in a warning' {
             Set-TurnstileEmulatorFault -Emulator $script:emulator -Step @(
                 @{ status = 429; retry_after = '1'; method = 'GET'; path_contains = '/challenges/widgets' }
             )
 
-            $result = Split-VerboseRecord -Record @(Get-TurnstileWidget -Verbose 4>&1)
+            $result = Split-VerboseRecord -Record @(Get-TurnstileWidget -Verbose -WarningVariable warned -WarningAction SilentlyContinue 4>&1)
 
             @($result.Output.Name | Sort-Object) | Should -Be @('blog', 'shop')
-            # RequestText: 'Waiting 1 s before attempt 2 of GET /accounts/...: 429 rate limited, Retry-After 1 s',
+            # The wait is a block: said once, as a warning (how long, why, Ctrl+C), and not again as a -Verbose line;
             # then the retry's own line ends with '(attempt 2)'.
-            $retryLines = @($result.Verbose | Where-Object { $_ -match '^Waiting 1 s before attempt 2 of GET /\S+: 429 rate limited' })
-            $retryLines.Count | Should -Be 1
+            @($warned).Count | Should -Be 1
+            "$warned" | Should -Match 'Waiting 1 s before GET /\S+ .*Ctrl\+C'
+            @($result.Verbose | Where-Object { $_ -match '^Waiting .+429' }).Count | Should -Be 0
             @($result.Verbose | Where-Object { $_ -match '^GET /\S+ -> 200 in .+ \(attempt 2\)$' }).Count | Should -Be 1
             (Get-TurnstileEmulatorStatistic -Emulator $script:emulator).rate_limited_responses | Should -Be 1
         }

@@ -51,10 +51,12 @@ Describe 'The private load context' {
             $private.Count | Should -Be 1 -Because "$name must load into the module's own context"
             Split-Path -Parent $private[0].Location | Should -Be $script:dependencies
         }
-        # PowerShell's own System.Text.Json stays in the default context, untouched.
+        # The module never puts its System.Text.Json into the default context. Whether PowerShell has loaded its own
+        # there by now depends on the machine (a used profile folder, say), not on the module, so only the module's
+        # part is asserted: no copy from its Dependencies folder, and at most PowerShell's one.
         $default = @($loaded | Where-Object { $_.Name -eq 'System.Text.Json' -and $_.Context -eq 'Default' })
-        $default.Count | Should -Be 1
-        $default[0].Location | Should -Not -BeLike "$script:dependencies*"
+        $default.Count | Should -BeLessOrEqual 1
+        @($default | Where-Object { $_.Location -like "$script:dependencies*" }).Count | Should -Be 0
         # The engine and its third-party dependencies never land in the default context.
         @($loaded | Where-Object { $_.Context -eq 'Default' -and $_.Name -match '^(TurnstileWidgets\.Engine|Microsoft\.Extensions\.)' }).Count | Should -Be 0
     }

@@ -79,7 +79,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input, Store(context).IsDriftValue);
                 if (error is not null)
                 {
                     await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
@@ -107,7 +107,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input, Store(context).IsDriftValue);
                 Widget? updated = null;
                 error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);

@@ -29,6 +29,7 @@ namespace TurnstileWidgets.Emulator
             "POST /__emulator/clock/advance {seconds}",
             "POST /__emulator/seed          {count, name_prefix, account_id} (account_id: default the first account)",
             "POST /__emulator/secrets/check {secret}",
+            "PATCH /__emulator/widgets/{sitekey}[?account_id=<hex32>] {wire fields} (stored verbatim, unvalidated: simulates API drift)",
             Analytics.ObservationControlHandlers.Endpoints[0],
             Analytics.ObservationControlHandlers.Endpoints[1],
             Analytics.ObservationControlHandlers.Endpoints[2],
@@ -250,6 +251,40 @@ namespace TurnstileWidgets.Emulator
             }
 
             await HttpHelpers.WriteJsonAsync(context, 200, _server.CheckSecret(secret.GetString()!), EmulatorJsonContext.Wire.SecretCheckResult).ConfigureAwait(false);
+        }
+
+        /// <summary>Stores wire fields of one widget verbatim (API drift); answers the stored widget as the API would show it.</summary>
+        public async Task DriftWidgetAsync(HttpContext context)
+        {
+            string account = context.Request.Query["account_id"].ToString();
+            if (account.Length > 0 && !_server.Serves(account))
+            {
+                await NotServedAsync(context, account).ConfigureAwait(false);
+                return;
+            }
+
+            JsonElement? body = await ReadObjectAsync(context).ConfigureAwait(false);
+            if (body is not JsonElement root)
+            {
+                return;
+            }
+
+            string? problem = WidgetDrift.TryRead(root, out WidgetDrift drift);
+            if (problem is not null)
+            {
+                await HttpHelpers.WriteControlErrorAsync(context, 400, problem).ConfigureAwait(false);
+                return;
+            }
+
+            string sitekey = context.Request.RouteValues["sitekey"] as string ?? "";
+            Widget? stored = _server.DriftWidget(account.Length == 0 ? _server.AccountId : account, sitekey, drift);
+            if (stored is null)
+            {
+                await HttpHelpers.WriteControlErrorAsync(context, 404, $"No widget has the sitekey '{sitekey}' in this account.").ConfigureAwait(false);
+                return;
+            }
+
+            await HttpHelpers.WriteJsonAsync(context, 200, new WidgetResponse { Result = stored.ToView(withSecret: true) }, EmulatorJsonContext.Wire.WidgetResponse).ConfigureAwait(false);
         }
 
         public Task NotFoundAsync(HttpContext context) =>

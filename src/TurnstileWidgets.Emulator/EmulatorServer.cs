@@ -343,6 +343,9 @@ namespace TurnstileWidgets.Emulator
             return new SecretCheckResult { Valid = false };
         }
 
+        /// <summary>Stores wire fields of a widget verbatim (see <see cref="WidgetStore.Drift"/>); null when no such widget.</summary>
+        internal Widget? DriftWidget(string accountId, string sitekey, WidgetDrift drift) => StoreOf(accountId).Drift(sitekey, drift);
+
         internal bool Serves(string accountId) => _accounts.Store(accountId) is not null;
 
         private WidgetStore StoreOf(string accountId) =>
@@ -418,6 +421,7 @@ namespace TurnstileWidgets.Emulator
             app.MapPost(C + "/clock/advance", new RequestDelegate(control.AdvanceClockAsync));
             app.MapPost(C + "/seed", new RequestDelegate(control.SeedAsync));
             app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
+            app.MapMethods(C + "/widgets/{sitekey}", new[] { "PATCH" }, new RequestDelegate(control.DriftWidgetAsync));
         }
 
         /// <summary>The one range check of --max-domains, for the command line and for <see cref="StartAsync"/>.</summary>

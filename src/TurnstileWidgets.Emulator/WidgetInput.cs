@@ -29,8 +29,13 @@ namespace TurnstileWidgets.Emulator
         /// <param name="body">The request body.</param>
         /// <param name="maxDomains">The most domains a widget may have: the account's plan sets it (--max-domains).</param>
         /// <param name="input">The validated input; empty when an error is returned.</param>
-        public static ApiError? TryRead(JsonElement body, int maxDomains, out WidgetInput input)
+        /// <param name="drift">
+        /// Values the API has "added later" (stored by <c>PATCH /__emulator/widgets/{sitekey}</c>), by field: accepted like the
+        /// documented ones, as Cloudflare accepts its own newer values.
+        /// </param>
+        public static ApiError? TryRead(JsonElement body, int maxDomains, out WidgetInput input, Func<string, string, bool>? drift = null)
         {
+
             input = new WidgetInput();
             if (body.ValueKind != JsonValueKind.Object)
             {
@@ -58,7 +63,7 @@ namespace TurnstileWidgets.Emulator
 
             input.Name = name;
 
-            error = ReadEnum(body, "mode", Modes, out string? mode);
+            error = ReadEnum(body, "mode", Modes, drift, out string? mode);
             if (error is not null)
             {
                 return error;
@@ -74,14 +79,14 @@ namespace TurnstileWidgets.Emulator
 
             input.Domains = domains;
 
-            if ((error = ReadOptionalEnum(body, "region", Regions, out string? region)) is not null)
+            if ((error = ReadOptionalEnum(body, "region", Regions, drift, out string? region)) is not null)
             {
                 return error;
             }
 
             input.Region = region;
 
-            if ((error = ReadOptionalEnum(body, "clearance_level", ClearanceLevels, out string? clearance)) is not null)
+            if ((error = ReadOptionalEnum(body, "clearance_level", ClearanceLevels, drift, out string? clearance)) is not null)
             {
                 return error;
             }
@@ -141,10 +146,10 @@ namespace TurnstileWidgets.Emulator
             return null;
         }
 
-        private static ApiError? ReadEnum(JsonElement body, string field, string[] allowed, out string? value)
+        private static ApiError? ReadEnum(JsonElement body, string field, string[] allowed, Func<string, string, bool>? drift, out string? value)
         {
             ApiError? error = ReadString(body, field, out value);
-            if (error is null && Array.IndexOf(allowed, value) < 0)
+            if (error is null && Array.IndexOf(allowed, value) < 0 && !(drift is not null && drift(field, value!)))
             {
                 error = ApiError.InvalidField(
                     $"unknown variant `{value}` for field `{field}`, expected one of {string.Join(", ", Array.ConvertAll(allowed, a => "`" + a + "`"))}");
@@ -154,7 +159,7 @@ namespace TurnstileWidgets.Emulator
             return error;
         }
 
-        private static ApiError? ReadOptionalEnum(JsonElement body, string field, string[] allowed, out string? value)
+        private static ApiError? ReadOptionalEnum(JsonElement body, string field, string[] allowed, Func<string, string, bool>? drift, out string? value)
         {
             value = null;
             if (!body.TryGetProperty(field, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
@@ -162,7 +167,7 @@ namespace TurnstileWidgets.Emulator
                 return null;
             }
 
-            return ReadEnum(body, field, allowed, out value);
+            return ReadEnum(body, field, allowed, drift, out value);
         }
 
         private static ApiError? ReadOptionalBool(JsonElement body, string field, out bool? value)

@@ -114,6 +114,8 @@ namespace TurnstileWidgets.Emulator
             return widget;
         }
 
+        private readonly HashSet<string> _driftValues = new(StringComparer.Ordinal);
+
         public Widget? Get(string sitekey)
         {
             lock (_lock)
@@ -153,6 +155,56 @@ namespace TurnstileWidgets.Emulator
 
             Persist();
             return null;
+        }
+
+        /// <summary>
+        /// Simulates API drift (<c>PATCH /__emulator/widgets/{sitekey}</c>): stores the given wire fields verbatim, without
+        /// the API's validation, and remembers each value of mode, region and clearance_level as one the API now knows, so
+        /// a later create or update may send it back. Null when the widget does not exist.
+        /// </summary>
+        public Widget? Drift(string sitekey, WidgetDrift drift)
+        {
+            Widget updated;
+            lock (_lock)
+            {
+                if (!_bySitekey.TryGetValue(sitekey, out Widget? current))
+                {
+                    return null;
+                }
+
+                updated = current with
+                {
+                    Name = drift.Name ?? current.Name,
+                    Domains = drift.Domains ?? current.Domains,
+                    Mode = drift.Mode ?? current.Mode,
+                    Region = drift.Region ?? current.Region,
+                    ClearanceLevel = drift.ClearanceLevel ?? current.ClearanceLevel,
+                    BotFightMode = drift.BotFightMode ?? current.BotFightMode,
+                    EphemeralId = drift.EphemeralId ?? current.EphemeralId,
+                    Offlabel = drift.Offlabel ?? current.Offlabel,
+                    ModifiedOn = Now(),
+                };
+                Replace(current, updated);
+                foreach ((string field, string? value) in new[] { ("mode", drift.Mode), ("region", drift.Region), ("clearance_level", drift.ClearanceLevel) })
+                {
+                    if (value is not null)
+                    {
+                        _driftValues.Add(field + "\n" + value);
+                    }
+                }
+            }
+
+            Persist();
+            return updated;
+        }
+
+        /// <summary>True when <paramref name="value"/> of <paramref name="field"/> was stored by <see cref="Drift"/>: the API "knows" it now.</summary>
+        public bool IsDriftValue(string field, string value)
+        {
+            lock (_lock)
+            {
+                return _driftValues.Contains(field + "\n" + value);
+            }
         }
 
         public Widget? Delete(string sitekey)
@@ -311,6 +363,7 @@ namespace TurnstileWidgets.Emulator
             {
                 _ordered.Clear();
                 _bySitekey.Clear();
+                _driftValues.Clear();
                 Changed();
             }
 

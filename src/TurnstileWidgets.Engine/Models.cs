@@ -99,7 +99,8 @@ namespace TurnstileWidgets.Engine
         /// Values the API sent that this version does not know, by wire field name (e.g. <c>mode</c> → <c>adaptive</c>).
         /// A listing never fails over a new enum value; the enum property then holds a fallback
         /// (<see cref="WidgetMode.Managed"/>, <see cref="WidgetRegion.World"/>, <see cref="ClearanceLevel.NoClearance"/>)
-        /// and the real value is kept here. Empty for ordinary widgets. Do not send such a widget's fallback back in an update.
+        /// and the real value is kept here. Empty for ordinary widgets. Read values through <see cref="WidgetMerge.WireValue"/>,
+        /// and build updates with <see cref="WidgetMerge.Merge"/>, which carries these values over verbatim.
         /// </summary>
         public IReadOnlyDictionary<string, string> UnrecognizedValues { get; set; } = EmptyValues;
 
@@ -131,6 +132,13 @@ namespace TurnstileWidgets.Engine
         public bool? EphemeralId { get; set; }
         /// <summary><c>offlabel</c>.</summary>
         public bool? Offlabel { get; set; }
+
+        /// <summary>
+        /// Wire values this version does not know, by wire field name (<c>mode</c>, <c>region</c>, <c>clearance_level</c>),
+        /// sent verbatim instead of the enum property: a value the API added later that an update carries over unchanged,
+        /// or that a desired-state entry names. Empty for ordinary definitions.
+        /// </summary>
+        public IDictionary<string, string> UnrecognizedValues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
     /// <summary>What a listing asks for: order, direction and filter, passed through to the API.</summary>

@@ -21,7 +21,9 @@ namespace TurnstileWidgets.Engine
         /// <summary>
         /// The most time one request may spend waiting out rate-limit refusals: a 429's Retry-After, or a block on the
         /// credential (default 6 minutes, which covers Cloudflare's 5-minute block). A longer Retry-After fails the
-        /// request at once with a rate-limit error that says how long the API asked for.
+        /// request at once with a rate-limit error that says how long the API asked for. It caps only waits for a block:
+        /// pacing (<see cref="Pace"/>) always spreads requests over the window and never sends one into a window whose
+        /// quota is spent, whatever this says (0 included).
         /// </summary>
         public TimeSpan MaxBlockWait { get; set; } = DefaultMaxBlockWait;
     }
@@ -69,6 +71,11 @@ namespace TurnstileWidgets.Engine
         public TimeSpan? Window { get; set; }
         /// <summary>Time from the wait's start until the window's quota is available again (or the block ends); null when unknown.</summary>
         public TimeSpan? WindowResetsIn { get; set; }
+        /// <summary>
+        /// For a <see cref="RateLimitWaitKind.Block"/>: true for the first wait this process reports for that block, false
+        /// when another request meets a block already reported, so a block can be announced once, not once per request.
+        /// </summary>
+        public bool IsNewBlock { get; set; }
         /// <summary>Set, before <see cref="IRateLimitObserver.RateLimitWaitEnded"/>, when the wait ended by cancellation.</summary>
         public bool Cancelled { get; set; }
     }

@@ -391,13 +391,15 @@ namespace TurnstileWidgets.Engine
 
         internal static byte[] Body(WidgetDefinition definition)
         {
+            // A value this version does not know travels verbatim (WidgetDefinition.UnrecognizedValues).
+            string? Kept(string field) => definition.UnrecognizedValues != null && definition.UnrecognizedValues.TryGetValue(field, out string? raw) ? raw : null;
             var dto = new WidgetRequestDto
             {
                 Name = definition.Name,
                 Domains = definition.Domains.ToList(),
-                Mode = WireNames.ToWire(definition.Mode),
-                Region = definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null,
-                ClearanceLevel = definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null,
+                Mode = Kept("mode") ?? WireNames.ToWire(definition.Mode),
+                Region = Kept("region") ?? (definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null),
+                ClearanceLevel = Kept("clearance_level") ?? (definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null),
                 BotFightMode = definition.BotFightMode,
                 EphemeralId = definition.EphemeralId,
                 Offlabel = definition.Offlabel,

@@ -86,6 +86,11 @@ namespace TurnstileWidgets.Engine
         public TimeSpan Delay { get; set; }
         /// <summary>Why: e.g. <c>429 rate limited (Retry-After 30 s)</c>, <c>503</c>, <c>connection refused</c>.</summary>
         public string Reason { get; set; } = "";
+        /// <summary>
+        /// True when the same wait is then reported to an <see cref="IRateLimitObserver"/> as a
+        /// <see cref="RateLimitWaitKind.Block"/> (a 429): an observer that shows rate-limit waits shows it there, once.
+        /// </summary>
+        public bool IsRateLimitWait { get; set; }
     }
 
     /// <summary>Receives what a client does; see <see cref="TurnstileClient.Observe"/>. Called on any thread.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using TurnstileWidgets.Engine.DesiredState;
 
 namespace TurnstileWidgets.Engine
 {
@@ -36,31 +37,43 @@ namespace TurnstileWidgets.Engine
     /// <summary>The outcome of <see cref="WidgetMerge.Merge"/>.</summary>
     public sealed class WidgetMergeResult
     {
-        internal WidgetMergeResult(WidgetDefinition definition, IReadOnlyList<string> changes, IReadOnlyList<string> notes)
+        internal WidgetMergeResult(WidgetDefinition definition, IReadOnlyList<PropertyChange> propertyChanges, IReadOnlyList<string> changes, IReadOnlyList<string> notes)
         {
             Definition = definition;
+            PropertyChanges = propertyChanges;
             Changes = changes;
             Notes = notes;
         }
 
-        /// <summary>The complete body for the PUT (a PUT replaces every setting, so unchanged ones are carried over).</summary>
+        /// <summary>
+        /// The complete body for the PUT (a PUT replaces every setting, so unchanged ones are carried over, values this
+        /// version does not know included, verbatim).
+        /// </summary>
         public WidgetDefinition Definition { get; }
+        /// <summary>Each setting that differs: its TurnstileWidget property name, the current value and the new one (wire values).</summary>
+        public IReadOnlyList<PropertyChange> PropertyChanges { get; }
         /// <summary>One line per changed setting, e.g. <c>mode: managed -> invisible</c>; empty when nothing changes.</summary>
         public IReadOnlyList<string> Changes { get; }
         /// <summary>Things worth telling the caller, e.g. a domain to remove that was not there.</summary>
         public IReadOnlyList<string> Notes { get; }
         /// <summary>False when the widget already has every requested value: send no PUT.</summary>
-        public bool HasChanges => Changes.Count > 0;
+        public bool HasChanges => PropertyChanges.Count > 0;
         /// <summary>The changes as one phrase, e.g. <c>mode: managed -> invisible; add domain: a.example</c>.</summary>
         public string Summary => string.Join("; ", Changes);
     }
 
-    /// <summary>Merges requested changes into a widget's current settings, refusing what the API would refuse.</summary>
+    /// <summary>
+    /// The one rule for "current versus desired", used by Set-TurnstileWidget, Compare/Sync-TurnstileWidget and Export:
+    /// which settings differ, what the PUT carries, and how values are shown. Values of the closed vocabularies (mode,
+    /// region, clearance level) are compared as wire strings, so a value the API added after this version is shown,
+    /// carried over and compared verbatim, never replaced by an enum's fallback; a change to any value is always sent.
+    /// </summary>
     public static class WidgetMerge
     {
         /// <summary>
         /// Refuses changes no widget could accept, before any request is sent: <see cref="WidgetChanges.Domains"/> with
-        /// <see cref="WidgetChanges.AddDomains"/>/<see cref="WidgetChanges.RemoveDomains"/>, unknown wire values, invalid domains or name.
+        /// <see cref="WidgetChanges.AddDomains"/>/<see cref="WidgetChanges.RemoveDomains"/>, a blank mode, region or clearance
+        /// level, invalid domains or name. A value this version does not know is not refused: the API decides.
         /// </summary>
         public static void CheckRequest(WidgetChanges changes)
         {
@@ -71,9 +84,9 @@ namespace TurnstileWidgets.Engine
                     "A replacement list of domains cannot be combined with domains to add or remove: give the whole list alone, or only domains to add and remove.");
             }
 
-            if (changes.Mode != null) WireNames.ParseMode(changes.Mode);
-            if (changes.Region != null) WireNames.ParseRegion(changes.Region);
-            if (changes.ClearanceLevel != null) WireNames.ParseClearanceLevel(changes.ClearanceLevel);
+            RefuseBlank("mode", changes.Mode, WireNames.Modes);
+            RefuseBlank("region", changes.Region, WireNames.Regions);
+            RefuseBlank("clearance_level", changes.ClearanceLevel, WireNames.ClearanceLevels);
             if (changes.Name != null && (changes.Name.Length == 0 || changes.Name.Length > 254))
             {
                 throw new TurnstileValidationException("name", "A widget's name must be 1 to 254 characters; this one has " + changes.Name.Length.ToString(CultureInfo.InvariantCulture) + ".");
@@ -92,7 +105,8 @@ namespace TurnstileWidgets.Engine
         /// <summary>
         /// Applies <paramref name="changes"/> to <paramref name="current"/>. Throws <see cref="RegionChangeRefusedException"/>
         /// for a different region and <see cref="TurnstileValidationException"/> for a replacement domain list with domains to
-        /// add or remove, or a result the API would refuse. Domains compare case-insensitively.
+        /// add or remove, or a result the API would refuse. Domains compare case-insensitively and as a set; names,
+        /// modes, regions and clearance levels as wire strings (known values in any case are read as their wire name).
         /// </summary>
         public static WidgetMergeResult Merge(Widget current, WidgetChanges changes)
         {
@@ -100,62 +114,53 @@ namespace TurnstileWidgets.Engine
             if (changes == null) throw new ArgumentNullException(nameof(changes));
 
             CheckRequest(changes);
-            RefuseToEchoUnknownValues(current, changes);
-            var changed = new List<string>();
+            var diff = new List<PropertyChange>();
+            var lines = new List<string>();
             var notes = new List<string>();
 
+            string region = WireValue(current, "region");
             if (changes.Region != null)
             {
-                WidgetRegion requested = WireNames.ParseRegion(changes.Region);
-                if (requested != current.Region)
+                string requested = Canonical(changes.Region, WireNames.Regions);
+                if (!string.Equals(requested, region, StringComparison.Ordinal))
                 {
-                    throw new RegionChangeRefusedException(current.Sitekey, WireNames.ToWire(current.Region), WireNames.ToWire(requested));
+                    throw new RegionChangeRefusedException(current.Sitekey, region, requested);
                 }
             }
 
             string name = current.Name;
             if (changes.Name != null && !string.Equals(changes.Name, current.Name, StringComparison.Ordinal))
             {
-                changed.Add(Describe("name", Quote(current.Name), Quote(changes.Name)));
+                diff.Add(new PropertyChange("Name", current.Name, changes.Name));
+                lines.Add(Describe("name", Quote(current.Name), Quote(changes.Name)));
                 name = changes.Name;
             }
 
-            List<string> domains = MergeDomains(current.Domains, changes, changed, notes);
-
-            WidgetMode mode = current.Mode;
-            if (changes.Mode != null)
+            List<string> domains = MergeDomains(current.Domains, changes, lines, notes);
+            if (!SameDomains(current.Domains ?? Array.Empty<string>(), domains))
             {
-                mode = WireNames.ParseMode(changes.Mode);
-                if (mode != current.Mode) changed.Add(Describe("mode", WireNames.ToWire(current.Mode), WireNames.ToWire(mode)));
+                diff.Add(new PropertyChange("Domains", (current.Domains ?? Array.Empty<string>()).ToArray(), domains.ToArray()));
             }
 
-            ClearanceLevel clearance = current.ClearanceLevel;
-            if (changes.ClearanceLevel != null)
-            {
-                clearance = WireNames.ParseClearanceLevel(changes.ClearanceLevel);
-                if (clearance != current.ClearanceLevel)
-                {
-                    changed.Add(Describe("clearance level", WireNames.ToWire(current.ClearanceLevel), WireNames.ToWire(clearance)));
-                }
-            }
-
-            bool botFightMode = MergeFlag("bot fight mode", current.BotFightMode, changes.BotFightMode, changed);
-            bool ephemeralId = MergeFlag("ephemeral id", current.EphemeralId, changes.EphemeralId, changed);
-            bool offlabel = MergeFlag("offlabel", current.Offlabel, changes.Offlabel, changed);
+            string mode = Choose(diff, lines, "Mode", "mode", WireValue(current, "mode"), changes.Mode, WireNames.Modes);
+            string clearance = Choose(diff, lines, "ClearanceLevel", "clearance level", WireValue(current, "clearance_level"), changes.ClearanceLevel, WireNames.ClearanceLevels);
+            bool botFightMode = MergeFlag(diff, lines, "BotFightMode", "bot fight mode", current.BotFightMode, changes.BotFightMode);
+            bool ephemeralId = MergeFlag(diff, lines, "EphemeralId", "ephemeral id", current.EphemeralId, changes.EphemeralId);
+            bool offlabel = MergeFlag(diff, lines, "Offlabel", "offlabel", current.Offlabel, changes.Offlabel);
 
             var definition = new WidgetDefinition
             {
                 Name = name,
                 Domains = domains,
-                Mode = mode,
-                Region = current.Region,
-                ClearanceLevel = clearance,
                 BotFightMode = botFightMode,
                 EphemeralId = ephemeralId,
                 Offlabel = offlabel,
             };
+            SetWireValue(definition, "mode", mode);
+            SetWireValue(definition, "region", region);
+            SetWireValue(definition, "clearance_level", clearance);
 
-            if (changed.Count > 0)
+            if (diff.Count > 0)
             {
                 WidgetValidator.ValidateDefinition(definition);
             }
@@ -164,7 +169,7 @@ namespace TurnstileWidgets.Engine
                 notes.Add(string.Format(CultureInfo.InvariantCulture, "{0} already has the requested settings; nothing to change.", current));
             }
 
-            return new WidgetMergeResult(definition, changed, notes);
+            return new WidgetMergeResult(definition, diff, lines, notes);
         }
 
         /// <summary>
@@ -188,29 +193,91 @@ namespace TurnstileWidgets.Engine
             }
         }
 
-        // A PUT replaces every field, so a value the engine could not parse would be overwritten by its
-        // enum fallback. Better to refuse than to change a setting the user never named.
-        private static void RefuseToEchoUnknownValues(Widget current, WidgetChanges changes)
+        /// <summary>
+        /// Puts a wire value of <paramref name="field"/> (<c>mode</c>, <c>region</c> or <c>clearance_level</c>) into
+        /// <paramref name="definition"/>: a known value as the enum, any other verbatim in
+        /// <see cref="WidgetDefinition.UnrecognizedValues"/>, so it is sent as it is.
+        /// </summary>
+        public static void SetWireValue(WidgetDefinition definition, string field, string value)
         {
-            if (current.UnrecognizedValues.TryGetValue("region", out string? region))
+            if (definition == null) throw new ArgumentNullException(nameof(definition));
+            if (value == null) throw new ArgumentNullException(nameof(value));
+            bool known;
+            switch (field)
             {
-                throw new TurnstileValidationException("region", string.Format(CultureInfo.InvariantCulture,
-                    "{0} is in region '{1}', which this version of TurnstileWidgets does not know, so it cannot update the widget without risking its region. Update TurnstileWidgets to a version that knows it.",
-                    current, region));
+                case "mode":
+                    known = WireNames.TryParseMode(value, out WidgetMode mode);
+                    definition.Mode = mode;
+                    break;
+                case "region":
+                    known = WireNames.TryParseRegion(value, out WidgetRegion region);
+                    definition.Region = region;
+                    break;
+                case "clearance_level":
+                    known = WireNames.TryParseClearanceLevel(value, out ClearanceLevel level);
+                    definition.ClearanceLevel = level;
+                    break;
+                default: throw new ArgumentOutOfRangeException(nameof(field), field, "Expected mode, region or clearance_level.");
             }
 
-            RefuseUnlessGiven(current, "mode", changes.Mode);
-            RefuseUnlessGiven(current, "clearance_level", changes.ClearanceLevel);
+            definition.UnrecognizedValues ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            if (known)
+            {
+                definition.UnrecognizedValues.Remove(field);
+            }
+            else
+            {
+                definition.UnrecognizedValues[field] = value;
+            }
         }
 
-        private static void RefuseUnlessGiven(Widget current, string field, string? requested)
+        /// <summary>A known value (in any case) as its wire name; any other value as it is, trimmed.</summary>
+        public static string Canonical(string value, IReadOnlyList<string> vocabulary)
         {
-            if (requested == null && current.UnrecognizedValues.TryGetValue(field, out string? value))
+            if (value == null) throw new ArgumentNullException(nameof(value));
+            if (vocabulary == null) throw new ArgumentNullException(nameof(vocabulary));
+            string trimmed = value.Trim();
+            foreach (string known in vocabulary)
             {
-                throw new TurnstileValidationException(field, string.Format(CultureInfo.InvariantCulture,
-                    "{0} has {1} '{2}', which this version of TurnstileWidgets does not know, so an update would overwrite it. Name the {1} you want in the same update, or update TurnstileWidgets to a version that knows it.",
-                    current, field.Replace('_', ' '), value));
+                if (string.Equals(known, trimmed, StringComparison.OrdinalIgnoreCase))
+                {
+                    return known;
+                }
             }
+
+            return trimmed;
+        }
+
+        /// <summary>Domains are a set: hostnames ignore case, and the order the API lists them in means nothing.</summary>
+        public static bool SameDomains(IEnumerable<string> current, IEnumerable<string> desired)
+        {
+            var a = new HashSet<string>(current, StringComparer.OrdinalIgnoreCase);
+            return a.SetEquals(desired);
+        }
+
+        private static void RefuseBlank(string field, string? value, IReadOnlyList<string> vocabulary)
+        {
+            if (value != null && value.Trim().Length == 0)
+            {
+                throw new TurnstileValidationException(field, $"{field}: nothing is not a valid value. Allowed: {string.Join(", ", vocabulary)}.");
+            }
+        }
+
+        private static string Choose(List<PropertyChange> diff, List<string> lines, string property, string label, string current, string? requested, IReadOnlyList<string> vocabulary)
+        {
+            if (requested == null)
+            {
+                return current;
+            }
+
+            string desired = Canonical(requested, vocabulary);
+            if (!string.Equals(desired, current, StringComparison.Ordinal))
+            {
+                diff.Add(new PropertyChange(property, current, desired));
+                lines.Add(Describe(label, current, desired));
+            }
+
+            return desired;
         }
 
         private static List<string> MergeDomains(IReadOnlyList<string> currentDomains, WidgetChanges changes, List<string> changed, List<string> notes)
@@ -226,8 +293,7 @@ namespace TurnstileWidgets.Engine
                     throw new TurnstileValidationException("domains", "The replacement list has no domains; a widget needs 1 to 10 domains.");
                 }
 
-                var before = new HashSet<string>(current, comparer);
-                if (before.SetEquals(replacement))
+                if (SameDomains(current, replacement))
                 {
                     return current.ToList();
                 }
@@ -291,10 +357,11 @@ namespace TurnstileWidgets.Engine
             return result;
         }
 
-        private static bool MergeFlag(string label, bool current, bool? requested, List<string> changed)
+        private static bool MergeFlag(List<PropertyChange> diff, List<string> lines, string property, string label, bool current, bool? requested)
         {
             if (!requested.HasValue || requested.Value == current) return current;
-            changed.Add(Describe(label, current ? "on" : "off", requested.Value ? "on" : "off"));
+            diff.Add(new PropertyChange(property, current, requested.Value));
+            lines.Add(Describe(label, current ? "on" : "off", requested.Value ? "on" : "off"));
             return requested.Value;
         }
 

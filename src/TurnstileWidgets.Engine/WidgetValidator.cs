@@ -31,12 +31,17 @@ namespace TurnstileWidgets.Engine
             }
             ValidateName(definition.Name);
             ValidateDomains(definition.Domains);
-            ValidateEnum(definition.Mode, "mode", WireNames.Modes);
-            if (definition.Region.HasValue)
+            // A field carried in UnrecognizedValues is sent verbatim: the API, not this version, decides whether it is valid.
+            IDictionary<string, string> kept = definition.UnrecognizedValues ?? new Dictionary<string, string>();
+            if (!kept.ContainsKey("mode"))
+            {
+                ValidateEnum(definition.Mode, "mode", WireNames.Modes);
+            }
+            if (definition.Region.HasValue && !kept.ContainsKey("region"))
             {
                 ValidateEnum(definition.Region.Value, "region", WireNames.Regions);
             }
-            if (definition.ClearanceLevel.HasValue)
+            if (definition.ClearanceLevel.HasValue && !kept.ContainsKey("clearance_level"))
             {
                 ValidateEnum(definition.ClearanceLevel.Value, "clearance_level", WireNames.ClearanceLevels);
             }

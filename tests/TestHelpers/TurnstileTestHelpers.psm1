@@ -139,7 +139,7 @@ function Invoke-TurnstileEmulatorControl {
         [psobject] $Emulator,
 
         [Parameter(Mandatory, Position = 1)]
-        [ValidateSet('Get', 'Post', 'Delete')]
+        [ValidateSet('Get', 'Post', 'Delete', 'Patch')]
         [string] $Method,
 
         [Parameter(Mandatory, Position = 2)]
@@ -155,7 +155,7 @@ function Invoke-TurnstileEmulatorControl {
         Uri         = $uri
         ErrorAction = 'Stop'
     }
-    if ($Method -eq 'Post') {
+    if ($Method -eq 'Post' -or $Method -eq 'Patch') {
         $parameters.ContentType = 'application/json'
         $parameters.Body = if ($null -eq $Body) { '{}' } else { ConvertTo-Json -InputObject $Body -Depth 10 -Compress }
     }

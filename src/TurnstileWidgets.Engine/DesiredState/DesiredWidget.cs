@@ -30,7 +30,7 @@ namespace TurnstileWidgets.Engine.DesiredState
         /// <summary>Every domain the widget should have.</summary>
         public IReadOnlyList<string>? Domains { get; set; }
 
-        /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
+        /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>, or a value the API added later, verbatim.</summary>
         public string? Mode { get; set; }
 
         /// <summary><c>world</c> or <c>china</c>; fixed when a widget is created.</summary>
@@ -62,9 +62,9 @@ namespace TurnstileWidgets.Engine.DesiredState
             {
                 Name = widget.Name,
                 Domains = new List<string>(widget.Domains),
-                Mode = WireNames.ToWire(widget.Mode),
-                Region = WireNames.ToWire(widget.Region),
-                ClearanceLevel = WireNames.ToWire(widget.ClearanceLevel),
+                Mode = WidgetMerge.WireValue(widget, "mode"),
+                Region = WidgetMerge.WireValue(widget, "region"),
+                ClearanceLevel = WidgetMerge.WireValue(widget, "clearance_level"),
                 BotFightMode = widget.BotFightMode,
                 EphemeralId = widget.EphemeralId,
                 Offlabel = widget.Offlabel,
@@ -97,9 +97,9 @@ namespace TurnstileWidgets.Engine.DesiredState
                     case "name": entry.Name = Text(value); break;
                     case "domains":
                     case "domain": entry.Domains = DomainList(value); break;
-                    case "mode": entry.Mode = Choice(entry, key, value, WireNames.Modes); break;
-                    case "region": entry.Region = Choice(entry, key, value, WireNames.Regions); break;
-                    case "clearancelevel": entry.ClearanceLevel = Choice(entry, key, value, WireNames.ClearanceLevels); break;
+                    case "mode": entry.Mode = Choice(value, WireNames.Modes); break;
+                    case "region": entry.Region = Choice(value, WireNames.Regions); break;
+                    case "clearancelevel": entry.ClearanceLevel = Choice(value, WireNames.ClearanceLevels); break;
                     case "botfightmode": entry.BotFightMode = Flag(entry, key, value); break;
                     case "ephemeralid": entry.EphemeralId = Flag(entry, key, value); break;
                     case "offlabel": entry.Offlabel = Flag(entry, key, value); break;
@@ -176,23 +176,12 @@ namespace TurnstileWidgets.Engine.DesiredState
             return value == null ? null : new[] { Text(value) ?? "" };
         }
 
-        private static string? Choice(DesiredWidget entry, string key, object? value, IReadOnlyList<string> allowed)
+        // A value outside the known ones is kept verbatim, not refused: Cloudflare adds values over time (an export of a
+        // widget with such a value must compare equal to it), and the API, not this version, decides what it accepts.
+        private static string? Choice(object? value, IReadOnlyList<string> known)
         {
             string? text = Text(value);
-            if (text == null)
-            {
-                return null;
-            }
-
-            foreach (string name in allowed)
-            {
-                if (string.Equals(name, text.Trim(), StringComparison.OrdinalIgnoreCase))
-                {
-                    return name;
-                }
-            }
-
-            throw entry.Invalid(key, $"{key} '{text}' is not valid. Allowed: {string.Join(", ", allowed)}.");
+            return text == null || text.Trim().Length == 0 ? null : WidgetMerge.Canonical(text, known);
         }
 
         // A JSON file and a .psd1 give real booleans; text from a CSV row is turned into one by the module, which knows

@@ -109,7 +109,10 @@ namespace TurnstileWidgets.Engine.DesiredState
 
         /// <summary>Creates and updates in entry order, then removals in name order.</summary>
         public IReadOnlyList<WidgetChange> Changes { get; }
-        /// <summary>Entries that will not be applied; the other entries' changes stand.</summary>
+        /// <summary>
+        /// Entries that cannot be applied. Any problem makes the whole plan unsound: Sync-TurnstileWidget then writes
+        /// nothing at all, removals included (a file with a wrong entry may be a wrong file).
+        /// </summary>
         public IReadOnlyList<PlanProblem> Problems { get; }
         /// <summary>True when there is nothing to write and nothing wrong.</summary>
         public bool IsInSync => Changes.Count == 0 && Problems.Count == 0;
@@ -281,13 +284,21 @@ namespace TurnstileWidgets.Engine.DesiredState
             {
                 Name = entry.Name!,
                 Domains = entry.Domains.ToList(),
-                Mode = WireNames.ParseMode(entry.Mode ?? "managed"),
-                Region = entry.Region == null ? (WidgetRegion?)null : WireNames.ParseRegion(entry.Region),
-                ClearanceLevel = entry.ClearanceLevel == null ? (ClearanceLevel?)null : WireNames.ParseClearanceLevel(entry.ClearanceLevel),
                 BotFightMode = entry.BotFightMode,
                 EphemeralId = entry.EphemeralId,
                 Offlabel = entry.Offlabel,
             };
+            WidgetMerge.SetWireValue(definition, "mode", entry.Mode ?? "managed");
+            if (entry.Region != null)
+            {
+                WidgetMerge.SetWireValue(definition, "region", entry.Region);
+            }
+
+            if (entry.ClearanceLevel != null)
+            {
+                WidgetMerge.SetWireValue(definition, "clearance_level", entry.ClearanceLevel);
+            }
+
             var set = new List<PropertyChange>
             {
                 new PropertyChange("Name", null, entry.Name),
@@ -310,80 +321,60 @@ namespace TurnstileWidgets.Engine.DesiredState
             }
         }
 
+        /// <summary>
+        /// Plans <paramref name="entry"/> again against a newer reading of its widget (one written since the plan read it):
+        /// the update to send now, null when it already matches, or a problem.
+        /// </summary>
+        public static WidgetChange? Replan(DesiredWidget entry, Widget current, out PlanProblem? problem)
+        {
+            if (entry == null) throw new ArgumentNullException(nameof(entry));
+            if (current == null) throw new ArgumentNullException(nameof(current));
+            var problems = new List<PlanProblem>();
+            WidgetChange? change = PlanUpdate(entry, current, problems);
+            problem = problems.Count > 0 ? problems[0] : null;
+            return change;
+        }
+
         private static WidgetChange? PlanUpdate(DesiredWidget entry, Widget current, List<PlanProblem> problems)
         {
-            string currentRegion = WireNames.ToWire(current.Region);
-            if (entry.Region != null && entry.Region != currentRegion)
+            // The same rule as Set-TurnstileWidget: one owner decides what differs and what the PUT carries.
+            var desired = new WidgetChanges
             {
+                Name = entry.Name,
+                Domains = entry.Domains,
+                Mode = entry.Mode,
+                Region = entry.Region,
+                ClearanceLevel = entry.ClearanceLevel,
+                BotFightMode = entry.BotFightMode,
+                EphemeralId = entry.EphemeralId,
+                Offlabel = entry.Offlabel,
+            };
+            WidgetMergeResult merge;
+            try
+            {
+                merge = WidgetMerge.Merge(current, desired);
+            }
+            catch (RegionChangeRefusedException)
+            {
+                string currentRegion = WidgetMerge.WireValue(current, "region");
                 problems.Add(new PlanProblem(PlanProblemKind.RegionChange, entry, current.Sitekey,
                     $"{entry.Location}: widget '{current.Name}' ({current.Sitekey}) is in region '{currentRegion}' and cannot move to '{entry.Region}': " +
                     "a widget's region is fixed when it is created, so nothing is written for this entry. Put the entry's Region back to " +
                     $"'{currentRegion}', or create a new widget (an entry without Sitekey and with another Name)."));
                 return null;
             }
-
-            var diff = new List<PropertyChange>();
-            string name = Compare(diff, "Name", current.Name, entry.Name);
-            IReadOnlyList<string> domains = current.Domains;
-            if (entry.Domains != null && !SameDomains(current.Domains, entry.Domains))
+            catch (TurnstileValidationException e)
             {
-                diff.Add(new PropertyChange("Domains", current.Domains.ToArray(), entry.Domains.ToArray()));
-                domains = entry.Domains;
+                problems.Add(new PlanProblem(PlanProblemKind.InvalidEntry, entry, current.Sitekey, $"{entry.Location}: {e.Message}"));
+                return null;
             }
 
-            string mode = Compare(diff, "Mode", WireNames.ToWire(current.Mode), entry.Mode);
-            string clearance = Compare(diff, "ClearanceLevel", WireNames.ToWire(current.ClearanceLevel), entry.ClearanceLevel);
-            bool botFight = Compare(diff, "BotFightMode", current.BotFightMode, entry.BotFightMode);
-            bool ephemeral = Compare(diff, "EphemeralId", current.EphemeralId, entry.EphemeralId);
-            bool offlabel = Compare(diff, "Offlabel", current.Offlabel, entry.Offlabel);
-            if (diff.Count == 0)
+            if (!merge.HasChanges)
             {
                 return null;
             }
 
-            // PUT replaces every setting, so the ones the entry leaves out are sent as they are now.
-            var definition = new WidgetDefinition
-            {
-                Name = name,
-                Domains = domains.ToList(),
-                Mode = WireNames.ParseMode(mode),
-                Region = current.Region,
-                ClearanceLevel = WireNames.ParseClearanceLevel(clearance),
-                BotFightMode = botFight,
-                EphemeralId = ephemeral,
-                Offlabel = offlabel,
-            };
-            return new WidgetChange(WidgetChangeAction.Update, name, current.Sitekey, entry, diff, definition);
-        }
-
-        private static string Compare(List<PropertyChange> diff, string property, string current, string? desired)
-        {
-            if (desired == null || string.Equals(current, desired, StringComparison.Ordinal))
-            {
-                return current;
-            }
-
-            diff.Add(new PropertyChange(property, current, desired));
-            return desired;
-        }
-
-        private static bool Compare(List<PropertyChange> diff, string property, bool current, bool? desired)
-        {
-            if (desired == null || desired.Value == current)
-            {
-                return current;
-            }
-
-            diff.Add(new PropertyChange(property, current, desired.Value));
-            return desired.Value;
-        }
-
-        /// <summary>Domains are a set: hostnames ignore case, and the order the API lists them in means nothing.</summary>
-        private static bool SameDomains(IReadOnlyList<string> current, IReadOnlyList<string> desired)
-        {
-            var a = new HashSet<string>(current, StringComparer.OrdinalIgnoreCase);
-            var b = new HashSet<string>(desired, StringComparer.OrdinalIgnoreCase);
-            return a.SetEquals(b);
+            return new WidgetChange(WidgetChangeAction.Update, merge.Definition.Name, current.Sitekey, entry, merge.PropertyChanges, merge.Definition);
         }
     }
 }

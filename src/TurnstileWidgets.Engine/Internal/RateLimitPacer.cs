@@ -139,6 +139,7 @@ namespace TurnstileWidgets.Engine.Internal
         private Ticket? probe;
         private TaskCompletionSource<bool> probeDone = NewSignal();
         private DateTimeOffset blockedUntil;
+        private DateTimeOffset announcedBlockUntil;
 
         /// <summary>
         /// Added to every reset and block end the server announces. Timers may fire a few milliseconds early (Task.Delay
@@ -214,8 +215,9 @@ namespace TurnstileWidgets.Engine.Internal
                     if (blockedUntil > now && info.BlockServedUntil < blockedUntil)
                     {
                         blockEnd = blockedUntil;
-                        wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.Cap(blockedUntil - now), now,
+                        wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.CapBlock(blockedUntil - now), now,
                             $"rate-limit block: the API refused requests with this credential (429); waiting {RetryPolicy.FormatDuration(blockedUntil - now)} for the block to end");
+                        wait.IsNewBlock = AnnounceLocked(blockedUntil);
                     }
                     else if (!seen)
                     {
@@ -238,13 +240,16 @@ namespace TurnstileWidgets.Engine.Internal
                             admitted = Admit(isProbe: false);
                             if (slot > now)
                             {
-                                wait = DescribeLocked(RateLimitWaitKind.Pacing, info, pacing.Cap(slot - now), now, reason);
+                                // Never capped by MaxBlockWait: that cap is for blocks, and a shorter pacing wait would spend the
+                                // quota faster than the window allows (a burst, then a 429 and a block of the whole credential).
+                                wait = DescribeLocked(RateLimitWaitKind.Pacing, info, slot - now, now, reason);
                             }
                         }
                         else if (windowOpen)
                         {
                             spentWindow = windowFirstSequence;
-                            wait = DescribeLocked(RateLimitWaitKind.Pacing, info, pacing.Cap(windowEnd - now), now,
+                            // Not capped either: a request released before the reset would go into a spent window.
+                            wait = DescribeLocked(RateLimitWaitKind.Pacing, info, windowEnd - now, now,
                                 $"pacing: this window's quota is spent; waiting {RetryPolicy.FormatDuration(windowEnd - now)} for it to reset");
                         }
                         else if (probe == null)
@@ -381,6 +386,30 @@ namespace TurnstileWidgets.Engine.Internal
             return retryAfter.HasValue ? blockEnd : (DateTimeOffset?)null;
         }
 
+        /// <summary>
+        /// True the first time a block ending at <paramref name="until"/> is reported in this process, so a block is
+        /// announced once however many requests meet it. Called by the request whose 429 started the block.
+        /// </summary>
+        internal bool AnnounceBlock(DateTimeOffset until)
+        {
+            lock (gate)
+            {
+                return AnnounceLocked(until);
+            }
+        }
+
+        private bool AnnounceLocked(DateTimeOffset until)
+        {
+            // A block that ends within a second of one announced already is the same block seen from another request.
+            if (until <= announcedBlockUntil + TimeSpan.FromSeconds(1))
+            {
+                return false;
+            }
+
+            announcedBlockUntil = until;
+            return true;
+        }
+
         private Ticket Admit(bool isProbe)
         {
             inFlight++;
@@ -451,8 +480,11 @@ namespace TurnstileWidgets.Engine.Internal
 
         internal Func<DateTimeOffset> UtcNow { get; }
 
-        /// <summary>No single wait is longer than the block budget, whatever a header claims.</summary>
-        internal TimeSpan Cap(TimeSpan wait) => wait > maxWait ? maxWait : wait;
+        /// <summary>
+        /// No wait for a block is longer than MaxBlockWait, whatever a header claims. Only block waits: pacing waits are
+        /// never capped, so pacing keeps spreading requests whatever MaxBlockWait says.
+        /// </summary>
+        internal TimeSpan CapBlock(TimeSpan wait) => wait > maxWait ? maxWait : wait;
 
         /// <summary>Reports the wait's start, waits, and reports its end (also when cancelled).</summary>
         internal async Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken)

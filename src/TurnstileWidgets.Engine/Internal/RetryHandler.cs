@@ -188,6 +188,7 @@ namespace TurnstileWidgets.Engine.Internal
                     NextAttempt = attempt + 1,
                     Delay = delay,
                     Reason = reason,
+                    IsRateLimitWait = rateLimited && delay > TimeSpan.Zero,
                 });
                 if (rateLimited && delay > TimeSpan.Zero)
                 {
@@ -200,6 +201,7 @@ namespace TurnstileWidgets.Engine.Internal
                         Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
                         QuotaRemaining = 0,
                         WindowResetsIn = delay,
+                        IsNewBlock = pacer == null || !blockEnd.HasValue || pacer.AnnounceBlock(blockEnd.Value),
                     }, cancellationToken).ConfigureAwait(false);
                     info.BlockServedUntil = blockEnd ?? info.BlockServedUntil;
                     waitedForRateLimit += delay;

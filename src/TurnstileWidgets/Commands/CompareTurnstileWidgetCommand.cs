@@ -17,7 +17,7 @@ namespace TurnstileWidgets.Commands
             var connection = RequireConnection();
             TryProcess(Path, () =>
             {
-                WidgetPlan plan = MakePlan(connection.Client);
+                WidgetPlan plan = MakePlan(connection);
                 foreach (WidgetChange change in plan.Changes)
                 {
                     WriteObject(ToOutput(change, connection.Details.AccountId));

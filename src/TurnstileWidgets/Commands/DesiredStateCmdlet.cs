@@ -48,11 +48,33 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        /// <summary>Reads the entries and the live widgets, and plans; problems become errors, one per entry.</summary>
-        internal WidgetPlan MakePlan(TurnstileClient client)
+        // No field of an engine type in a command type (CmdletSurfaceTests): the engine loads in its own context, so the
+        // entries, the live widgets and the plan travel as locals and return values.
+
+        /// <summary>Where the entries came from, for messages: the file's name, or "the pipeline".</summary>
+        internal string Source { get; private set; } = "";
+
+        /// <summary>Reads the entries, before anything is sent.</summary>
+        internal DesiredEntries ReadEntries()
         {
-            DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            Source = ParameterSetName == ByPathSet ? System.IO.Path.GetFileName(Path!) : "the pipeline";
+            return ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+        }
+
+        /// <summary>Reads the entries (unless given) and the live widgets, and plans; problems become errors, one per entry.</summary>
+        internal WidgetPlan MakePlan(Session.SessionConnection connection) => MakePlan(connection, null, out _, out _);
+
+        /// <summary>
+        /// As <see cref="MakePlan(Session.SessionConnection)"/>; <paramref name="liveCount"/> is the number of live widgets and
+        /// <paramref name="liveReadAt"/> the connection's write-journal position taken before they were read.
+        /// </summary>
+        internal WidgetPlan MakePlan(Session.SessionConnection connection, DesiredEntries? read, out int liveCount, out long liveReadAt)
+        {
+            TurnstileClient client = connection.Client;
+            DesiredEntries entries = read ?? ReadEntries();
+            liveReadAt = connection.Writes.Position;
             IReadOnlyList<Widget> live = Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
+            liveCount = live.Count;
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {

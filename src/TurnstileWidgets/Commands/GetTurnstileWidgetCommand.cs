@@ -61,8 +61,9 @@ namespace TurnstileWidgets.Commands
                 {
                     TryProcess(sitekey, () =>
                     {
+                        long readAt = connection.Writes.Position;
                         Widget widget = Invoke(connection.Client, token => connection.Client.GetWidgetAsync(sitekey, token));
-                        WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, DateTimeOffset.UtcNow), AsPlainText));
+                        WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, DateTimeOffset.UtcNow, readAt), AsPlainText));
                     });
                 }
 
@@ -93,6 +94,8 @@ namespace TurnstileWidgets.Commands
             {
                 while (window.ShouldRequestPage(pagesRead))
                 {
+                    // Taken before the page is asked for: a write that ends while it is read makes its readings doubtful.
+                    long pageReadAt = connection.Writes.Position;
                     WidgetPage? page = Invoke(client, listing.NextPageAsync);
                     if (page == null)
                     {
@@ -129,7 +132,7 @@ namespace TurnstileWidgets.Commands
 
                         if (window.Offer())
                         {
-                            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, pageReadOn)));
+                            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, pageReadOn, pageReadAt)));
                         }
                     }
                 }

@@ -45,9 +45,9 @@ namespace TurnstileWidgets.Commands
         {
             bool immediately = InvalidateImmediately.IsPresent;
             TurnstileClient client = connection.Client;
-            Widget rotated = Invoke(client, token => client.RotateSecretAsync(sitekey, immediately, token));
+            Widget rotated = InvokeWrite(connection, sitekey, token => client.RotateSecretAsync(sitekey, immediately, token), out long readAt);
             DateTimeOffset expiresOn = SecretRotation.PreviousSecretExpiresOn(DateTimeOffset.Now, immediately);
-            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(rotated, connection, DateTimeOffset.UtcNow), AsPlainText, expiresOn));
+            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(rotated, connection, DateTimeOffset.UtcNow, readAt), AsPlainText, expiresOn));
         }
     }
 }

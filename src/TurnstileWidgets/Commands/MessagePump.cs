@@ -20,6 +20,9 @@ namespace TurnstileWidgets.Commands
 
         /// <summary>A progress record (rate-limit waits).</summary>
         void WriteProgressRecord(ProgressRecord record);
+
+        /// <summary>A warning (a rate-limit block, said once per block).</summary>
+        void WriteWarningLine(string text);
     }
 
     /// <summary>
@@ -81,9 +84,15 @@ namespace TurnstileWidgets.Commands
         public void RetryScheduled(RetryNotice notice)
         {
             string text = RequestText.Format(notice);
+            // A 429's wait is said once, by RateLimitWaitStarted (as a warning for a new block).
+            bool verbose = !notice.IsRateLimitWait;
             Enqueue(s =>
             {
-                s.WriteVerboseLine(text);
+                if (verbose)
+                {
+                    s.WriteVerboseLine(text);
+                }
+
                 s.WriteDebugLine("Retry: " + text);
             });
         }
@@ -92,7 +101,11 @@ namespace TurnstileWidgets.Commands
         public void RateLimitWaitStarted(RateLimitWait wait)
         {
             string text = RequestText.Format(wait);
-            bool verbose = wait.Kind == RateLimitWaitKind.Block || wait.Delay >= VerboseWaitThreshold;
+            // A block is said once, as a warning, whatever -Verbose says: the command stops for minutes. Another request
+            // meeting the same block, and every pacing wait long enough to notice, is one -Verbose line.
+            bool warn = wait.Kind == RateLimitWaitKind.Block && wait.IsNewBlock;
+            string? warning = warn ? RequestText.BlockWarning(wait) : null;
+            bool verbose = !warn && (wait.Kind == RateLimitWaitKind.Block || wait.Delay >= VerboseWaitThreshold);
             lock (waitsLock)
             {
                 activeWaits[wait] = Stopwatch.StartNew();
@@ -100,6 +113,11 @@ namespace TurnstileWidgets.Commands
 
             Enqueue(s =>
             {
+                if (warning != null)
+                {
+                    s.WriteWarningLine(warning);
+                }
+
                 if (verbose)
                 {
                     s.WriteVerboseLine(text);
@@ -249,5 +267,8 @@ namespace TurnstileWidgets.Commands
         public void WriteProgressRecord(ProgressRecord record)
         {
         }
+
+        /// <inheritdoc />
+        public void WriteWarningLine(string text) => deliver("WARNING: " + text);
     }
 }

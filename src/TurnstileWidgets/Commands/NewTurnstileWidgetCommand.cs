@@ -85,9 +85,10 @@ namespace TurnstileWidgets.Commands
                 return;
             }
 
+            long readAt = connection.Writes.Position;
             Widget created = Invoke(connection.Client, token => connection.Client.CreateWidgetAsync(definition, token));
             connection.Completions.Invalidate();
-            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(created, connection, DateTimeOffset.UtcNow), AsPlainText));
+            WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(created, connection, DateTimeOffset.UtcNow, readAt), AsPlainText));
         }
     }
 }

@@ -25,7 +25,7 @@ namespace TurnstileWidgets.Commands
         internal override void ProcessTarget(SessionConnection connection, string sitekey)
         {
             TurnstileClient client = connection.Client;
-            Widget removed = Invoke(client, token => client.DeleteWidgetAsync(sitekey, token));
+            Widget removed = InvokeWrite(connection, sitekey, token => client.DeleteWidgetAsync(sitekey, token), out _, answerIsReading: false);
             connection.Completions.Invalidate();
             if (PassThru)
             {

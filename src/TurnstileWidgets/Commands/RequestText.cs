@@ -41,6 +41,20 @@ namespace TurnstileWidgets.Commands
             return string.IsNullOrEmpty(wait.Reason) ? text : text + ": " + wait.Reason;
         }
 
+        /// <summary>
+        /// The warning for a new rate-limit block: how long, why, and that Ctrl+C stops the command (the wait goes on
+        /// otherwise, and the rest of the command with it).
+        /// </summary>
+        public static string BlockWarning(RateLimitWait wait)
+        {
+            if (wait == null) throw new ArgumentNullException(nameof(wait));
+            TimeSpan blockFor = wait.WindowResetsIn.HasValue && wait.WindowResetsIn.Value > wait.Delay ? wait.WindowResetsIn.Value : wait.Delay;
+            return "The Cloudflare API is refusing requests with this credential for " + FormatDuration(blockFor)
+                + " (rate limit exceeded, 429: the credential's quota is spent, perhaps by another tool or session). Waiting "
+                + FormatDuration(wait.Delay) + " before " + wait.Method + " " + PathForDisplay(wait.Path)
+                + " and the rest of this command; press Ctrl+C to stop.";
+        }
+
         /// <summary>The countdown of <paramref name="wait"/>, with <paramref name="left"/> of it to go.</summary>
         public static ProgressRecord Progress(RateLimitWait wait, TimeSpan left)
         {

@@ -204,55 +204,81 @@ namespace TurnstileWidgets.Commands
             // Refuse what no widget could accept before spending a request on the current settings.
             WidgetMerge.CheckRequest(changes);
             TurnstileClient client = connection.Client;
-            Widget current = RecentReading(connection, sitekey) ?? Invoke(client, token => client.GetWidgetAsync(sitekey, token));
-            WidgetMergeResult merge = WidgetMerge.Merge(current, changes);
-            foreach (string note in merge.Notes)
-            {
-                WriteVerboseLine(note);
-            }
 
-            if (!merge.HasChanges)
+            // One writer per widget in the process: read, merge and write as one step, so concurrent updates of the same
+            // widget (other runspaces, ForEach-Object -Parallel) each start from the one before and none is lost.
+            using (WidgetWriteGate.Enter(connection.Details.AccountId, sitekey, CancellationToken))
             {
-                if (PassThru)
+                WidgetReading reading = CurrentReading(connection, sitekey);
+                Widget current = reading.Widget;
+                WidgetMergeResult merge = WidgetMerge.Merge(current, changes);
+                foreach (string note in merge.Notes)
                 {
-                    WriteObject(InputObject?.Reading?.Widget == current ? InputObject : OutputMapper.ToTurnstileWidget(new WidgetReading(current, connection, DateTimeOffset.UtcNow)));
+                    WriteVerboseLine(note);
                 }
 
-                return;
-            }
+                if (!merge.HasChanges)
+                {
+                    if (PassThru)
+                    {
+                        WriteObject(ReferenceEquals(InputObject?.Reading, reading) ? InputObject : OutputMapper.ToTurnstileWidget(reading));
+                    }
 
-            if (!ShouldProcess(ConfirmationText.Target(current.Name, current.Sitekey), ConfirmationText.UpdateActionWith(merge)))
-            {
-                return;
-            }
+                    return;
+                }
 
-            Widget updated = Invoke(client, token => client.UpdateWidgetAsync(sitekey, merge.Definition, token));
-            connection.Completions.Invalidate();
-            if (PassThru)
-            {
-                WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(updated, connection, DateTimeOffset.UtcNow)));
+                if (!ShouldProcess(ConfirmationText.Target(current.Name, current.Sitekey), ConfirmationText.UpdateActionWith(merge)))
+                {
+                    return;
+                }
+
+                Widget updated = InvokeWrite(connection, sitekey, token => client.UpdateWidgetAsync(sitekey, merge.Definition, token), out long readAt);
+                connection.Completions.Invalidate();
+                if (PassThru)
+                {
+                    WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(updated, connection, DateTimeOffset.UtcNow, readAt)));
+                }
             }
         }
 
-        /// <summary>The piped widget's own reading, when it is recent enough to update from without reading the widget again.</summary>
-        private Widget? RecentReading(SessionConnection connection, string sitekey)
+        /// <summary>
+        /// The widget's settings to update from: the piped widget's own reading when it is recent and nothing was written
+        /// to the widget since; else the answer to this connection's own last write to it (the newest reading, so piping
+        /// the same objects twice still costs one request a widget); else a fresh read. A doubted reading is never used.
+        /// </summary>
+        private WidgetReading CurrentReading(SessionConnection connection, string sitekey)
         {
             WidgetReading? reading = InputObject?.Reading;
-            if (reading == null)
-            {
-                return null;
-            }
-
             DateTimeOffset now = DateTimeOffset.UtcNow;
-            if (!reading.CanReplaceRead(connection, sitekey, now, MaxReadAge))
+            if (reading != null)
             {
-                return null;
+                if (reading.CanReplaceRead(connection, sitekey, now, MaxReadAge))
+                {
+                    WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
+                        "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
+                        reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+                    return reading;
+                }
+
+                WidgetReading? newest = ReferenceEquals(reading.Connection, connection) ? WidgetReading.NewestOwnWrite(connection, sitekey, now, MaxReadAge) : null;
+                if (newest != null)
+                {
+                    WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
+                        "{0} was changed by this session after the piped object was read; updating it from the answer to that change, {1} ago, not from the piped object.",
+                        newest.Widget, RequestText.FormatDuration(now - newest.ReadOn)));
+                    return newest;
+                }
+
+                if (ReferenceEquals(reading.Connection, connection) && !connection.Writes.IsCurrent(sitekey, reading.ReadAt))
+                {
+                    WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
+                        "{0} was changed by this session after the piped object was read; reading it again.", reading.Widget));
+                }
             }
 
-            WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
-                "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
-                reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
-            return reading.Widget;
+            long readAt = connection.Writes.Position;
+            Widget widget = Invoke(connection.Client, token => connection.Client.GetWidgetAsync(sitekey, token));
+            return new WidgetReading(widget, connection, DateTimeOffset.UtcNow, readAt);
         }
     }
 }

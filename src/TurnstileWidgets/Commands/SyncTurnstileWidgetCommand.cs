@@ -1,7 +1,11 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
+using TurnstileWidgets.Errors;
 
 namespace TurnstileWidgets.Commands
 {
@@ -20,29 +24,70 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// With -Prune, allows a desired state with no entry at all, which removes every live widget. -Force alone is not
+        /// enough: it answers the confirmation, this says the empty file is meant.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowEmptyDesiredState { get; set; }
+
         /// <summary>Emits each applied change; a created widget's carries its sitekey and secret (SecureString).</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>Plans, then applies change by change; a failed change does not stop the others.</summary>
+        /// <summary>Plans, asks about every change, then applies the confirmed ones; a failed change does not stop the others.</summary>
         protected override void EndProcessing()
         {
             var connection = RequireConnection();
+            DesiredEntries? entries = null;
+            TryProcess(Path, () => entries = ReadEntries(), terminating: true);
+            if (Prune && entries!.Entries.Count == 0 && entries.Invalid.Count == 0 && !AllowEmptyDesiredState)
+            {
+                ThrowTerminatingError(EmptyDesiredStateError());
+            }
+
             WidgetPlan? plan = null;
-            TryProcess(Path, () => plan = MakePlan(connection.Client), terminating: true);
+            int liveCount = 0;
+            long liveReadAt = 0;
+            TryProcess(Path, () => plan = MakePlan(connection, entries, out liveCount, out liveReadAt), terminating: true);
             int created = 0, updated = 0, removed = 0, skipped = 0;
-            int failed = plan!.Problems.Count;
+            if (plan!.Problems.Count > 0)
+            {
+                // Any entry that cannot be applied stops the whole Sync: a file with a wrong entry (a typo, a row cut
+                // short, the wrong file) must never prune widgets it meant to keep.
+                WriteError(SyncRefusedError(plan));
+                WriteSummary(0, 0, 0, plan.Problems.Count, 0);
+                return;
+            }
+
+            List<WidgetChange> removals = plan.Changes.Where(c => c.Action == WidgetChangeAction.Remove).ToList();
+            if (removals.Count > 0 && removals.Count == liveCount)
+            {
+                WriteWarningLine(string.Format(CultureInfo.InvariantCulture,
+                    "This Sync removes every live widget of account {0}: all {1} of them ({2}), because no entry of {3} holds them (-Prune).",
+                    connection.Details.AccountId, removals.Count, Names(removals), Source));
+            }
+
+            // Every question first, then the writes: nothing is written before every change was confirmed or declined,
+            // and a host that cannot ask stops the Sync before its first write.
+            var confirmed = new List<WidgetChange>();
             foreach (WidgetChange change in plan.Changes)
             {
-                string target = Target(change);
-                if (!Confirm(change, target))
+                if (Confirm(change, Target(change), removals))
+                {
+                    confirmed.Add(change);
+                }
+                else
                 {
                     skipped++;
-                    continue;
                 }
+            }
 
+            int failed = 0;
+            foreach (WidgetChange change in confirmed)
+            {
                 TurnstileWidgetChange output = ToOutput(change, connection.Details.AccountId);
-                bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection.Client, change, output));
+                bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output, liveReadAt));
                 if (!done)
                 {
                     failed++;
@@ -67,6 +112,11 @@ namespace TurnstileWidgets.Commands
                 connection.Completions.Invalidate();
             }
 
+            WriteSummary(created, updated, removed, failed, skipped);
+        }
+
+        private void WriteSummary(int created, int updated, int removed, int failed, int skipped)
+        {
             string summary = string.Format(CultureInfo.InvariantCulture,
                 "Sync-TurnstileWidget: {0} created, {1} updated, {2} removed, {3} failed{4}.",
                 created, updated, removed, failed, skipped > 0 ? string.Format(CultureInfo.InvariantCulture, ", {0} not applied (-WhatIf or declined)", skipped) : "");
@@ -74,39 +124,86 @@ namespace TurnstileWidgets.Commands
             WriteInformation(new HostInformationMessage { Message = summary }, new[] { "PSHOST" });
         }
 
-        private bool Confirm(WidgetChange change, string target)
+        private ErrorRecord EmptyDesiredStateError()
+        {
+            string message = $"{Source} has no entry, so Sync-TurnstileWidget -Prune would remove every widget of the account. Nothing was written. " +
+                "If that is what you mean, add -AllowEmptyDesiredState; otherwise check the file (an export of a filter that matched nothing is empty).";
+            return new ErrorRecord(new InvalidOperationException(message), DesiredStateErrors.EmptyDesiredState, ErrorCategory.InvalidData, Path ?? Source)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Check the desired state, or add -AllowEmptyDesiredState to remove every widget." },
+            };
+        }
+
+        private ErrorRecord SyncRefusedError(WidgetPlan plan)
+        {
+            int removals = plan.Changes.Count(c => c.Action == WidgetChangeAction.Remove);
+            string message = string.Format(CultureInfo.InvariantCulture,
+                "Sync-TurnstileWidget wrote nothing: {0} of {1} cannot be applied (see the errors above), and a Sync is applied whole or not at all{2}. Fix the entries and run it again; Compare-TurnstileWidget shows the plan.",
+                plan.Problems.Count == 1 ? "1 entry" : plan.Problems.Count.ToString(CultureInfo.InvariantCulture) + " entries", Source,
+                removals > 0 ? string.Format(CultureInfo.InvariantCulture, " (no widget was removed; -Prune would have removed {0})", removals) : "");
+            return new ErrorRecord(new InvalidOperationException(message), DesiredStateErrors.SyncRefused, ErrorCategory.InvalidData, Path ?? Source)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the entries named in the errors above, then run Sync-TurnstileWidget again." },
+            };
+        }
+
+        private static string Names(IReadOnlyList<WidgetChange> changes)
+        {
+            const int Shown = 5;
+            string names = string.Join(", ", changes.Take(Shown).Select(Target));
+            return changes.Count > Shown ? names + string.Format(CultureInfo.InvariantCulture, " and {0} more", changes.Count - Shown) : names;
+        }
+
+        private bool Confirm(WidgetChange change, string target, IReadOnlyList<WidgetChange> removals)
         {
             string action = change.Action switch
             {
-                WidgetChangeAction.Create => "Create widget (" + string.Join("; ", System.Linq.Enumerable.Select(change.Changes, c => c.Property + " = " + Show(c.Desired))) + ")",
-                WidgetChangeAction.Update => "Update widget (" + string.Join("; ", System.Linq.Enumerable.Select(change.Changes, c => c.Property + ": " + Show(c.Current) + " -> " + Show(c.Desired))) + ")",
+                WidgetChangeAction.Create => "Create widget (" + string.Join("; ", change.Changes.Select(c => c.Property + " = " + Show(c.Desired))) + ")",
+                WidgetChangeAction.Update => "Update widget (" + string.Join("; ", change.Changes.Select(c => c.Property + ": " + Show(c.Current) + " -> " + Show(c.Desired))) + ")",
                 _ => "Remove widget (-Prune: no entry holds it)",
             };
-            if (!ShouldProcess(target, action))
+            try
             {
+                if (!ShouldProcess(target, action))
+                {
+                    return false;
+                }
+
+                if (change.Action != WidgetChangeAction.Remove || Force || IsBound("Confirm"))
+                {
+                    return true;
+                }
+
+                // The cmdlet's ConfirmImpact is Medium so creates and updates do not prompt by default; a removal is High
+                // impact, so it asks at the default $ConfirmPreference (High) unless ShouldProcess has just asked already.
+                object? preference = GetVariableValue("ConfirmPreference");
+                ConfirmImpact level = preference is ConfirmImpact impact ? impact : ConfirmImpact.High;
+                if (level != ConfirmImpact.High)
+                {
+                    return true;
+                }
+
+                return ShouldContinue("Remove the widget " + target + "? No entry of the file holds it (-Prune). Its sitekey and secret stop working at once.",
+                    "Confirm removal", ref yesToAll, ref noToAll);
+            }
+            catch (Exception e) when (e is PSInvalidOperationException || e is System.Management.Automation.Host.HostException)
+            {
+                // A non-interactive host (pwsh -NonInteractive, a scheduled runbook) cannot ask: say so in the user's words.
+                string message = string.Format(CultureInfo.InvariantCulture,
+                    "Sync-TurnstileWidget -Prune would remove {0} widget(s) ({1}), and this host cannot ask for confirmation (it is non-interactive). Nothing was written. " +
+                    "Review the plan with Compare-TurnstileWidget -Prune, then confirm the removals with -Force (or -Confirm:$false).",
+                    removals.Count, Names(removals));
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message, e), DesiredStateErrors.ConfirmationUnavailable, ErrorCategory.PermissionDenied, target)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Compare-TurnstileWidget -Prune to review, then Sync-TurnstileWidget -Prune -Force." },
+                });
                 return false;
             }
-
-            if (change.Action != WidgetChangeAction.Remove || Force || IsBound("Confirm"))
-            {
-                return true;
-            }
-
-            // The cmdlet's ConfirmImpact is Medium so creates and updates do not prompt by default; a removal is High
-            // impact, so it asks at the default $ConfirmPreference (High) unless ShouldProcess has just asked already.
-            object? preference = GetVariableValue("ConfirmPreference");
-            ConfirmImpact level = preference is ConfirmImpact impact ? impact : ConfirmImpact.High;
-            if (level != ConfirmImpact.High)
-            {
-                return true;
-            }
-
-            return ShouldContinue("Remove the widget " + target + "? No entry of the file holds it (-Prune). Its sitekey and secret stop working at once.",
-                "Confirm removal", ref yesToAll, ref noToAll);
         }
 
-        private void Apply(TurnstileClient client, WidgetChange change, TurnstileWidgetChange output)
+        private void Apply(Session.SessionConnection connection, WidgetChange change, TurnstileWidgetChange output, long liveReadAt)
         {
+            TurnstileClient client = connection.Client;
             switch (change.Action)
             {
                 case WidgetChangeAction.Create:
@@ -115,10 +212,30 @@ namespace TurnstileWidgets.Commands
                     output.Secret = string.IsNullOrEmpty(widget.Secret) ? null : OutputMapper.ToSecureString(widget.Secret!);
                     break;
                 case WidgetChangeAction.Update:
-                    Invoke(client, token => client.UpdateWidgetAsync(change.Sitekey!, change.Definition!, token));
+                    string sitekey = change.Sitekey!;
+                    using (WidgetWriteGate.Enter(connection.Details.AccountId, sitekey, CancellationToken))
+                    {
+                        WidgetChange? now = change;
+                        if (!connection.Writes.IsCurrent(sitekey, liveReadAt))
+                        {
+                            // This connection wrote the widget after the plan read it (another runspace): plan it again from a fresh read.
+                            Widget current = Invoke(client, token => client.GetWidgetAsync(sitekey, token));
+                            now = WidgetPlanner.Replan(change.Entry!, current, out PlanProblem? problem);
+                            if (problem != null)
+                            {
+                                throw new TurnstileValidationException("entry", problem.Message);
+                            }
+                        }
+
+                        if (now != null)
+                        {
+                            InvokeWrite(connection, sitekey, token => client.UpdateWidgetAsync(sitekey, now.Definition!, token), out _);
+                        }
+                    }
+
                     break;
                 default:
-                    Invoke(client, token => client.DeleteWidgetAsync(change.Sitekey!, token));
+                    InvokeWrite(connection, change.Sitekey!, token => client.DeleteWidgetAsync(change.Sitekey!, token), out _, answerIsReading: false);
                     break;
             }
         }

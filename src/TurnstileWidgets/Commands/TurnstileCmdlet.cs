@@ -32,24 +32,70 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        /// <summary>Releases the cancellation source.</summary>
+        /// <summary>Releases the cancellation source and the leases on the connections this command used.</summary>
         public void Dispose()
         {
+            SessionConnection? leased = held;
+            held = null;
+            leased?.Release();
+
             cancellation.Dispose();
             GC.SuppressFinalize(this);
         }
 
-        /// <summary>The connection to use (-Connection, else the default); a terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.</summary>
+        // The connection this command holds a lease on until it ends, so a Connect-Turnstile or Disconnect-Turnstile in
+        // another runspace cannot dispose the client under it; every input of the command uses it.
+        private SessionConnection? held;
+
+        /// <summary>
+        /// The connection to use (-Connection, else the default), leased until the command ends: a command that has
+        /// started finishes on the connection it started with, even if it is replaced or disconnected meanwhile. A
+        /// terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.
+        /// </summary>
         internal SessionConnection RequireConnection()
         {
-            string? name = ConnectionName;
-            SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
-            if (connection == null)
+            if (held != null)
             {
-                ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
+                return held;
             }
 
-            return connection!;
+            string? name = ConnectionName;
+            while (true)
+            {
+                SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
+                if (connection == null)
+                {
+                    ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
+                }
+
+                // False only when the connection was replaced or disconnected since it was looked up: look again.
+                if (connection!.TryAcquire())
+                {
+                    held = connection;
+                    return connection;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs a write to the widget <paramref name="sitekey"/> through <see cref="Invoke{T}"/>, recorded in the connection's
+        /// write journal (so no earlier reading of the widget is trusted after it); <paramref name="readAt"/> is the
+        /// journal position of the answer, the widget's newest reading unless <paramref name="answerIsReading"/> is false
+        /// (a removal's answer describes a widget that is gone).
+        /// </summary>
+        internal Widget InvokeWrite(SessionConnection connection, string sitekey, Func<CancellationToken, Task<Widget>> call, out long readAt, bool answerIsReading = true)
+        {
+            connection.Writes.BeginWrite(sitekey);
+            Widget? answer = null;
+            try
+            {
+                answer = Invoke(connection.Client, call);
+                return answer;
+            }
+            finally
+            {
+                readAt = connection.Writes.EndWrite(sitekey, answerIsReading ? answer : null, DateTimeOffset.UtcNow);
+            }
         }
 
         /// <summary>The connection a cmdlet's -Connection names; null for the default connection.</summary>
@@ -161,6 +207,8 @@ namespace TurnstileWidgets.Commands
         void IMessageSink.WriteDebugLine(string text) => WriteDebugLine(text);
 
         void IMessageSink.WriteProgressRecord(ProgressRecord record) => WriteProgress(record);
+
+        void IMessageSink.WriteWarningLine(string text) => WriteWarningLine(text);
 
         /// <summary>
         /// Runs <paramref name="action"/> for one item: a Turnstile failure becomes an error about <paramref name="target"/>

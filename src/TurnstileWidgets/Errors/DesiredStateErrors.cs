@@ -16,6 +16,12 @@ namespace TurnstileWidgets.Errors
         public const string NameAmbiguous = "TurnstileDesiredNameAmbiguous";
         public const string EntryDuplicate = "TurnstileDesiredEntryDuplicate";
         public const string RegionChangeRefused = ErrorIds.RegionChangeRefused;
+        /// <summary>A Sync wrote nothing because some entry cannot be applied.</summary>
+        public const string SyncRefused = "TurnstileDesiredSyncRefused";
+        /// <summary>-Prune with no entry at all, without -AllowEmptyDesiredState.</summary>
+        public const string EmptyDesiredState = "TurnstileDesiredStateEmpty";
+        /// <summary>Removals need confirmation and the host cannot ask.</summary>
+        public const string ConfirmationUnavailable = "TurnstileConfirmationUnavailable";
 
         /// <summary>A non-terminating error for one entry: its id and category by kind, the entry's sitekey or name as target.</summary>
         public static ErrorRecord FromProblem(PlanProblem problem)

@@ -45,9 +45,19 @@ namespace TurnstileWidgets.Session
         public string? TokenStatus { get; }
     }
 
-    /// <summary>One verified connection: the client, what to show about it, and its completion cache.</summary>
+    /// <summary>
+    /// One verified connection: the client, what to show about it, its completion cache and its write journal.
+    /// Cmdlets hold a lease on it while they run (<see cref="TryAcquire"/>): replacing or disconnecting it
+    /// (<see cref="Dispose"/>) retires it at once, and its client is disposed when the last lease is released, so a
+    /// command running in another runspace finishes on the client it started with.
+    /// </summary>
     internal sealed class SessionConnection : IDisposable
     {
+        private readonly object leaseGate = new object();
+        private int leases;
+        private bool retired;
+        private bool clientDisposed;
+
         /// <summary>How many listing pages a completion cache reads at most, so a huge account cannot stall Tab.</summary>
         public const int CompletionPageLimit = 5;
 
@@ -66,8 +76,57 @@ namespace TurnstileWidgets.Session
         /// <summary>Sitekeys and names for argument completion, cached for a minute.</summary>
         public CompletionCache Completions { get; }
 
-        /// <summary>Releases the client's connections.</summary>
-        public void Dispose() => Client.Dispose();
+        /// <summary>What this connection wrote, and when: a reading taken before a write is never trusted after it.</summary>
+        public WidgetWriteJournal Writes { get; } = new WidgetWriteJournal();
+
+        /// <summary>Takes a lease for a running command; false once the connection was replaced or disconnected.</summary>
+        public bool TryAcquire()
+        {
+            lock (leaseGate)
+            {
+                if (retired)
+                {
+                    return false;
+                }
+
+                leases++;
+                return true;
+            }
+        }
+
+        /// <summary>Gives a lease back; the last one of a retired connection disposes its client.</summary>
+        public void Release()
+        {
+            lock (leaseGate)
+            {
+                leases = System.Math.Max(0, leases - 1);
+                if (!retired || leases > 0 || clientDisposed)
+                {
+                    return;
+                }
+
+                clientDisposed = true;
+            }
+
+            Client.Dispose();
+        }
+
+        /// <summary>Retires the connection (no new lease); its client is disposed now, or when the last lease is given back.</summary>
+        public void Dispose()
+        {
+            lock (leaseGate)
+            {
+                retired = true;
+                if (leases > 0 || clientDisposed)
+                {
+                    return;
+                }
+
+                clientDisposed = true;
+            }
+
+            Client.Dispose();
+        }
 
         private static async Task<IReadOnlyList<WidgetName>> ReadWidgetNamesAsync(TurnstileClient client, CancellationToken cancellationToken)
         {

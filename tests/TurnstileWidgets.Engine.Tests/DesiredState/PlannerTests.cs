@@ -123,7 +123,6 @@ public class PlannerTests
 
     [Theory]
     [InlineData("Colour", "blue", "'Colour' is not a widget property")]
-    [InlineData("Mode", "loud", "Mode 'loud' is not valid")]
     [InlineData("Domains", "https://x.example.com/", "domains:")]
     [InlineData("BotFightMode", "perhaps", "is not true or false")]
     public void A_bad_entry_names_the_file_and_index_and_stops_every_change(string property, string value, string expected)

@@ -79,12 +79,14 @@ public class RateLimitPacerSpreadTests
     private DateTimeOffset now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly List<TimeSpan> delays = new();
 
-    private PacingContext Context() => new(() => now, (delay, _) =>
+    private PacingContext Context() => Context(TimeSpan.FromMinutes(6));
+
+    private PacingContext Context(TimeSpan maxBlockWait) => new(() => now, (delay, _) =>
     {
         delays.Add(delay);
         now += delay;
         return Task.CompletedTask;
-    }, TimeSpan.FromMinutes(6));
+    }, maxBlockWait);
 
     private static HttpResponseMessage Budget(int r, int t, HttpStatusCode status = HttpStatusCode.OK, string? retryAfter = null)
     {
@@ -178,5 +180,62 @@ public class RateLimitPacerSpreadTests
         RateLimitPacer.Ticket retry = await pacer.AcquireAsync(context, served, CancellationToken.None);
         Assert.Empty(delays);
         Assert.True(retry.IsProbe);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task MaxBlockWait_never_shortens_pacing_neither_the_spread_nor_the_wait_for_a_spent_window(int maxBlockWaitSeconds)
+    {
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context(TimeSpan.FromSeconds(maxBlockWaitSeconds));
+        RateLimitPacer.Ticket first = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        pacer.Complete(first, Budget(9, 10), now);
+
+        DateTimeOffset start = now;
+        for (int i = 0; i < 9; i++)
+        {
+            RateLimitPacer.Ticket ticket = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+            int t = (int)Math.Ceiling(10 - (now - start).TotalSeconds);
+            pacer.Complete(ticket, Budget(8 - i, t), now);
+        }
+
+        // Spread as without a cap: about one a second (a cap of 0 used to send all nine at once).
+        Assert.Equal(8, delays.Count);
+        Assert.All(delays, d => Assert.InRange(d.TotalSeconds, 0.9, 1.2));
+
+        // The window's quota is spent: the next request waits for the reset, however short the cap (it used to be
+        // released after the cap, into the spent window).
+        delays.Clear();
+        DateTimeOffset windowEnd = start + TimeSpan.FromSeconds(10) + RateLimitPacer.Margin(TimeSpan.FromSeconds(10));
+        RateLimitPacer.Ticket probe = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.True(probe.IsProbe);
+        Assert.True(now >= windowEnd, $"released at {now:O}, before the window's reset at {windowEnd:O}");
+    }
+
+    [Fact]
+    public async Task MaxBlockWait_still_caps_the_wait_for_a_block()
+    {
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context(TimeSpan.FromSeconds(2));
+        RateLimitPacer.Ticket refused = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        pacer.Complete(refused, Budget(0, 30, (HttpStatusCode)429, "30"), now);
+
+        _ = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), delays[0]);
+    }
+
+    [Fact]
+    public async Task A_block_is_announced_once_however_many_requests_meet_it()
+    {
+        var pacer = new RateLimitPacer();
+        RateLimitPacer.Ticket refused = await pacer.AcquireAsync(Context(), Info(), CancellationToken.None);
+        DateTimeOffset blockEnd = pacer.Complete(refused, Budget(0, 30, (HttpStatusCode)429, "30"), now)!.Value;
+
+        Assert.True(pacer.AnnounceBlock(blockEnd));
+        Assert.False(pacer.AnnounceBlock(blockEnd));
+        Assert.False(pacer.AnnounceBlock(blockEnd + TimeSpan.FromMilliseconds(300)));
+        Assert.True(pacer.AnnounceBlock(blockEnd + TimeSpan.FromMinutes(5)));
     }
 }

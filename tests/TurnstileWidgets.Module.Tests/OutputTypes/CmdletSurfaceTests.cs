@@ -126,6 +126,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "Path:System.String:ByPath,Mandatory,Position=0",
             "Prune:System.Management.Automation.SwitchParameter:(all)")]
         [InlineData("Sync-TurnstileWidget",
+            "AllowEmptyDesiredState:System.Management.Automation.SwitchParameter:(all)",
             "Connection:TurnstileWidgets.TurnstileConnection:(all)",
             "Force:System.Management.Automation.SwitchParameter:(all)",
             "InputObject:System.Management.Automation.PSObject:ByInputObject,Mandatory,ValueFromPipeline",
