@@ -74,9 +74,9 @@ namespace TurnstileWidgets.Engine
             if (changes.Mode != null) WireNames.ParseMode(changes.Mode);
             if (changes.Region != null) WireNames.ParseRegion(changes.Region);
             if (changes.ClearanceLevel != null) WireNames.ParseClearanceLevel(changes.ClearanceLevel);
-            if (changes.Name != null && (changes.Name.Length == 0 || changes.Name.Length > 254))
+            if (changes.Name != null)
             {
-                throw new TurnstileValidationException("name", "A widget's name must be 1 to 254 characters; this one has " + changes.Name.Length.ToString(CultureInfo.InvariantCulture) + ".");
+                WidgetValidator.ValidateName(changes.Name);
             }
 
             foreach (IReadOnlyList<string>? list in new[] { changes.Domains, changes.AddDomains })
@@ -220,7 +220,7 @@ namespace TurnstileWidgets.Engine
 
             if (changes.Domains != null)
             {
-                List<string> replacement = Distinct(changes.Domains);
+                List<string> replacement = Distinct(changes.Domains, notes);
                 if (replacement.Count == 0)
                 {
                     throw new TurnstileValidationException("domains", "The replacement list has no domains; a widget needs 1 to 10 domains.");
@@ -239,7 +239,7 @@ namespace TurnstileWidgets.Engine
             var result = current.ToList();
             if (changes.AddDomains != null)
             {
-                foreach (string domain in Distinct(changes.AddDomains))
+                foreach (string domain in Distinct(changes.AddDomains, notes))
                 {
                     if (result.Contains(domain, comparer))
                     {
@@ -254,7 +254,7 @@ namespace TurnstileWidgets.Engine
 
             if (changes.RemoveDomains != null)
             {
-                foreach (string domain in Distinct(changes.RemoveDomains))
+                foreach (string domain in Distinct(changes.RemoveDomains, notes))
                 {
                     int removed = result.RemoveAll(d => comparer.Equals(d, domain));
                     if (removed == 0)
@@ -276,20 +276,8 @@ namespace TurnstileWidgets.Engine
             return result;
         }
 
-        private static List<string> Distinct(IEnumerable<string> domains)
-        {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var result = new List<string>();
-            foreach (string raw in domains)
-            {
-                if (raw == null) continue;
-                string domain = raw.Trim();
-                if (domain.Length == 0) continue;
-                if (seen.Add(domain)) result.Add(domain);
-            }
-
-            return result;
-        }
+        // In their ASCII form, so an internationalised domain compares equal to the one the API holds.
+        private static List<string> Distinct(IEnumerable<string> domains, List<string>? notes = null) => DomainNames.ToAscii(domains, notes);
 
         private static bool MergeFlag(string label, bool current, bool? requested, List<string> changed)
         {
