@@ -19,6 +19,9 @@ namespace TurnstileWidgets.Engine
         /// <summary>What the email of a Global API key is replaced with.</summary>
         public const string EmailPlaceholder = "[email removed]";
 
+        /// <summary>Secrets shorter than this are not replaced: no Cloudflare credential is, and short text is everywhere.</summary>
+        public const int MinimumSecretLength = 8;
+
         private static readonly object Gate = new object();
         // Weak, so a credential nobody holds any more is forgotten; a credential lives as long as its client.
         private static readonly List<WeakReference<TurnstileCredential>> Credentials = new List<WeakReference<TurnstileCredential>>();
@@ -90,7 +93,9 @@ namespace TurnstileWidgets.Engine
         // Ordinal for secrets; an email address compares without case, as mail systems treat it.
         private static string ReplaceAll(string text, string secret, string placeholder)
         {
-            if (secret.Length == 0)
+            // Cloudflare's tokens (40 characters) and keys (37) are far longer; replacing a shorter text would garble
+            // every message (a test's token "t" would remove every t) without protecting a real credential.
+            if (secret.Length < MinimumSecretLength)
             {
                 return text;
             }
