@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security;
@@ -14,6 +16,9 @@ namespace TurnstileWidgets.Engine
         private protected TurnstileCredential()
         {
         }
+
+        /// <summary>Called by each credential once its secrets are in place, so error text never quotes them.</summary>
+        private protected void RegisterForRedaction() => CredentialRedaction.Register(this);
 
         /// <summary>The scheme's name for display: <c>ApiToken</c> or <c>ApiKey</c>.</summary>
         public abstract string Scheme { get; }
@@ -53,6 +58,9 @@ namespace TurnstileWidgets.Engine
         /// </summary>
         internal abstract string BudgetFingerprint(Uri baseUri);
 
+        /// <summary>Each text of this credential that must never be quoted, with its placeholder.</summary>
+        internal abstract IEnumerable<KeyValuePair<string, string>> SecretsForRedaction();
+
         private static SecureString ProtectedCopy(SecureString secret, string field, string what)
         {
             if (secret == null || secret.Length == 0)
@@ -63,11 +71,16 @@ namespace TurnstileWidgets.Engine
             string plain = Reveal(secret);
             try
             {
-                foreach (char c in plain)
+                for (int i = 0; i < plain.Length; i++)
                 {
+                    char c = plain[i];
                     if (c < 0x21 || c > 0x7E)
                     {
-                        throw new TurnstileValidationException(field, $"{field}: {what} contains spaces, line breaks or non-ASCII characters, so it cannot be sent in a header. Copy it again without surrounding whitespace.");
+                        // Which character and where, never the secret itself.
+                        string kind = ControlCharacters.IsControl(c) ? "a control character" : c == ' ' ? "a space" : "a non-ASCII character";
+                        throw new TurnstileValidationException(field, string.Format(CultureInfo.InvariantCulture,
+                            "{0}: {1} holds {2} ({3}) at position {4} of {5}, so it cannot be sent in a header and nothing was sent. Copy it again from the Cloudflare dashboard, without surrounding whitespace.",
+                            field, what, kind, ControlCharacters.Describe(c), i + 1, plain.Length));
                     }
                 }
             }
@@ -86,7 +99,8 @@ namespace TurnstileWidgets.Engine
             try
             {
                 pointer = Marshal.SecureStringToGlobalAllocUnicode(secret);
-                return Marshal.PtrToStringUni(pointer) ?? "";
+                // With the length: without it the copy would stop at an embedded NUL and cut the secret short.
+                return Marshal.PtrToStringUni(pointer, secret.Length) ?? "";
             }
             finally
             {
@@ -105,6 +119,7 @@ namespace TurnstileWidgets.Engine
         internal ApiTokenCredential(SecureString apiToken)
         {
             this.apiToken = apiToken;
+            RegisterForRedaction();
         }
 
         public override string Scheme => "ApiToken";
@@ -116,6 +131,11 @@ namespace TurnstileWidgets.Engine
         }
 
         internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
+
+        internal override IEnumerable<KeyValuePair<string, string>> SecretsForRedaction()
+        {
+            yield return new KeyValuePair<string, string>(Reveal(apiToken), CredentialRedaction.ApiTokenPlaceholder);
+        }
     }
 
     internal sealed class ApiKeyCredential : TurnstileCredential
@@ -127,6 +147,7 @@ namespace TurnstileWidgets.Engine
         {
             this.email = email;
             this.apiKey = apiKey;
+            RegisterForRedaction();
         }
 
         public override string Scheme => "ApiKey";
@@ -139,6 +160,13 @@ namespace TurnstileWidgets.Engine
 
         // Cloudflare counts per user: the email (case-insensitive) and its key are one budget.
         internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
+
+        // The key first: an email could be part of nothing else, but a key must never survive as part of a longer match.
+        internal override IEnumerable<KeyValuePair<string, string>> SecretsForRedaction()
+        {
+            yield return new KeyValuePair<string, string>(Reveal(apiKey), CredentialRedaction.ApiKeyPlaceholder);
+            yield return new KeyValuePair<string, string>(email, CredentialRedaction.EmailPlaceholder);
+        }
     }
 
     /// <summary>
@@ -239,10 +267,14 @@ namespace TurnstileWidgets.Engine
         }
     }
 
-    internal static class BaseUris
+    /// <summary>The rules for an API base URL: absolute http(s), no user info, query or fragment; one owner for every caller.</summary>
+    public static class BaseUris
     {
-        /// <summary>Parses and normalises a base URI (trailing slash, so relative paths resolve below it).</summary>
-        internal static Uri Parse(string text, string field)
+        /// <summary>
+        /// Parses and normalises a base URI (trailing slash, so relative paths resolve below it); <paramref name="field"/>
+        /// names where it came from in messages (<c>-ApiBaseUri</c>, <c>CLOUDFLARE_BASE_URL</c>). Messages never quote the URL.
+        /// </summary>
+        public static Uri Parse(string text, string field)
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))
             {
@@ -251,16 +283,21 @@ namespace TurnstileWidgets.Engine
             return Normalize(uri, field);
         }
 
-        internal static Uri Normalize(Uri uri, string field)
+        /// <summary>Checks and normalises a base URI; see <see cref="Parse"/>.</summary>
+        public static Uri Normalize(Uri uri, string field)
         {
             if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
                 throw new TurnstileValidationException(field, $"{field}: the URL's scheme is '{uri.Scheme}', not http or https. Give a URL such as https://api.cloudflare.com/client/v4.");
             }
-            if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            if (uri.UserInfo.Length > 0)
             {
                 // Never echo user info: it may be a password.
-                throw new TurnstileValidationException(field, $"{field}: the base URL must not contain user info, a query or a fragment. Give only scheme, host, port and path, e.g. https://api.cloudflare.com/client/v4.");
+                throw new TurnstileValidationException(field, $"{field}: the base URL holds user info (a user name or password before '@', not shown here), which is never sent. Give only scheme, host, port and path, e.g. {CredentialRedaction.WithoutUserInfo(uri)}.");
+            }
+            if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                throw new TurnstileValidationException(field, $"{field}: the base URL must not contain a query or a fragment. Give only scheme, host, port and path, e.g. https://api.cloudflare.com/client/v4.");
             }
             if (uri.AbsolutePath.EndsWith("/", StringComparison.Ordinal))
             {

@@ -7,9 +7,12 @@ namespace TurnstileWidgets.Engine
     /// <summary>The base of every failure the engine raises; catch this to catch them all.</summary>
     public abstract class TurnstileException : Exception
     {
-        /// <summary>Creates the exception. Messages never hold headers, credentials or secrets.</summary>
+        /// <summary>
+        /// Creates the exception. Messages never hold headers, credentials or secrets: text quoted from an answer may,
+        /// so every credential this process holds is replaced by a placeholder here (<see cref="CredentialRedaction"/>).
+        /// </summary>
         protected TurnstileException(string message, Exception? innerException = null)
-            : base(message, innerException)
+            : base(CredentialRedaction.RedactCredentials(message) ?? "", innerException)
         {
         }
     }
@@ -20,12 +23,13 @@ namespace TurnstileWidgets.Engine
     /// </summary>
     public sealed class TurnstileApiException : TurnstileException
     {
-        /// <summary>Creates the exception.</summary>
-        public TurnstileApiException(string message, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null)
+        /// <summary>Creates the exception; the API's messages are kept with every credential replaced by a placeholder.</summary>
+        public TurnstileApiException(string message, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null, bool requestMayHaveTakenEffect = false)
             : base(message)
         {
             StatusCode = statusCode;
-            Errors = errors;
+            Errors = Redact(errors);
+            RequestMayHaveTakenEffect = requestMayHaveTakenEffect;
             Method = method;
             Path = path;
             RetryAfter = retryAfter;
@@ -41,6 +45,32 @@ namespace TurnstileWidgets.Engine
         public string Path { get; }
         /// <summary>How long the API asked to wait, for a 429 that ran out of retries.</summary>
         public TimeSpan? RetryAfter { get; }
+        /// <summary>
+        /// True when the request may have been carried out despite the failure (a 5xx or 408 to a create, update, delete
+        /// or rotation): check the widget before repeating it, as after a dropped connection.
+        /// </summary>
+        public bool RequestMayHaveTakenEffect { get; }
+
+        private static IReadOnlyList<ApiMessage> Redact(IReadOnlyList<ApiMessage>? errors)
+        {
+            if (errors == null || errors.Count == 0)
+            {
+                return errors ?? Array.Empty<ApiMessage>();
+            }
+            var redacted = new ApiMessage[errors.Count];
+            for (int i = 0; i < redacted.Length; i++)
+            {
+                ApiMessage error = errors[i];
+                redacted[i] = new ApiMessage
+                {
+                    Code = error.Code,
+                    Message = CredentialRedaction.RedactCredentials(error.Message) ?? "",
+                    DocumentationUrl = CredentialRedaction.RedactCredentials(error.DocumentationUrl),
+                    SourcePointer = CredentialRedaction.RedactCredentials(error.SourcePointer),
+                };
+            }
+            return redacted;
+        }
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ namespace TurnstileWidgets.Engine
         private readonly string? accountId;
         private readonly Uri baseUri;
         private readonly TimeSpan requestTimeout;
+        private readonly TimeSpan operationTimeout;
         private readonly ServiceProvider services;
         private readonly IHttpClientFactory httpClientFactory;
         // The factory's own default handler lifetime: after it, the client is fetched again so the factory can rotate its
@@ -68,6 +69,11 @@ namespace TurnstileWidgets.Engine
                 throw new TurnstileValidationException("request_timeout", "request_timeout: the per-request timeout must be positive (or infinite).");
             }
             requestTimeout = options.RequestTimeout;
+            if (options.OperationTimeout <= TimeSpan.Zero && options.OperationTimeout != Timeout.InfiniteTimeSpan)
+            {
+                throw new TurnstileValidationException("operation_timeout", "operation_timeout: the bound on a whole request must be positive (or infinite).");
+            }
+            operationTimeout = options.OperationTimeout;
             RetryOptions retry = options.Retry ?? new RetryOptions();
             if (retry.Delay == null)
             {
@@ -119,6 +125,10 @@ namespace TurnstileWidgets.Engine
         public string AccountId => accountId ?? "";
         /// <summary>The API's base URI.</summary>
         public Uri BaseUri => baseUri;
+        /// <summary>How long one attempt may take.</summary>
+        public TimeSpan RequestTimeout => requestTimeout;
+        /// <summary>How long one request may take with all its attempts (rate-limit waits aside).</summary>
+        public TimeSpan OperationTimeout => operationTimeout;
         /// <summary>The authentication scheme's name (<c>ApiToken</c> or <c>ApiKey</c>).</summary>
         public string AuthenticationScheme => credential.Scheme;
         /// <summary>
@@ -396,7 +406,8 @@ namespace TurnstileWidgets.Engine
             var dto = new WidgetRequestDto
             {
                 Name = definition.Name,
-                Domains = definition.Domains.ToList(),
+                // Every caller's domains leave in the form the API accepts, whatever path built the definition.
+                Domains = definition.Domains.Select(DomainNames.ToAscii).ToList(),
                 Mode = Kept("mode") ?? WireNames.ToWire(definition.Mode),
                 Region = Kept("region") ?? (definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null),
                 ClearanceLevel = Kept("clearance_level") ?? (definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null),
@@ -471,6 +482,36 @@ namespace TurnstileWidgets.Engine
             where T : class
         {
             RequestInfo info = requestInfo ?? new RequestInfo(method.Method, "/" + relativePath);
+            using (var deadline = new OperationDeadline(operationTimeout, cancellationToken))
+            {
+                info.Deadline = deadline;
+                try
+                {
+                    return await SendWithinDeadlineAsync(method, relativePath, body, typeInfo, deadline.Token, info).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (deadline.Expired)
+                {
+                    throw OperationTimedOut(info, ex);
+                }
+                finally
+                {
+                    info.Deadline = null;
+                }
+            }
+        }
+
+        private TurnstileTransportException OperationTimedOut(RequestInfo info, Exception cause)
+        {
+            bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
+            string effect = mayHaveTakenEffect ? " The request may have reached the API and taken effect: check the widget's current state before repeating it." : "";
+            string attempts = info.Attempts == 1 ? "1 attempt" : info.Attempts.ToString(CultureInfo.InvariantCulture) + " attempts";
+            string message = $"{info.Method} {info.Path} timed out: no answer came within {RetryPolicy.FormatDuration(operationTimeout)}, the bound on the whole request (OperationTimeout; {attempts} of at most {RetryPolicy.FormatDuration(requestTimeout)} each, RequestTimeout). Check the network and the base URL, or allow more time (OperationTimeout, RequestTimeout).{effect}";
+            return new TurnstileTransportException(message, info.Method, info.Path, true, mayHaveTakenEffect, cause);
+        }
+
+        private async Task<EnvelopeDto<T>> SendWithinDeadlineAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo info)
+            where T : class
+        {
             using (var request = new HttpRequestMessage(method, new Uri(baseUri, relativePath)))
             {
                 info.AttachTo(request);
@@ -521,7 +562,7 @@ namespace TurnstileWidgets.Engine
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
                 {
-                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(requestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Method, info.Path, true, mayHaveTakenEffect, ex);
+                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(requestTimeout)}. Check the network, or allow more time per attempt (RequestTimeout).{effect}", info.Method, info.Path, true, mayHaveTakenEffect, ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
                 {

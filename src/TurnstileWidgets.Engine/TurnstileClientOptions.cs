@@ -17,8 +17,19 @@ namespace TurnstileWidgets.Engine
         public string? AccountId { get; set; }
         /// <summary>The API's base URI; point it at the emulator to rehearse offline.</summary>
         public Uri BaseUri { get; set; } = DefaultBaseUri;
-        /// <summary>How long one attempt may take before it counts as timed out (default 60 s).</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>The default <see cref="RequestTimeout"/>: 30 seconds.</summary>
+        public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+        /// <summary>The default <see cref="OperationTimeout"/>: 2 minutes.</summary>
+        public static readonly TimeSpan DefaultOperationTimeout = TimeSpan.FromMinutes(2);
+
+        /// <summary>How long one attempt may take before it counts as timed out (default 30 s); <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit.</summary>
+        public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+        /// <summary>
+        /// How long one request may take with all its attempts and the backoff between them (default 2 minutes), so an API
+        /// that never answers fails in bounded time; rate-limit waits are bounded by <see cref="RateLimitOptions.MaxBlockWait"/>
+        /// instead. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for no limit.
+        /// </summary>
+        public TimeSpan OperationTimeout { get; set; } = DefaultOperationTimeout;
         /// <summary>When and how failed requests are tried again.</summary>
         public RetryOptions Retry { get; set; } = new RetryOptions();
         /// <summary>How the rate limit's budget is spent (pacing) and how long a block is waited out; waits go through <see cref="RetryOptions.Delay"/>.</summary>

@@ -87,9 +87,9 @@ namespace TurnstileWidgets.Engine
             RefuseBlank("mode", changes.Mode, WireNames.Modes);
             RefuseBlank("region", changes.Region, WireNames.Regions);
             RefuseBlank("clearance_level", changes.ClearanceLevel, WireNames.ClearanceLevels);
-            if (changes.Name != null && (changes.Name.Length == 0 || changes.Name.Length > 254))
+            if (changes.Name != null)
             {
-                throw new TurnstileValidationException("name", "A widget's name must be 1 to 254 characters; this one has " + changes.Name.Length.ToString(CultureInfo.InvariantCulture) + ".");
+                WidgetValidator.ValidateName(changes.Name);
             }
 
             foreach (IReadOnlyList<string>? list in new[] { changes.Domains, changes.AddDomains })
@@ -287,7 +287,7 @@ namespace TurnstileWidgets.Engine
 
             if (changes.Domains != null)
             {
-                List<string> replacement = Distinct(changes.Domains);
+                List<string> replacement = Distinct(changes.Domains, notes);
                 if (replacement.Count == 0)
                 {
                     throw new TurnstileValidationException("domains", "The replacement list has no domains; a widget needs 1 to 10 domains.");
@@ -305,7 +305,7 @@ namespace TurnstileWidgets.Engine
             var result = current.ToList();
             if (changes.AddDomains != null)
             {
-                foreach (string domain in Distinct(changes.AddDomains))
+                foreach (string domain in Distinct(changes.AddDomains, notes))
                 {
                     if (result.Contains(domain, comparer))
                     {
@@ -320,7 +320,7 @@ namespace TurnstileWidgets.Engine
 
             if (changes.RemoveDomains != null)
             {
-                foreach (string domain in Distinct(changes.RemoveDomains))
+                foreach (string domain in Distinct(changes.RemoveDomains, notes))
                 {
                     int removed = result.RemoveAll(d => comparer.Equals(d, domain));
                     if (removed == 0)
@@ -342,20 +342,8 @@ namespace TurnstileWidgets.Engine
             return result;
         }
 
-        private static List<string> Distinct(IEnumerable<string> domains)
-        {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var result = new List<string>();
-            foreach (string raw in domains)
-            {
-                if (raw == null) continue;
-                string domain = raw.Trim();
-                if (domain.Length == 0) continue;
-                if (seen.Add(domain)) result.Add(domain);
-            }
-
-            return result;
-        }
+        // In their ASCII form, so an internationalised domain compares equal to the one the API holds.
+        private static List<string> Distinct(IEnumerable<string> domains, List<string>? notes = null) => DomainNames.ToAscii(domains, notes);
 
         private static bool MergeFlag(List<PropertyChange> diff, List<string> lines, string property, string label, bool current, bool? requested)
         {

@@ -47,7 +47,10 @@ namespace TurnstileWidgets.Engine
             }
         }
 
-        /// <summary>1–254 characters.</summary>
+        /// <summary>
+        /// 1–254 characters, not only whitespace, and no control character (<see cref="ControlCharacters"/>): a name is shown
+        /// in every listing, where ESC could take over the terminal of whoever lists the widgets and U+202E reverse the text.
+        /// </summary>
         public static void ValidateName(string name)
         {
             if (string.IsNullOrEmpty(name))
@@ -57,6 +60,17 @@ namespace TurnstileWidgets.Engine
             if (name.Length > MaxNameLength)
             {
                 throw new TurnstileValidationException("name", $"name: the widget name has {name.Length} characters; at most {MaxNameLength} are allowed.");
+            }
+            int control = ControlCharacters.Find(name);
+            if (control >= 0)
+            {
+                throw new TurnstileValidationException("name", string.Format(CultureInfo.InvariantCulture,
+                    "name: the widget name '{0}' holds the control character {1} at position {2}. Names may not hold control characters (they would act on the terminal of whoever lists the widgets); remove it.",
+                    Shorten(ControlCharacters.MakeVisible(name)), ControlCharacters.Describe(name[control]), control + 1));
+            }
+            if (name.Trim().Length == 0)
+            {
+                throw new TurnstileValidationException("name", $"name: the widget name is only whitespace ({name.Length} characters). Give a name people can read.");
             }
         }
 

@@ -1,8 +1,10 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.TestSupport;
 
@@ -86,7 +88,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [InlineData("--api-token", " ")]
         public async Task An_out_of_range_value_of_any_option_exits_2(string option, string value)
         {
-            (int exitCode, string[] errors) = await EmulatorProcess.RunToExitAsync(option, value);
+            (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync(option, value);
             Assert.Equal(2, exitCode);
             Assert.StartsWith("error: ", errors[0], StringComparison.Ordinal);
             Assert.Equal("Run with --help for usage.", errors[^1]);
@@ -113,7 +115,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Equal(0, mkfifo.ExitCode);
             }
 
-            using Process process = EmulatorProcess.Launch("--port", "0", "--data", pipe);
+            using Process process = EmulatorCommandLine.Launch("--port", "0", "--data", pipe);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             try
             {

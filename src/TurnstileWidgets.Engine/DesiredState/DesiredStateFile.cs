@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -11,16 +10,19 @@ namespace TurnstileWidgets.Engine.DesiredState
     /// <summary>Entries read from a file or the pipeline: the good ones, and one problem per entry that could not be read.</summary>
     public sealed class DesiredEntries
     {
-        internal DesiredEntries(IReadOnlyList<DesiredWidget> entries, IReadOnlyList<PlanProblem> invalid)
+        internal DesiredEntries(IReadOnlyList<DesiredWidget> entries, IReadOnlyList<PlanProblem> invalid, IReadOnlyList<string>? notes = null)
         {
             Entries = entries;
             Invalid = invalid;
+            Notes = notes ?? Array.Empty<string>();
         }
 
         /// <summary>The entries that could be read.</summary>
         public IReadOnlyList<DesiredWidget> Entries { get; }
         /// <summary>One <see cref="PlanProblemKind.InvalidEntry"/> per entry that could not be read.</summary>
         public IReadOnlyList<PlanProblem> Invalid { get; }
+        /// <summary>What reading converted, one line each (an internationalised domain to its ASCII form), for -Verbose.</summary>
+        public IReadOnlyList<string> Notes { get; }
     }
 
     /// <summary>
@@ -37,6 +39,7 @@ namespace TurnstileWidgets.Engine.DesiredState
             if (rows == null) throw new ArgumentNullException(nameof(rows));
             var entries = new List<DesiredWidget>();
             var invalid = new List<PlanProblem>();
+            var notes = new List<string>();
             int index = 0;
             foreach (IEnumerable<KeyValuePair<string, object?>>? row in rows)
             {
@@ -44,10 +47,10 @@ namespace TurnstileWidgets.Engine.DesiredState
                 {
                     if (row == null)
                     {
-                        throw new TurnstileValidationException("entry", new DesiredWidget { Source = source, Index = index }.Location + ": the entry is empty; give an object with the widget's Name, Domains, ...");
+                        throw new TurnstileValidationException("entry", new DesiredWidget { Source = source, Index = index }.Location + ": the entry is not an object with the widget's properties; give one such as { Name, Domains, Mode }.");
                     }
 
-                    entries.Add(DesiredWidget.FromProperties(row, source, index));
+                    entries.Add(DesiredWidget.FromProperties(row, source, index, notes));
                 }
                 catch (TurnstileValidationException e)
                 {
@@ -57,7 +60,7 @@ namespace TurnstileWidgets.Engine.DesiredState
                 index++;
             }
 
-            return new DesiredEntries(entries, invalid);
+            return new DesiredEntries(entries, invalid, notes);
         }
 
         /// <summary>Reads a JSON file's text: an array of objects.</summary>
@@ -190,6 +193,15 @@ namespace TurnstileWidgets.Engine.DesiredState
                     return element.EnumerateArray().Select(Value).ToList();
                 case JsonValueKind.Null:
                     return null;
+                case JsonValueKind.Object:
+                    // Kept as an object, so a text setting given one is refused by type rather than sent as its JSON text.
+                    var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (JsonProperty property in element.EnumerateObject())
+                    {
+                        properties[property.Name] = Value(property.Value);
+                    }
+
+                    return properties;
                 default:
                     return element.GetRawText();
             }
@@ -206,7 +218,7 @@ namespace TurnstileWidgets.Engine.DesiredState
             {
                 if (string.Equals(property.Key, "Name", StringComparison.OrdinalIgnoreCase))
                 {
-                    return Convert.ToString(property.Value, CultureInfo.InvariantCulture) ?? "";
+                    return property.Value as string ?? "";
                 }
             }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 
@@ -78,7 +77,14 @@ namespace TurnstileWidgets.Engine.DesiredState
         /// Domains may be a list or one text of domains separated by commas, semicolons or spaces.
         /// </summary>
         /// <exception cref="TurnstileValidationException">An unknown property, or a value no widget accepts; the message names the entry.</exception>
-        public static DesiredWidget FromProperties(IEnumerable<KeyValuePair<string, object?>> properties, string source, int index)
+        public static DesiredWidget FromProperties(IEnumerable<KeyValuePair<string, object?>> properties, string source, int index) =>
+            FromProperties(properties, source, index, null);
+
+        /// <summary>
+        /// As <see cref="FromProperties(IEnumerable{KeyValuePair{string, object}}, string, int)"/>; what was converted
+        /// (an internationalised domain to its ASCII form) is added to <paramref name="notes"/>.
+        /// </summary>
+        public static DesiredWidget FromProperties(IEnumerable<KeyValuePair<string, object?>> properties, string source, int index, ICollection<string>? notes)
         {
             if (properties == null) throw new ArgumentNullException(nameof(properties));
             var entry = new DesiredWidget { Source = source ?? "", Index = index };
@@ -94,16 +100,16 @@ namespace TurnstileWidgets.Engine.DesiredState
                 object? value = property.Value;
                 switch (key.ToLowerInvariant())
                 {
-                    case "name": entry.Name = Text(value); break;
+                    case "name": entry.Name = EntryValues.Text(entry, key, value); break;
                     case "domains":
-                    case "domain": entry.Domains = DomainList(value); break;
-                    case "mode": entry.Mode = Choice(value, WireNames.Modes); break;
-                    case "region": entry.Region = Choice(value, WireNames.Regions); break;
-                    case "clearancelevel": entry.ClearanceLevel = Choice(value, WireNames.ClearanceLevels); break;
+                    case "domain": entry.Domains = DomainList(entry, key, value, notes); break;
+                    case "mode": entry.Mode = Choice(entry, key, value, WireNames.Modes); break;
+                    case "region": entry.Region = Choice(entry, key, value, WireNames.Regions); break;
+                    case "clearancelevel": entry.ClearanceLevel = Choice(entry, key, value, WireNames.ClearanceLevels); break;
                     case "botfightmode": entry.BotFightMode = Flag(entry, key, value); break;
                     case "ephemeralid": entry.EphemeralId = Flag(entry, key, value); break;
                     case "offlabel": entry.Offlabel = Flag(entry, key, value); break;
-                    case "sitekey": entry.Sitekey = Text(value); break;
+                    case "sitekey": entry.Sitekey = EntryValues.Text(entry, key, value); break;
                     default:
                         throw entry.Invalid(key, $"'{key}' is not a widget property. Allowed: {string.Join(", ", PropertyNames)}.");
                 }
@@ -142,45 +148,32 @@ namespace TurnstileWidgets.Engine.DesiredState
         internal TurnstileValidationException Invalid(string field, string problem) =>
             new TurnstileValidationException(field, Location + ": " + problem);
 
-        private static string? Text(object? value)
+        // Compared and sent in their ASCII form, so an internationalised domain matches the one the API holds.
+        private static IReadOnlyList<string>? DomainList(DesiredWidget entry, string key, object? value, ICollection<string>? notes)
         {
-            string? text = value switch
+            IReadOnlyList<string>? list = EntryValues.TextList(entry, key, value);
+            if (list == null)
             {
-                null => null,
-                string s => s,
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => value.ToString(),
-            };
-            return string.IsNullOrEmpty(text) ? null : text;
-        }
-
-        private static IReadOnlyList<string>? DomainList(object? value)
-        {
-            if (value is string text)
-            {
-                string[] parts = text.Split(new[] { ',', ';', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-                return parts.Length == 0 ? null : parts;
+                return null;
             }
-
-            if (value is IEnumerable items)
+            var converted = new List<string>(list.Count);
+            foreach (string domain in list)
             {
-                var list = new List<string>();
-                foreach (object? item in items)
+                string ascii = DomainNames.ToAscii(domain);
+                if (!string.Equals(ascii, domain, StringComparison.Ordinal))
                 {
-                    list.Add(Text(item) ?? "");
+                    notes?.Add(entry.Location + ": " + DomainNames.Conversion(domain, ascii));
                 }
-
-                return list;
+                converted.Add(ascii);
             }
-
-            return value == null ? null : new[] { Text(value) ?? "" };
+            return converted;
         }
 
         // A value outside the known ones is kept verbatim, not refused: Cloudflare adds values over time (an export of a
         // widget with such a value must compare equal to it), and the API, not this version, decides what it accepts.
-        private static string? Choice(object? value, IReadOnlyList<string> known)
+        private static string? Choice(DesiredWidget entry, string key, object? value, IReadOnlyList<string> known)
         {
-            string? text = Text(value);
+            string? text = EntryValues.Text(entry, key, value);
             return text == null || text.Trim().Length == 0 ? null : WidgetMerge.Canonical(text, known);
         }
 
@@ -194,7 +187,11 @@ namespace TurnstileWidgets.Engine.DesiredState
             }
 
             // Blank means "left out", as for every other property.
-            string? text = Text(value);
+            string? text = value is string ? EntryValues.Text(entry, key, value) : null;
+            if (value != null && !(value is string))
+            {
+                throw entry.Invalid(key, $"{key} is {EntryValues.Describe(value)}, but it takes true or false.");
+            }
             return text == null || text.Trim().Length == 0 ? (bool?)null : throw entry.Invalid(key, $"{key} '{text}' is not true or false.");
         }
     }

@@ -67,7 +67,7 @@ namespace TurnstileWidgets.Engine.Internal
         }
 
         /// <summary>What to do about a status, in one sentence.</summary>
-        internal static string? Advice(int status, IReadOnlyList<ApiMessage> errors, string? accountId, TimeSpan? retryAfter, TimeSpan? budgetLeft)
+        internal static string? Advice(int status, IReadOnlyList<ApiMessage> errors, string? accountId, TimeSpan? retryAfter, TimeSpan? budgetLeft, bool mayHaveTakenEffect = false)
         {
             if (errors.Any(e => e.Code == 7003 || e.Code == 7000))
             {
@@ -93,6 +93,11 @@ namespace TurnstileWidgets.Engine.Internal
                     return retryAfter.HasValue
                         ? $"Rate limited: the API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again."
                         : "Rate limited (Cloudflare allows 1200 requests per 5 minutes): wait a few minutes and try again.";
+            }
+            if (status >= 500 && mayHaveTakenEffect)
+            {
+                // As after a dropped connection: a create or rotation repeated blindly could happen twice.
+                return "Cloudflare could not complete the request, but it may have taken effect: check the widget's current state (for a create, whether the widget was created) before repeating it, and check https://www.cloudflarestatus.com if it persists.";
             }
             if (status >= 500)
             {
@@ -144,13 +149,14 @@ namespace TurnstileWidgets.Engine.Internal
                 ? info.RetryAfterBeyondBudget ?? RetryPolicy.ReadRetryAfter(response, now)
                 : null;
             TimeSpan? budgetLeft = info.RetryAfterBeyondBudget.HasValue ? info.BudgetLeft : (TimeSpan?)null;
-            string advice = Advice(status, errors, accountId, retryAfter, budgetLeft) ?? "";
+            bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.OrdinalIgnoreCase) && RetryHandler.MayHaveTakenEffect(status, FailureKind.None);
+            string advice = Advice(status, errors, accountId, retryAfter, budgetLeft, mayHaveTakenEffect) ?? "";
             if (info.Attempts > 1)
             {
                 advice = $"(Gave up after {info.Attempts} attempts.) " + advice;
             }
             string message = Format(info.Method, info.Path, status, response.ReasonPhrase, errors, bodyNote, advice.Trim());
-            return new TurnstileApiException(message, status, errors, info.Method, info.Path, retryAfter);
+            return new TurnstileApiException(message, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect);
         }
 
         internal static ApiMessage ToApiMessage(MessageDto dto) => new ApiMessage
@@ -169,7 +175,8 @@ namespace TurnstileWidgets.Engine.Internal
             {
                 // A short plain-text reason (a proxy's "upstream connect error", say) is worth showing; markup is not.
                 string text = string.Join(" ", Encoding.UTF8.GetString(body).Split(new[] { ' ', '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries));
-                text = WidgetValidator.Printable(text);
+                // Redacted before it is shortened, so no cut can leave part of a credential behind.
+                text = WidgetValidator.Printable(CredentialRedaction.RedactCredentials(text) ?? "");
                 if (text.Length > 0)
                 {
                     note += ": " + (text.Length > 160 ? text.Substring(0, 157) + "..." : text);

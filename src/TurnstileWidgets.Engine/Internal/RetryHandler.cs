@@ -36,6 +36,8 @@ namespace TurnstileWidgets.Engine.Internal
         /// connection dropped or timed out after the request may have been sent.
         /// </summary>
         internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
+        /// <summary>The bound on the whole request; paused while a rate-limit wait runs. Null: unbounded.</summary>
+        internal OperationDeadline? Deadline { get; set; }
 
         internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
@@ -93,7 +95,19 @@ namespace TurnstileWidgets.Engine.Internal
                 Exception? error = null;
                 FailureKind failure = FailureKind.None;
                 // The turn is taken before the attempt's timeout starts: a pacing wait is not the server being slow.
-                RateLimitPacer.Ticket? ticket = pacer == null ? null : await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
+                RateLimitPacer.Ticket? ticket = null;
+                if (pacer != null)
+                {
+                    info.Deadline?.Pause();
+                    try
+                    {
+                        ticket = await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        info.Deadline?.Resume();
+                    }
+                }
                 DateTimeOffset? blockEnd = null;
                 Stopwatch stopwatch = Stopwatch.StartNew();
                 try
@@ -192,17 +206,25 @@ namespace TurnstileWidgets.Engine.Internal
                 });
                 if (rateLimited && delay > TimeSpan.Zero)
                 {
-                    await pacing.WaitAsync(new RateLimitWait
+                    info.Deadline?.Pause();
+                    try
                     {
-                        Kind = RateLimitWaitKind.Block,
-                        Method = info.Method,
-                        Path = info.Path,
-                        Delay = delay,
-                        Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
-                        QuotaRemaining = 0,
-                        WindowResetsIn = delay,
-                        IsNewBlock = pacer == null || !blockEnd.HasValue || pacer.AnnounceBlock(blockEnd.Value),
-                    }, cancellationToken).ConfigureAwait(false);
+                        await pacing.WaitAsync(new RateLimitWait
+                        {
+                            Kind = RateLimitWaitKind.Block,
+                            Method = info.Method,
+                            Path = info.Path,
+                            Delay = delay,
+                            Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
+                            QuotaRemaining = 0,
+                            WindowResetsIn = delay,
+                            IsNewBlock = pacer == null || !blockEnd.HasValue || pacer.AnnounceBlock(blockEnd.Value),
+                        }, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        info.Deadline?.Resume();
+                    }
                     info.BlockServedUntil = blockEnd ?? info.BlockServedUntil;
                     waitedForRateLimit += delay;
                 }
@@ -262,8 +284,9 @@ namespace TurnstileWidgets.Engine.Internal
             });
         }
 
+        // Redacted: a proxy that echoes the request's headers could put a credential into any of them.
         private static string? HeaderValue(HttpResponseMessage response, string name) =>
-            response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? string.Join(", ", values) : null;
+            response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? CredentialRedaction.RedactCredentials(string.Join(", ", values)) : null;
 
         internal static FailureKind Classify(Exception exception)
         {
@@ -323,7 +346,7 @@ namespace TurnstileWidgets.Engine.Internal
             switch (failure)
             {
                 case FailureKind.Timeout:
-                    what = $"no answer came within {RetryPolicy.FormatDuration(requestTimeout)}{tries}. Check the network, or allow more time per request (RequestTimeout).";
+                    what = $"no answer came within {RetryPolicy.FormatDuration(requestTimeout)}{tries}. Check the network, or allow more time per attempt (RequestTimeout).";
                     break;
                 case FailureKind.ConnectionRefused:
                     what = $"the connection was refused{tries}. Check the base URL and that the server is running and reachable.";

@@ -48,6 +48,20 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public TimeSpan MaxBlockWait { get; set; } = RateLimitOptions.DefaultMaxBlockWait;
 
+        /// <summary>
+        /// How long one attempt of a request may wait for its answer before it counts as timed out and is retried (where
+        /// that is safe); default 30 seconds. Kept with the connection; set it for a session with <c>$PSDefaultParameterValues</c>.
+        /// </summary>
+        [Parameter]
+        public TimeSpan RequestTimeout { get; set; } = TurnstileClientOptions.DefaultRequestTimeout;
+
+        /// <summary>
+        /// How long one request may take with all its attempts and the waits between them before it fails; default 2 minutes,
+        /// so an API that never answers fails within it. Rate-limit waits are bounded by -MaxBlockWait instead.
+        /// </summary>
+        [Parameter]
+        public TimeSpan OperationTimeout { get; set; } = TurnstileClientOptions.DefaultOperationTimeout;
+
         /// <summary>Sends requests as fast as they come instead of spreading them over the quota the API reports; only 429 answers slow them down.</summary>
         [Parameter]
         public SwitchParameter NoPacing { get; set; }
@@ -86,10 +100,14 @@ namespace TurnstileWidgets.Commands
                     ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
             }
 
+            RefuseTooShort(nameof(RequestTimeout), RequestTimeout);
+            RefuseTooShort(nameof(OperationTimeout), OperationTimeout);
             ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
             WriteVerboseLine(resolved.Describe());
 
             TurnstileClientOptions options = resolved.ToClientOptions();
+            options.RequestTimeout = RequestTimeout;
+            options.OperationTimeout = OperationTimeout;
             options.RateLimit = new RateLimitOptions
             {
                 Pace = !NoPacing.IsPresent,
@@ -106,6 +124,7 @@ namespace TurnstileWidgets.Commands
                 throw;
             }
 
+            WriteVerboseLine("Each request may take " + RequestText.FormatDuration(RequestTimeout) + " per attempt (-RequestTimeout) and " + RequestText.FormatDuration(OperationTimeout) + " in all (-OperationTimeout).");
             var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
             string name = Name ?? TurnstileSession.DefaultName;
             TurnstileSession.Connect(name, connection);
@@ -114,6 +133,19 @@ namespace TurnstileWidgets.Commands
             {
                 WriteObject(OutputMapper.ToTurnstileConnection(connection.Details, name, isDefault: true));
             }
+        }
+
+        // Under a millisecond is never meant: a plain number binds as ticks (-RequestTimeout 10 is 1 microsecond).
+        private void RefuseTooShort(string parameter, TimeSpan value)
+        {
+            if (value == System.Threading.Timeout.InfiniteTimeSpan || value >= TimeSpan.FromMilliseconds(1))
+            {
+                return;
+            }
+
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentOutOfRangeException(parameter, "-" + parameter + " must be at least 1 millisecond; a plain number is read as ticks (100 ns). Give a TimeSpan, e.g. -" + parameter + " (New-TimeSpan -Seconds 30) or -" + parameter + " 00:00:30."),
+                ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, value));
         }
     }
 }

@@ -58,7 +58,13 @@ namespace TurnstileWidgets.Commands
         internal DesiredEntries ReadEntries()
         {
             Source = ParameterSetName == ByPathSet ? System.IO.Path.GetFileName(Path!) : "the pipeline";
-            return ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
+            foreach (string note in entries.Notes)
+            {
+                WriteVerboseLine(note);
+            }
+
+            return entries;
         }
 
         /// <summary>Reads the entries (unless given) and the live widgets, and plans; problems become errors, one per entry.</summary>
@@ -73,7 +79,10 @@ namespace TurnstileWidgets.Commands
             TurnstileClient client = connection.Client;
             DesiredEntries entries = read ?? ReadEntries();
             liveReadAt = connection.Writes.Position;
-            IReadOnlyList<Widget> live = Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
+            // Entries that cannot be read mean nothing is applied, so nothing is listed either.
+            IReadOnlyList<Widget> live = entries.Invalid.Count > 0
+                ? Array.Empty<Widget>()
+                : Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
             liveCount = live.Count;
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
@@ -141,13 +150,13 @@ namespace TurnstileWidgets.Commands
         /// </summary>
         private static IEnumerable<KeyValuePair<string, object?>[]?> ReadPowerShellData(string full, string source)
         {
-            Ast ast = Parser.ParseFile(full, out _, out ParseError[] errors);
+            ScriptBlockAst ast = Parser.ParseFile(full, out _, out ParseError[] errors);
             if (errors.Length > 0)
             {
                 throw new TurnstileValidationException("file", $"{source} is not a valid PowerShell data file: {errors[0].Message} (line {errors[0].Extent.StartLineNumber}).");
             }
 
-            var data = ast.Find(a => a is HashtableAst, false) as HashtableAst;
+            HashtableAst data = OnlyHashtable(ast, source);
             object? value;
             try
             {
@@ -163,10 +172,50 @@ namespace TurnstileWidgets.Commands
                 throw new TurnstileValidationException("file", $"{source} has no Widgets list. The file must hold @{{ Widgets = @( @{{ Name = ...; Domains = ... }} ) }}, as Export-TurnstileWidget writes it.");
             }
 
+            foreach (object key in table.Keys)
+            {
+                if (!string.Equals(Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture), "Widgets", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new TurnstileValidationException("file", $"{source} holds '{key}' beside Widgets. The file holds only @{{ Widgets = @( ... ) }}; remove '{key}'.");
+                }
+            }
+
             object? widgets = table["Widgets"];
             IEnumerable items = widgets is IEnumerable list && !(widgets is string) && !(widgets is IDictionary) ? list : new[] { widgets };
             return items.Cast<object?>().Select(item => item is IDictionary entry ? FromDictionary(entry) : null).ToList();
         }
+
+        /// <summary>
+        /// The file's one hashtable. Anything else (a command before or after it, a param block, a second statement) is
+        /// refused, never skipped: it would not run, but a file that seems to do more than it does is not applied.
+        /// </summary>
+        private static HashtableAst OnlyHashtable(ScriptBlockAst ast, string source)
+        {
+            const string Shape = "A desired-state .psd1 holds only one hashtable, @{ Widgets = @( ... ) }, as Export-TurnstileWidget writes it.";
+            Ast? extra = ast.ParamBlock ?? (Ast?)ast.DynamicParamBlock ?? ast.BeginBlock ?? (Ast?)ast.ProcessBlock;
+            IReadOnlyList<StatementAst> statements = ast.EndBlock?.Statements ?? (IReadOnlyList<StatementAst>)Array.Empty<StatementAst>();
+            if (extra == null && statements.Count > 1)
+            {
+                extra = statements.FirstOrDefault(statement => !IsHashtable(statement)) ?? statements[1];
+            }
+
+            if (extra != null)
+            {
+                string text = extra.Extent.Text.Split('\n')[0].Trim();
+                throw new TurnstileValidationException("file", $"{source} line {extra.Extent.StartLineNumber}: '{(text.Length > 60 ? text.Substring(0, 57) + "..." : text)}' is not data. {Shape} Nothing was listed or sent.");
+            }
+
+            if (statements.Count == 0 || !IsHashtable(statements[0]))
+            {
+                throw new TurnstileValidationException("file", $"{source} does not hold a hashtable. {Shape}");
+            }
+
+            return (HashtableAst)((CommandExpressionAst)((PipelineAst)statements[0]).PipelineElements[0]).Expression;
+        }
+
+        private static bool IsHashtable(StatementAst statement) =>
+            statement is PipelineAst pipeline && pipeline.PipelineElements.Count == 1
+            && pipeline.PipelineElements[0] is CommandExpressionAst expression && expression.Expression is HashtableAst;
 
         private static KeyValuePair<string, object?>[] FromDictionary(IDictionary dictionary) =>
             dictionary.Keys.Cast<object>().Select(key => new KeyValuePair<string, object?>(Convert.ToString(key) ?? "", Unwrap(dictionary[key]))).ToArray();

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
@@ -29,17 +31,23 @@ namespace TurnstileWidgets.Commands
 
         /// <summary><c>managed</c> (the default), <c>non-interactive</c> or <c>invisible</c>.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("managed", "non-interactive", "invisible")]
-        public string Mode { get; set; } = NewWidgetRequest.DefaultMode;
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("managed", "non-interactive", "invisible")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
+        public string? Mode { get; set; } = NewWidgetRequest.DefaultMode;
 
         /// <summary><c>world</c> or <c>china</c>; fixed once created.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("world", "china")]
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("world", "china")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Region { get; set; }
 
         /// <summary><c>no_clearance</c>, <c>jschallenge</c>, <c>managed</c> or <c>interactive</c>.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("no_clearance", "jschallenge", "managed", "interactive")]
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("no_clearance", "jschallenge", "managed", "interactive")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? ClearanceLevel { get; set; }
 
         /// <summary>Turns bot fight mode on.</summary>
@@ -70,15 +78,23 @@ namespace TurnstileWidgets.Commands
 
         private void Create(SessionConnection connection)
         {
+            // A switch is sent only when on: off is every new widget's default, and a blank CSV cell (read as off) then
+            // means "not given", as it does for every other setting.
+            var notes = new List<string>();
             WidgetDefinition definition = NewWidgetRequest.Build(
                 Name ?? "",
                 Domain,
                 Mode,
                 Region,
                 ClearanceLevel,
-                IsBound(nameof(BotFightMode)) ? BotFightMode.IsPresent : (bool?)null,
-                IsBound(nameof(EphemeralId)) ? EphemeralId.IsPresent : (bool?)null,
-                IsBound(nameof(Offlabel)) ? Offlabel.IsPresent : (bool?)null);
+                BotFightMode.IsPresent ? true : (bool?)null,
+                EphemeralId.IsPresent ? true : (bool?)null,
+                Offlabel.IsPresent ? true : (bool?)null,
+                notes);
+            foreach (string note in notes)
+            {
+                WriteVerboseLine(note);
+            }
 
             if (!ShouldProcess(ConfirmationText.Target(definition.Name, null), ConfirmationText.CreateActionWith(definition)))
             {

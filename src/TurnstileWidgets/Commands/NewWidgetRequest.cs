@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using TurnstileWidgets.Engine;
@@ -12,18 +11,14 @@ namespace TurnstileWidgets.Commands
         public const string DefaultMode = "managed";
 
         /// <summary>
-        /// The POST body, validated before any request (<see cref="TurnstileValidationException"/>). Domains are trimmed and
-        /// de-duplicated ignoring case; settings not given are left to the API's defaults.
+        /// The POST body, validated before any request (<see cref="TurnstileValidationException"/>). Domains are trimmed,
+        /// converted to their ASCII form (each conversion noted in <paramref name="notes"/>) and de-duplicated ignoring case;
+        /// settings not given are left to the API's defaults.
         /// </summary>
         public static WidgetDefinition Build(string name, IEnumerable<string>? domains, string? mode, string? region, string? clearanceLevel,
-            bool? botFightMode, bool? ephemeralId, bool? offlabel)
+            bool? botFightMode, bool? ephemeralId, bool? offlabel, ICollection<string>? notes = null)
         {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            List<string> cleaned = (domains ?? Enumerable.Empty<string>())
-                .Where(d => d != null)
-                .Select(d => d.Trim())
-                .Where(d => d.Length > 0 && seen.Add(d))
-                .ToList();
+            List<string> cleaned = DomainNames.ToAscii(domains ?? Enumerable.Empty<string>(), notes);
             var definition = new WidgetDefinition
             {
                 Name = name ?? "",

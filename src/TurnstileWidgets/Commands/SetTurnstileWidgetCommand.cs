@@ -56,7 +56,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("Name")]
-        [ValidateNotNullOrEmpty]
+        [BlankAsNotGiven]
         [ArgumentCompleter(typeof(WidgetNameCompleter))]
         public string? Name { get; set; }
 
@@ -65,42 +65,48 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [Alias("Domains")]
         [TextNotScriptBlock("Domain")]
-        [ValidateNotNullOrEmpty]
+        [BlankAsNotGiven]
         public string[]? Domain { get; set; }
 
         /// <summary>Adds domains (already present ones are left alone).</summary>
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("AddDomain")]
-        [ValidateNotNullOrEmpty]
+        [BlankAsNotGiven]
         public string[]? AddDomain { get; set; }
 
         /// <summary>Removes domains (missing ones are left alone).</summary>
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("RemoveDomain")]
-        [ValidateNotNullOrEmpty]
+        [BlankAsNotGiven]
         public string[]? RemoveDomain { get; set; }
 
         /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("Mode")]
-        [ValidateSet("managed", "non-interactive", "invisible")]
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("managed", "non-interactive", "invisible")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Mode { get; set; }
 
         /// <summary>Only the widget's current region is accepted: a region is fixed at creation.</summary>
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("Region")]
-        [ValidateSet("world", "china")]
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("world", "china")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Region { get; set; }
 
         /// <summary><c>no_clearance</c>, <c>jschallenge</c>, <c>managed</c> or <c>interactive</c>.</summary>
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("ClearanceLevel")]
-        [ValidateSet("no_clearance", "jschallenge", "managed", "interactive")]
+        [BlankAsNotGiven]
+        [ValidateSetOrBlank("no_clearance", "jschallenge", "managed", "interactive")]
+        [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? ClearanceLevel { get; set; }
 
         /// <summary>Bot fight mode on, or off with <c>-BotFightMode:$false</c>.</summary>
@@ -167,7 +173,8 @@ namespace TurnstileWidgets.Commands
                 return;
             }
 
-            string[] ignored = SettingNames.Where(name => IsBound(name) && !givenOnCommandLine.Contains(name)).ToArray();
+            // A blank value (an empty CSV cell) was bound as null: not given, so nothing was ignored.
+            string[] ignored = SettingNames.Where(name => IsBound(name) && !givenOnCommandLine.Contains(name) && MyInvocation.BoundParameters[name] != null).ToArray();
             if (ignored.Length == 0)
             {
                 return;

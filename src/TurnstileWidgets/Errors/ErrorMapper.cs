@@ -105,7 +105,8 @@ namespace TurnstileWidgets.Errors
             {
                 return Record(ErrorIds.RequestTimedOut, ErrorCategory.OperationTimeout,
                     exception.Message,
-                    "Try again later." + maybe, target, exception);
+                    "Check the network and -ApiBaseUri, then try again; to allow more time, connect again with Connect-Turnstile -RequestTimeout (per attempt) or -OperationTimeout (the whole request)." + maybe,
+                    target, exception);
             }
 
             return Record(ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError,
@@ -175,8 +176,12 @@ namespace TurnstileWidgets.Errors
 
             if (status >= 500)
             {
+                // Like a dropped connection: a create (or rotation) may have happened although it failed.
+                string check = exception.RequestMayHaveTakenEffect
+                    ? " The request may have taken effect: check with Get-TurnstileWidget (for a create, whether the widget was created) before trying again."
+                    : "";
                 return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
-                    "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com.",
+                    "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com." + check,
                     target, exception);
             }
 

@@ -59,6 +59,8 @@ namespace TurnstileWidgets
                 ApiBaseUri = details.ApiBaseUri,
                 ConnectedOn = details.ConnectedOn,
                 TokenStatus = details.TokenStatus,
+                RequestTimeout = details.RequestTimeout,
+                OperationTimeout = details.OperationTimeout,
             };
         }
 

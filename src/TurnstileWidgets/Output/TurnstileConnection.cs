@@ -26,6 +26,12 @@ namespace TurnstileWidgets
         /// <summary>The API token's status when connecting (<c>active</c>); null for an email and Global API key.</summary>
         public string? TokenStatus { get; set; }
 
+        /// <summary>How long one attempt of a request may take (<c>Connect-Turnstile -RequestTimeout</c>).</summary>
+        public TimeSpan RequestTimeout { get; set; }
+
+        /// <summary>How long one request may take with all its attempts (<c>Connect-Turnstile -OperationTimeout</c>).</summary>
+        public TimeSpan OperationTimeout { get; set; }
+
         /// <summary><c>Name: AccountId (AuthenticationScheme)</c>.</summary>
         public override string ToString() => (Name.Length == 0 ? "" : Name + ": ") + AccountId + " (" + AuthenticationScheme + ")";
     }

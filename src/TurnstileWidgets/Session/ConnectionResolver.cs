@@ -57,7 +57,7 @@ namespace TurnstileWidgets.Session
         /// <summary>One verbose line naming the sources, never a secret.</summary>
         public string Describe() => string.Format(CultureInfo.InvariantCulture,
             "Connecting to account {0} (from {1}) at {2} (from {3}) with {4} (from {5}).",
-            AccountId, AccountIdSource, BaseUri, BaseUriSource, Credential.Scheme, CredentialSource);
+            AccountId, AccountIdSource, CredentialRedaction.WithoutUserInfo(BaseUri), BaseUriSource, Credential.Scheme, CredentialSource);
     }
 
     /// <summary>Decides a connection's credential, account and base URI from parameters first, then environment variables.</summary>
@@ -108,34 +108,27 @@ namespace TurnstileWidgets.Session
                     accountId, accountIdSource));
             }
 
-            string baseUriSource = "-ApiBaseUri";
-            Uri? baseUri = parameters.ApiBaseUri;
-            if (baseUri == null)
+            // The engine owns the base URL's rules; its messages name the source and never quote the URL, which may
+            // hold a password as user info.
+            Uri baseUri;
+            string baseUriSource;
+            if (parameters.ApiBaseUri != null)
             {
-                string? fromVariable = NullIfBlank(getVariable(BaseUrlVariable));
-                if (fromVariable != null)
-                {
-                    baseUriSource = BaseUrlVariable;
-                    if (!Uri.TryCreate(fromVariable.Trim(), UriKind.Absolute, out baseUri))
-                    {
-                        throw new TurnstileValidationException("base_url", string.Format(CultureInfo.InvariantCulture,
-                            "CLOUDFLARE_BASE_URL '{0}' is not an absolute URI. Set it to e.g. https://api.cloudflare.com/client/v4, or remove it.", fromVariable));
-                    }
-                }
-                else
-                {
-                    baseUriSource = "the default";
-                    baseUri = TurnstileClientOptions.DefaultBaseUri;
-                }
+                baseUriSource = "-ApiBaseUri";
+                baseUri = BaseUris.Normalize(parameters.ApiBaseUri, baseUriSource);
+            }
+            else if (NullIfBlank(getVariable(BaseUrlVariable)) is string fromVariable)
+            {
+                baseUriSource = BaseUrlVariable;
+                baseUri = BaseUris.Parse(fromVariable.Trim(), baseUriSource);
+            }
+            else
+            {
+                baseUriSource = "the default";
+                baseUri = TurnstileClientOptions.DefaultBaseUri;
             }
 
-            if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != "https" && baseUri.Scheme != "http"))
-            {
-                throw new TurnstileValidationException("base_url", string.Format(CultureInfo.InvariantCulture,
-                    "The API base URI '{0}' (from {1}) must be an absolute http or https URI, e.g. https://api.cloudflare.com/client/v4.", baseUri, baseUriSource));
-            }
-
-            return new ResolvedConnection(credential, credentialSource, accountId, accountIdSource, WithTrailingSlash(baseUri), baseUriSource);
+            return new ResolvedConnection(credential, credentialSource, accountId, accountIdSource, baseUri, baseUriSource);
         }
 
         /// <summary>True for 32 hexadecimal characters.</summary>
@@ -213,12 +206,6 @@ namespace TurnstileWidgets.Session
 
             source = envToken ? ApiTokenVariable : EmailVariable + " and " + ApiKeyVariable;
             return settings.Credential;
-        }
-
-        private static Uri WithTrailingSlash(Uri uri)
-        {
-            string text = uri.GetLeftPart(UriPartial.Path);
-            return text.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(text + "/" + uri.Query);
         }
 
         private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -13,7 +13,15 @@ namespace TurnstileWidgets.Session
     {
         /// <summary>Creates the details.</summary>
         public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus)
+            : this(accountId, authenticationScheme, apiBaseUri, connectedOn, tokenStatus, TurnstileClientOptions.DefaultRequestTimeout, TurnstileClientOptions.DefaultOperationTimeout)
         {
+        }
+
+        /// <summary>Creates the details with the connection's time limits.</summary>
+        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus, TimeSpan requestTimeout, TimeSpan operationTimeout)
+        {
+            RequestTimeout = requestTimeout;
+            OperationTimeout = operationTimeout;
             AccountId = accountId;
             AuthenticationScheme = authenticationScheme;
             ApiBaseUri = apiBaseUri;
@@ -30,7 +38,7 @@ namespace TurnstileWidgets.Session
             if (client == null) throw new ArgumentNullException(nameof(client));
             string scheme = client.AuthenticationScheme;
             string? tokenStatus = string.Equals(scheme, "ApiToken", StringComparison.Ordinal) ? "active" : null;
-            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus);
+            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus, client.RequestTimeout, client.OperationTimeout);
         }
 
         /// <summary>The account every widget cmdlet addresses.</summary>
@@ -43,6 +51,10 @@ namespace TurnstileWidgets.Session
         public DateTimeOffset ConnectedOn { get; }
         /// <summary>The token's status from <c>/user/tokens/verify</c> (e.g. <c>active</c>); null for an API key.</summary>
         public string? TokenStatus { get; }
+        /// <summary>How long one attempt may take (Connect-Turnstile -RequestTimeout).</summary>
+        public TimeSpan RequestTimeout { get; }
+        /// <summary>How long one request may take in all (Connect-Turnstile -OperationTimeout).</summary>
+        public TimeSpan OperationTimeout { get; }
     }
 
     /// <summary>

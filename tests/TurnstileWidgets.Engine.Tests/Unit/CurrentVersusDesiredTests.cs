@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.DesiredState;
-using TurnstileWidgets.Engine.Internal;
 
 namespace TurnstileWidgets.Engine.Tests.Unit
 {

@@ -121,6 +121,7 @@ public class RetryPolicyTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.MaxDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), options.MaxTotalWait);
         Assert.True(options.UseJitter);
-        Assert.Equal(TimeSpan.FromSeconds(60), new TurnstileClientOptions().RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), new TurnstileClientOptions().RequestTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), new TurnstileClientOptions().OperationTimeout);
     }
 }

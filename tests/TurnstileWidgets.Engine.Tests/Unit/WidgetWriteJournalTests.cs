@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Engine.Tests.Unit
 {

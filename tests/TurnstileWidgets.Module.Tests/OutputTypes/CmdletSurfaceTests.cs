@@ -61,7 +61,9 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "Name:System.String:(all)",
             "MaxBlockWait:System.TimeSpan:(all)",
             "NoPacing:System.Management.Automation.SwitchParameter:(all)",
-            "PassThru:System.Management.Automation.SwitchParameter:(all)")]
+            "OperationTimeout:System.TimeSpan:(all)",
+            "PassThru:System.Management.Automation.SwitchParameter:(all)",
+            "RequestTimeout:System.TimeSpan:(all)")]
         [InlineData("Get-TurnstileConnection",
             "Name:System.String[]:(all),Position=0")]
         [InlineData("Disconnect-Turnstile",

@@ -25,7 +25,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             AssertShape(typeof(TurnstileConnection),
                 ("Name", typeof(string)), ("IsDefault", typeof(bool)),
                 ("AccountId", typeof(string)), ("AuthenticationScheme", typeof(string)), ("ApiBaseUri", typeof(Uri)),
-                ("ConnectedOn", typeof(DateTimeOffset)), ("TokenStatus", typeof(string)));
+                ("ConnectedOn", typeof(DateTimeOffset)), ("TokenStatus", typeof(string)),
+                ("RequestTimeout", typeof(TimeSpan)), ("OperationTimeout", typeof(TimeSpan)));
         }
 
         private static void AssertShape(Type type, params (string Name, Type Type)[] expected)

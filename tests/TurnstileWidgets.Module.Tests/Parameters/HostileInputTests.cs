@@ -1,0 +1,119 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using TurnstileWidgets.Commands;
+using TurnstileWidgets.Completion;
+using TurnstileWidgets.Engine;
+using TurnstileWidgets.Errors;
+using TurnstileWidgets.Parameters;
+using TurnstileWidgets.Session;
+
+namespace TurnstileWidgets.Module.Tests.Parameters
+{
+    /// <summary>Issue 16 in the module: blank CSV cells, URL passwords, the timeout and 5xx advice, IDN notes.</summary>
+    public class HostileInputTests
+    {
+        [Theory]
+        [InlineData("")]
+        [InlineData("   ")]
+        [InlineData("\t")]
+        [InlineData(null)]
+        public void A_blank_value_becomes_not_given_and_passes_the_set(string? blank)
+        {
+            Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, blank!));
+            Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, new PSObject(blank ?? "")));
+            Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, new object[] { "", " " }));
+            Validate(new ValidateSetOrBlankAttribute("managed", "invisible"), blank);
+        }
+
+        [Fact]
+        public void A_value_outside_the_set_is_refused_naming_the_allowed_ones_and_case_is_ignored()
+        {
+            var set = new ValidateSetOrBlankAttribute("managed", "non-interactive", "invisible");
+            Validate(set, "Invisible");
+            var refused = Assert.Throws<TargetInvocationException>(() => Validate(set, "loud"));
+            Assert.IsType<ValidationMetadataException>(refused.InnerException);
+            Assert.Contains("managed, non-interactive, invisible", refused.InnerException!.Message);
+            Assert.Equal("shop", new BlankAsNotGivenAttribute().Transform(null!, "shop"));
+        }
+
+        [Theory]
+        [InlineData(typeof(NewTurnstileWidgetCommand))]
+        [InlineData(typeof(SetTurnstileWidgetCommand))]
+        public void Every_settings_set_matches_the_engines_wire_values_and_completes_them(Type command)
+        {
+            foreach (string parameter in new[] { "Mode", "Region", "ClearanceLevel" })
+            {
+                PropertyInfo property = command.GetProperty(parameter)!;
+                var set = property.GetCustomAttribute<ValidateSetOrBlankAttribute>()!;
+                Assert.Equal(SettingValueCompleter.ValuesFor(parameter), set.ValidValues);
+                Assert.NotNull(property.GetCustomAttribute<BlankAsNotGivenAttribute>());
+                Assert.Null(property.GetCustomAttribute<ValidateSetAttribute>());
+                Assert.Equal(typeof(SettingValueCompleter), property.GetCustomAttribute<ArgumentCompleterAttribute>()!.Type);
+            }
+
+            var completions = new SettingValueCompleter().CompleteArgument("New-TurnstileWidget", "Mode", "in", null!, null!).Select(c => c.CompletionText);
+            Assert.Equal(new[] { "invisible" }, completions);
+        }
+
+        [Theory]
+        [InlineData("http://admin:hunter2@127.0.0.1:8080/client/v4", null)]
+        [InlineData("ftp://admin:hunter2@127.0.0.1:8080/client/v4", null)]
+        [InlineData(null, "http://admin:hunter2@127.0.0.1:8080/client/v4")]
+        [InlineData(null, "ftp://admin:hunter2@127.0.0.1:8080/client/v4")]
+        public void A_password_in_the_base_url_is_never_in_the_error(string? parameter, string? variable)
+        {
+            var parameters = new ConnectionParameters
+            {
+                ApiToken = Secure("a-token-for-the-url-test"),
+                AccountId = "0123456789abcdef0123456789abcdef",
+                ApiBaseUri = parameter == null ? null : new Uri(parameter),
+            };
+            var ex = Assert.Throws<TurnstileValidationException>(() => ConnectionResolver.Resolve(parameters, name => name == ConnectionResolver.BaseUrlVariable ? variable : null));
+            Assert.DoesNotContain("hunter2", ex.Message);
+            Assert.Contains(parameter != null ? "-ApiBaseUri" : "CLOUDFLARE_BASE_URL", ex.Message);
+            Assert.DoesNotContain("hunter2", ErrorMapper.Map(ex, null).ErrorDetails.Message);
+        }
+
+        [Fact]
+        public void A_timeout_says_which_settings_exist_and_where()
+        {
+            var timeout = new TurnstileTransportException("GET /x timed out", "GET", "/x", true, false);
+            ErrorRecord record = ErrorMapper.Map(timeout, null);
+            Assert.Equal("TurnstileRequestTimedOut", record.FullyQualifiedErrorId);
+            Assert.Contains("Connect-Turnstile -RequestTimeout", record.ErrorDetails.RecommendedAction);
+            Assert.Contains("-OperationTimeout", record.ErrorDetails.RecommendedAction);
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void A_5xx_that_may_have_taken_effect_says_to_check_like_a_dropped_connection(bool mayHaveTakenEffect)
+        {
+            var failure = new TurnstileApiException("Cloudflare API refused POST /w: 500", 500, Array.Empty<ApiMessage>(), "POST", "/w", null, mayHaveTakenEffect);
+            ErrorRecord record = ErrorMapper.Map(failure, "shop");
+            Assert.Equal("TurnstileServerError", record.FullyQualifiedErrorId);
+            Assert.Equal(mayHaveTakenEffect, record.ErrorDetails.RecommendedAction.Contains("whether the widget was created"));
+        }
+
+        [Fact]
+        public void New_notes_every_internationalised_domain_it_converts()
+        {
+            var notes = new System.Collections.Generic.List<string>();
+            WidgetDefinition definition = NewWidgetRequest.Build("idn", new[] { "münchen.de", "xn--mnchen-3ya.de", "example.com" }, null, null, null, null, null, null, notes);
+            Assert.Equal(new[] { "xn--mnchen-3ya.de", "example.com" }, definition.Domains);
+            Assert.Contains(notes, n => n.Contains("'münchen.de'") && n.Contains("'xn--mnchen-3ya.de'"));
+        }
+
+        private static void Validate(ValidateArgumentsAttribute attribute, object? value) =>
+            typeof(ValidateArgumentsAttribute).GetMethod("Validate", BindingFlags.Instance | BindingFlags.NonPublic)!.Invoke(attribute, new[] { value, null });
+
+        private static System.Security.SecureString Secure(string text)
+        {
+            var secure = new System.Security.SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            return secure;
+        }
+    }
+}
