@@ -36,6 +36,8 @@ namespace TurnstileWidgets.Engine.Internal
         /// connection dropped or timed out after the request may have been sent.
         /// </summary>
         internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
+        /// <summary>Set for GraphQL and siteverify requests: they do not spend the REST API's rate-limit budget, so the REST pacer lets them by.</summary>
+        internal bool OutsideRestBudget { get; set; }
 
         internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
@@ -93,7 +95,7 @@ namespace TurnstileWidgets.Engine.Internal
                 Exception? error = null;
                 FailureKind failure = FailureKind.None;
                 // The turn is taken before the attempt's timeout starts: a pacing wait is not the server being slow.
-                RateLimitPacer.Ticket? ticket = pacer == null ? null : await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
+                RateLimitPacer.Ticket? ticket = pacer == null || info.OutsideRestBudget ? null : await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
                 DateTimeOffset? blockEnd = null;
                 Stopwatch stopwatch = Stopwatch.StartNew();
                 try
