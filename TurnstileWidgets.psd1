@@ -29,6 +29,8 @@
         'Export-TurnstileWidget'
         'Compare-TurnstileWidget'
         'Sync-TurnstileWidget'
+        'Get-TurnstileAnalytics'
+        'Test-TurnstileWidgetSecret'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

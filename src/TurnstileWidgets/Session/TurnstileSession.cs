@@ -12,8 +12,9 @@ namespace TurnstileWidgets.Session
     internal sealed class ConnectionDetails
     {
         /// <summary>Creates the details.</summary>
-        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus)
+        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus, Uri? siteverifyUri = null)
         {
+            SiteverifyUri = siteverifyUri ?? Engine.Siteverify.SiteverifyClient.DefaultUri;
             AccountId = accountId;
             AuthenticationScheme = authenticationScheme;
             ApiBaseUri = apiBaseUri;
@@ -25,12 +26,12 @@ namespace TurnstileWidgets.Session
         /// The details of a client that passed <see cref="TurnstileClient.VerifyAccessAsync"/>, which refuses a token
         /// that is not active: so a token's status is <c>active</c>.
         /// </summary>
-        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn)
+        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn, Uri? siteverifyUri = null)
         {
             if (client == null) throw new ArgumentNullException(nameof(client));
             string scheme = client.AuthenticationScheme;
             string? tokenStatus = string.Equals(scheme, "ApiToken", StringComparison.Ordinal) ? "active" : null;
-            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus);
+            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus, siteverifyUri);
         }
 
         /// <summary>The account every widget cmdlet addresses.</summary>
@@ -43,6 +44,8 @@ namespace TurnstileWidgets.Session
         public DateTimeOffset ConnectedOn { get; }
         /// <summary>The token's status from <c>/user/tokens/verify</c> (e.g. <c>active</c>); null for an API key.</summary>
         public string? TokenStatus { get; }
+        /// <summary>Where <c>Test-TurnstileWidgetSecret</c> sends siteverify requests (<c>Connect-Turnstile -SiteverifyUri</c>).</summary>
+        public Uri SiteverifyUri { get; }
     }
 
     /// <summary>One verified connection: the client, what to show about it, and its completion cache.</summary>
