@@ -40,11 +40,11 @@ namespace TurnstileWidgets.Commands
 
         /// <summary>The range's start (inclusive); default 7 days before -Until.</summary>
         [Parameter]
-        public DateTime? Since { get; set; }
+        public DateTime Since { get; set; }
 
         /// <summary>The range's end (exclusive); default now.</summary>
         [Parameter]
-        public DateTime? Until { get; set; }
+        public DateTime Until { get; set; }
 
         /// <summary>Splits each widget's counts by UTC day, UTC hour, action, hostname or country.</summary>
         [Parameter]
@@ -68,8 +68,8 @@ namespace TurnstileWidgets.Commands
         /// <summary>Reads the names it lacks (one listing), queries the counts for every widget at once, and writes the rows.</summary>
         protected override void EndProcessing()
         {
-            DateTimeOffset until = Until.HasValue ? ToOffset(Until.Value) : DateTimeOffset.Now;
-            DateTimeOffset since = Since.HasValue ? ToOffset(Since.Value) : until.AddDays(-7);
+            DateTimeOffset until = IsBound(nameof(Until)) ? ToOffset(Until) : DateTimeOffset.Now;
+            DateTimeOffset since = IsBound(nameof(Since)) ? ToOffset(Since) : until.AddDays(-7);
             if (until <= since)
             {
                 ThrowTerminatingError(ObservationErrors.RangeInvalid(since, until));

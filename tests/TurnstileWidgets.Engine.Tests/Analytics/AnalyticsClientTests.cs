@@ -125,7 +125,8 @@ public sealed class AnalyticsClientTests
         using TurnstileClient client = ClientOf(server.BaseUri, server.ApiToken);
         var analytics = new TurnstileAnalyticsClient(client);
 
-        var failure = await Assert.ThrowsAsync<TurnstileValidationException>(() => analytics.GetCountsAsync(new AnalyticsQuery { Since = server.UtcNow, Until = server.UtcNow }));
+        DateTimeOffset now = server.UtcNow;
+        var failure = await Assert.ThrowsAsync<TurnstileValidationException>(() => analytics.GetCountsAsync(new AnalyticsQuery { Since = now, Until = now }));
 
         Assert.Equal("until", failure.Field);
         Assert.Equal(0, server.Stats.Snapshot().GraphqlRequests);
