@@ -20,12 +20,16 @@ namespace TurnstileWidgets.Emulator
         private readonly FaultInjector _faults;
         private readonly EmulatorStats _stats;
         private readonly EmulatorClock _clock;
+        private readonly Func<IHeaderDictionary, string?> _identify;
 
-        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock)
+        // identify: who a request's credential names, or null when the emulator does not accept it (authentication's own
+        // rule); the rate limit keeps budgets for accepted credentials only.
+        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, string?> identify)
         {
             _faults = faults;
             _stats = stats;
             _clock = clock;
+            _identify = identify;
         }
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -42,7 +46,7 @@ namespace TurnstileWidgets.Emulator
                     return;
                 }
 
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 return;
             }
 
@@ -50,14 +54,14 @@ namespace TurnstileWidgets.Emulator
             {
                 // Siteverify lives beside the API (challenges.cloudflare.com): counted, but no API faults or rate limit.
                 _stats.CountRequest(EmulatorRouteKind.Siteverify);
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 _stats.CountStatus(context.Response.StatusCode);
                 return;
             }
 
             if (!context.Request.Path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase, out PathString rest))
             {
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 return;
             }
 
@@ -66,6 +70,12 @@ namespace TurnstileWidgets.Emulator
             _stats.CountRequest(kind);
             try
             {
+                if (!await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false))
+                {
+                    await WriteCountedErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                    return;
+                }
+
                 await ApplyFaultsAndRunAsync(context, next, method, path, kind).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -89,6 +99,33 @@ namespace TurnstileWidgets.Emulator
             }
         }
 
+        /// <summary>Routes outside the API (control endpoints, unknown paths): the same body limit, answered in the same envelope.</summary>
+        private static async Task RunWithBodyAsync(HttpContext context, RequestDelegate next)
+        {
+            bool admitted;
+            try
+            {
+                admitted = await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (BadHttpRequestException e)
+            {
+                await HttpHelpers.WriteErrorAsync(context, new ApiError(e.StatusCode, ApiError.MalformedBodyCode, "The request could not be read: " + e.Message)).ConfigureAwait(false);
+                return;
+            }
+
+            if (!admitted)
+            {
+                await HttpHelpers.WriteErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        }
+
         private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path, EmulatorRouteKind kind)
         {
             int latency = _faults.Settings.LatencyMs;
@@ -99,7 +136,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             bool dropAfterCommit = false;
-            string credential = RateLimiter.CredentialKey(context.Request.Headers);
+            string credential = _identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
             FaultStep? step = _faults.TakeStep(method, path);
             if (step is not null)
             {

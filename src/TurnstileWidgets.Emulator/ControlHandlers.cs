@@ -42,6 +42,7 @@ namespace TurnstileWidgets.Emulator
                 SiteverifyUrl = _server.SiteverifyUri.ToString(),
                 AccountId = _server.AccountId,
                 AccountIds = _server.AccountIds.ToArray(),
+                MaxDomains = _server.MaxDomains,
                 Endpoints = Endpoints,
             }, EmulatorJsonContext.Wire.ControlInfo);
 

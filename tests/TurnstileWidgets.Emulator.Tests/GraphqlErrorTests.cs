@@ -248,6 +248,20 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task One_token_is_one_budget_however_its_header_is_spelled()
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await GraphqlAsync("{ viewer { __typename } }");
+            }
+
+            using HttpClient respelled = NewClient(Server, withToken: false);
+            respelled.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "bearer   " + Server.ApiToken + " ");
+            Assert.Equal("rate limiter budget depleted, try again after 5 minutes",
+                SingleError(await GraphqlAsync("{ viewer { __typename } }", http: respelled)).GetProperty("message").GetString());
+        }
+
+        [Fact]
         public async Task Reset_refills_the_budget()
         {
             for (int i = 0; i < 3; i++)
@@ -287,6 +301,37 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal("cannot request data older than 604800s",
                 SingleError(await GraphqlAsync(Groups("limit: 50, filter: {date: \"2026-11-20\"}"))).GetProperty("message").GetString());
             Assert.Empty(await GroupsAsync("limit: 50, filter: {date: \"2026-11-30\"}", "count"));
+        }
+    }
+}
+
+namespace TurnstileWidgets.Emulator.Tests
+{
+    /// <summary>With --graphql-error-status documented: the same GraphQL bodies with the statuses Cloudflare's errors page lists.</summary>
+    public sealed class GraphqlDocumentedStatusTests : AnalyticsTestBase
+    {
+        protected override EmulatorOptions Configure(EmulatorOptions options)
+        {
+            options.GraphqlDocumentedErrorStatuses = true;
+            options.GraphqlRateLimit = "4/300";
+            return options;
+        }
+
+        [Fact]
+        public async Task Errors_carry_400_403_and_429_and_answers_200()
+        {
+            ApiAnswer ok = await GraphqlAsync("{ viewer { __typename } }");
+            ApiAnswer unknown = await GraphqlAsync("{ nosuch }");
+            ApiAnswer tooOld = await GraphqlAsync($"{{ viewer {{ accounts(filter: {{accountTag: \"{Server.AccountId}\"}}) {{ turnstileAdaptiveGroups(limit: 1, filter: {{date: \"2020-01-01\"}}) {{ count }} }} }} }}");
+            ApiAnswer authz = await GraphqlAsync("{ viewer { accounts(filter: {accountTag: \"00000000000000000000000000000000\"}) { __typename } } }");
+            ApiAnswer budget = await GraphqlAsync("{ viewer { __typename } }");
+
+            Assert.Equal(HttpStatusCode.OK, ok.Status);
+            Assert.Equal((HttpStatusCode.BadRequest, "unknown field \"nosuch\""), (unknown.Status, unknown.Body.GetProperty("errors")[0].GetProperty("message").GetString()));
+            Assert.Equal((HttpStatusCode.BadRequest, "cannot request data older than 7776000s"), (tooOld.Status, tooOld.Body.GetProperty("errors")[0].GetProperty("message").GetString()));
+            Assert.Equal((HttpStatusCode.Forbidden, "not authorized for that account"), (authz.Status, authz.Body.GetProperty("errors")[0].GetProperty("message").GetString()));
+            Assert.Equal((HttpStatusCode.TooManyRequests, "rate limiter budget depleted, try again after 5 minutes"), (budget.Status, budget.Body.GetProperty("errors")[0].GetProperty("message").GetString()));
+            Assert.All(new[] { unknown, tooOld, authz, budget }, a => Assert.Equal(JsonValueKind.Null, a.Body.GetProperty("data").ValueKind));
         }
     }
 }

@@ -238,7 +238,7 @@ namespace TurnstileWidgets.Emulator.Tests
         }
     }
 
-    /// <summary>Events and queries with several accounts: each account sees its own events only.</summary>
+    /// <summary>Events, tokens, siteverify and queries with several accounts: each account sees its own events only.</summary>
     public sealed class GraphqlMultiAccountTests : AnalyticsTestBase
     {
         private const string Second = "fedcba9876543210fedcba9876543210";
@@ -247,6 +247,13 @@ namespace TurnstileWidgets.Emulator.Tests
         {
             options.AccountIds = new[] { EmulatorOptions.DefaultAccountId, Second };
             return options;
+        }
+
+        // A widget of the second account is not in the first (the default of the control endpoints).
+        private static void ControlAsyncFails(ApiAnswer answer)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+            Assert.StartsWith("No widget", answer.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
         }
 
         [Fact]
@@ -263,6 +270,17 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal("not authorized for that account", error.GetProperty("message").GetString());
             Assert.Equal("authz", error.GetProperty("extensions").GetProperty("code").GetString());
             Assert.Equal(new[] { "viewer", "accounts" }, error.GetProperty("path").EnumerateArray().Select(p => p.GetString()));
+
+            // Tokens and siteverify work for a widget of the second account, and its events land there.
+            ApiAnswer created = await SendAsync(HttpMethod.Post, $"accounts/{Second}/challenges/widgets", "{\"name\": \"second\", \"mode\": \"managed\", \"domains\": [\"second.example\"]}");
+            string sitekey = created.Result.GetProperty("sitekey").GetString()!;
+            string token = await MintAsync(sitekey, $", \"account_id\": \"{Second}\"");
+            JsonElement verified = await VerifyAsync(created.Result.GetProperty("secret").GetString(), token);
+            Assert.True(verified.GetProperty("success").GetBoolean(), verified.ToString());
+            Assert.Equal("second.example", verified.GetProperty("hostname").GetString());
+            Assert.Equal(3, (await GroupsAsync($"limit: 10, filter: {{{LastWeek}, siteKey: \"{sitekey}\"}}", "count", Second)).Sum(Count));
+            Assert.Empty(await GroupsAsync($"limit: 10, filter: {{{LastWeek}, siteKey: \"{sitekey}\"}}", "count"));
+            ControlAsyncFails(await ControlAsync(HttpMethod.Post, "tokens", $"{{\"sitekey\": \"{sitekey}\"}}"));
 
             Assert.Equal(HttpStatusCode.OK, (await ControlAsync(HttpMethod.Post, "reset", $"{{\"account_id\": \"{Second}\"}}")).Status);
             Assert.Empty(await GroupsAsync($"limit: 10, filter: {{{LastWeek}}}", "count", Second));

@@ -21,10 +21,14 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal("off", Program.ParseArguments(new[] { "--graphql-rate-limit", "off" })!.GraphqlRateLimit);
             Assert.Equal("300/300", new EmulatorOptions().GraphqlRateLimit);
 
+            Assert.False(options.GraphqlDocumentedErrorStatuses);
+            Assert.True(Program.ParseArguments(new[] { "--graphql-error-status", "documented" })!.GraphqlDocumentedErrorStatuses);
+            Assert.False(Program.ParseArguments(new[] { "--graphql-error-status=200" })!.GraphqlDocumentedErrorStatuses);
+            Assert.Throws<ArgumentException>(() => Program.ParseArguments(new[] { "--graphql-error-status", "429" }));
             Assert.Throws<ArgumentException>(() => Program.ParseArguments(new[] { "--graphql-rate-limit", "many" }));
             Assert.Throws<ArgumentException>(() => Program.ParseArguments(new[] { "--graphql-max-page-size", "0" }));
             Assert.Throws<ArgumentException>(() => Program.ParseArguments(new[] { "--graphql-max-duration", "-5" }));
-            foreach (string option in new[] { "--graphql-rate-limit", "--graphql-max-page-size", "--graphql-max-duration", "--graphql-not-older-than", "/turnstile/v0/siteverify", "/client/v4/graphql" })
+            foreach (string option in new[] { "--graphql-rate-limit", "--graphql-error-status", "--graphql-max-page-size", "--graphql-max-duration", "--graphql-not-older-than", "/turnstile/v0/siteverify", "/client/v4/graphql" })
             {
                 Assert.Contains(option, Program.Usage, StringComparison.Ordinal);
             }

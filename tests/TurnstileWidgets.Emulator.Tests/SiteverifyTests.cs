@@ -65,7 +65,7 @@ namespace TurnstileWidgets.Emulator.Tests
             string key = Guid.NewGuid().ToString();
 
             JsonElement first = await VerifyAsync(secret, token, key);
-            JsonElement retry = await VerifyAsync(secret, token, key.ToUpperInvariant());
+            JsonElement retry = await VerifyAsync(secret, token, "{" + key.ToUpperInvariant() + "}");
 
             Assert.True(first.GetProperty("success").GetBoolean());
             Assert.Equal(first.ToString(), retry.ToString());
@@ -75,6 +75,18 @@ namespace TurnstileWidgets.Emulator.Tests
             string unkeyed = await MintAsync(sitekey);
             Assert.True((await VerifyAsync(secret, unkeyed)).GetProperty("success").GetBoolean());
             Assert.Equal(new[] { "timeout-or-duplicate" }, ErrorCodes(await VerifyAsync(secret, unkeyed, key)));
+        }
+
+        [Fact]
+        public async Task Concurrent_redemptions_of_one_token_succeed_exactly_once()
+        {
+            (string sitekey, string secret) = await NewWidgetAsync();
+            string token = await MintAsync(sitekey);
+
+            JsonElement[] answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => VerifyAsync(secret, token)));
+
+            Assert.Single(answers, a => a.GetProperty("success").GetBoolean());
+            Assert.All(answers.Where(a => !a.GetProperty("success").GetBoolean()), a => Assert.Equal(new[] { "timeout-or-duplicate" }, ErrorCodes(a)));
         }
 
         [Fact]
@@ -263,7 +275,7 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
-        public async Task Reset_forgets_redemptions_but_tokens_stay_signed()
+        public async Task Reset_removes_the_widgets_their_secrets_and_queued_faults()
         {
             (string sitekey, string secret) = await NewWidgetAsync();
             string token = await MintAsync(sitekey);
@@ -272,7 +284,7 @@ namespace TurnstileWidgets.Emulator.Tests
 
             await ControlAsync(HttpMethod.Post, "reset");
 
-            // The widget is gone with the reset, so its secret is no longer valid and no fault is queued.
+            // The widget is gone with the reset, so its secret is no longer valid; no internal-error is left queued.
             Assert.Equal(new[] { "invalid-input-secret" }, ErrorCodes(await VerifyAsync(secret, token)));
         }
     }

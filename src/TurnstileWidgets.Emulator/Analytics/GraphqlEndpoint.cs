@@ -8,7 +8,8 @@ namespace TurnstileWidgets.Emulator.Analytics
 {
     /// <summary>
     /// <c>POST /client/v4/graphql</c>: the API's credentials, then the GraphQL budget (its own, per credential, apart from
-    /// the REST limit), then the query. Every answer is the GraphQL envelope; only a refused credential is not HTTP 200.
+    /// the REST limit), then the query. Every answer is the GraphQL envelope; a refused credential is HTTP 401, errors are
+    /// HTTP 200 unless the emulator was asked for the statuses Cloudflare's errors page lists.
     /// </summary>
     internal sealed class GraphqlEndpoint
     {
@@ -18,36 +19,17 @@ namespace TurnstileWidgets.Emulator.Analytics
         private readonly EmulatorClock _clock;
         private readonly RateLimiter _budget = new();
         private readonly object _budgetLock = new();
-        private RateLimitRule? _rule;
+        private readonly bool _documentedStatuses;
+        private readonly RateLimitRule? _rule;
 
-        public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, EmulatorClock clock)
+        public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, bool documentedStatuses, EmulatorClock clock)
         {
+            _documentedStatuses = documentedStatuses;
             _api = api;
             _ledger = ledger;
             _limits = limits;
             _rule = budget;
             _clock = clock;
-        }
-
-        /// <summary>The GraphQL budget in force (null: none).</summary>
-        public RateLimitRule? Budget
-        {
-            get
-            {
-                lock (_budgetLock)
-                {
-                    return _rule;
-                }
-            }
-
-            set
-            {
-                lock (_budgetLock)
-                {
-                    _rule = value;
-                    _budget.Clear();
-                }
-            }
         }
 
         /// <summary>Forgets every credential's window.</summary>
@@ -62,15 +44,18 @@ namespace TurnstileWidgets.Emulator.Analytics
         public async Task QueryAsync(HttpContext context)
         {
             DateTimeOffset now = _clock.GetUtcNow();
-            if (_api.Authenticate(context.Request.Headers, bearerOnly: false) is not null)
+            // One user, one budget, however the credential is spelled: authentication's own reading of it.
+            string? credential = _api.Identify(context.Request.Headers);
+            if (credential is null)
             {
                 await WriteAsync(context, 401, GraphqlQueryRunner.ErrorBody(new GraphqlException("Unauthorized"), now)).ConfigureAwait(false);
                 return;
             }
 
-            if (!Admit(RateLimiter.CredentialKey(context.Request.Headers), now))
+            if (!Admit(credential, now))
             {
-                await WriteAsync(context, 200, GraphqlQueryRunner.ErrorBody(new GraphqlException(GraphqlException.BudgetDepletedMessage), now)).ConfigureAwait(false);
+                var depleted = new GraphqlException(GraphqlException.BudgetDepletedMessage, documentedStatus: 429);
+                await WriteAsync(context, StatusOf(depleted.DocumentedStatus), GraphqlQueryRunner.ErrorBody(depleted, now)).ConfigureAwait(false);
                 return;
             }
 
@@ -112,12 +97,15 @@ namespace TurnstileWidgets.Emulator.Analytics
                     }
                 }
 
-                byte[] body = error is not null
-                    ? GraphqlQueryRunner.ErrorBody(new GraphqlException("error parsing request: " + error.Message), now)
+                (byte[] body, int documentedStatus) = error is not null
+                    ? (GraphqlQueryRunner.ErrorBody(new GraphqlException("error parsing request: " + error.Message), now), 400)
                     : new GraphqlQueryRunner(_ledger, _limits, now).Run(query!, variables, operationName);
-                await WriteAsync(context, 200, body).ConfigureAwait(false);
+                await WriteAsync(context, StatusOf(documentedStatus), body).ConfigureAwait(false);
             }
         }
+
+        // The brief and issue 19 read GraphQL errors as HTTP 200 (the default); Cloudflare's errors page lists 400/403/429.
+        private int StatusOf(int documentedStatus) => _documentedStatuses ? documentedStatus : 200;
 
         private bool Admit(string credential, DateTimeOffset now)
         {

@@ -13,11 +13,18 @@ namespace TurnstileWidgets.Emulator.Analytics
         /// <summary>Cloudflare's wording when a credential's GraphQL budget is spent.</summary>
         public const string BudgetDepletedMessage = "rate limiter budget depleted, try again after 5 minutes";
 
-        public GraphqlException(string message, string? code = null)
+        public GraphqlException(string message, string? code = null, int documentedStatus = 400)
             : base(message)
         {
             Code = code;
+            DocumentedStatus = documentedStatus;
         }
+
+        /// <summary>
+        /// The HTTP status Cloudflare's errors page lists for this kind of error (400 query and limits, 403 account, 429
+        /// budget); answered only with --graphql-error-status documented, otherwise every GraphQL error is HTTP 200.
+        /// </summary>
+        public int DocumentedStatus { get; }
 
         /// <summary>The response keys from the root to the field, the account index as a string; null for request-wide errors.</summary>
         public IReadOnlyList<string>? Path { get; set; }

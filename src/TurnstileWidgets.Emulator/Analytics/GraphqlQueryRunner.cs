@@ -35,8 +35,11 @@ namespace TurnstileWidgets.Emulator.Analytics
             _now = now;
         }
 
-        /// <summary>The whole answer body: <c>{"data": ..., "errors": null}</c>, or <c>{"data": null, "errors": [one]}</c>.</summary>
-        public byte[] Run(string query, JsonObject? variables, string? operationName)
+        /// <summary>
+        /// The whole answer: <c>{"data": ..., "errors": null}</c> (status 200), or <c>{"data": null, "errors": [one]}</c>
+        /// with the status Cloudflare documents for that error.
+        /// </summary>
+        public (byte[] Body, int DocumentedStatus) Run(string query, JsonObject? variables, string? operationName)
         {
             var buffer = new ArrayBufferWriter<byte>(4096);
             try
@@ -62,7 +65,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     _writer.WriteEndObject();
                 }
 
-                return buffer.WrittenSpan.ToArray();
+                return (buffer.WrittenSpan.ToArray(), 200);
             }
             catch (GraphqlException e)
             {
@@ -71,7 +74,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     e.Location = LineAndColumn(query, at.Start);
                 }
 
-                return ErrorBody(e, _now);
+                return (ErrorBody(e, _now), e.DocumentedStatus);
             }
         }
 
@@ -289,7 +292,7 @@ namespace TurnstileWidgets.Emulator.Analytics
 
             if (!_ledger.Serves(accountTag))
             {
-                throw new GraphqlException("not authorized for that account", "authz");
+                throw new GraphqlException("not authorized for that account", "authz", documentedStatus: 403);
             }
 
             RequireSelections(field);
@@ -594,32 +597,68 @@ namespace TurnstileWidgets.Emulator.Analytics
             return order;
         }
 
+        /// <summary>One group: the raw values of the selected dimensions (text, or microseconds), and the summed count.</summary>
         private sealed class Row
         {
-            public Row(string[] values) => Values = values;
+            public Row((string? Text, long Micros)[] raw) => Raw = raw;
 
-            public string[] Values { get; }
+            public (string? Text, long Micros)[] Raw { get; }
 
             public long Count { get; set; }
         }
 
+        /// <summary>Compares the raw values of two groups; the ordinal text and the instant sort as their wire forms do.</summary>
+        private sealed class RawComparer : IEqualityComparer<(string? Text, long Micros)[]>
+        {
+            public static readonly RawComparer Instance = new();
+
+            public bool Equals((string? Text, long Micros)[]? x, (string? Text, long Micros)[]? y)
+            {
+                for (int i = 0; i < x!.Length; i++)
+                {
+                    if (x[i].Micros != y![i].Micros || !string.Equals(x[i].Text, y[i].Text, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            public int GetHashCode((string? Text, long Micros)[] values)
+            {
+                var hash = new HashCode();
+                foreach ((string? text, long micros) in values)
+                {
+                    hash.Add(text is null ? 0 : StringComparer.Ordinal.GetHashCode(text));
+                    hash.Add(micros);
+                }
+
+                return hash.ToHashCode();
+            }
+
+            public static int Compare((string? Text, long Micros) a, (string? Text, long Micros) b) =>
+                a.Text is not null || b.Text is not null ? string.CompareOrdinal(a.Text, b.Text) : a.Micros.CompareTo(b.Micros);
+        }
+
+        // Groups on the raw values and formats only the rows answered: a month of events for thousands of widgets is
+        // hundreds of thousands of cells, and a string per cell and dimension would dominate the query.
         private static List<Row> Group(List<EventCell> cells, List<Dimension> dimensions)
         {
-            var groups = new Dictionary<string, Row>(StringComparer.Ordinal);
-            var values = new string[dimensions.Count];
+            var groups = new Dictionary<(string? Text, long Micros)[], Row>(RawComparer.Instance);
+            var values = new (string? Text, long Micros)[dimensions.Count];
             foreach (EventCell cell in cells)
             {
                 for (int i = 0; i < dimensions.Count; i++)
                 {
                     dimensions[i].ValueOf(cell.Key, out string? text, out long micros);
-                    values[i] = dimensions[i].Format(text, micros);
+                    values[i] = (text, micros);
                 }
 
-                string key = string.Join('\u0001', values);
-                if (!groups.TryGetValue(key, out Row? row))
+                if (!groups.TryGetValue(values, out Row? row))
                 {
-                    row = new Row((string[])values.Clone());
-                    groups.Add(key, row);
+                    row = new Row(((string? Text, long Micros)[])values.Clone());
+                    groups.Add(row.Raw, row);
                 }
 
                 row.Count += cell.Count;
@@ -637,7 +676,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                 {
                     -1 => a.Count.CompareTo(b.Count),
                     -2 => 0,
-                    _ => string.CompareOrdinal(a.Values[index], b.Values[index]),
+                    _ => RawComparer.Compare(a.Raw[index], b.Raw[index]),
                 };
                 if (c != 0)
                 {
@@ -645,9 +684,9 @@ namespace TurnstileWidgets.Emulator.Analytics
                 }
             }
 
-            for (int i = 0; i < a.Values.Length; i++)
+            for (int i = 0; i < a.Raw.Length; i++)
             {
-                int c = string.CompareOrdinal(a.Values[i], b.Values[i]);
+                int c = RawComparer.Compare(a.Raw[i], b.Raw[i]);
                 if (c != 0)
                 {
                     return c;
@@ -693,9 +732,14 @@ namespace TurnstileWidgets.Emulator.Analytics
                         foreach (GraphQLField inner in Fields(field.SelectionSet!))
                         {
                             string name = inner.Name.StringValue;
-                            _writer.WriteString(ResponseKey(inner), name == "__typename"
-                                ? AnalyticsSchema.DimensionsType
-                                : row.Values[dimensions.IndexOf(AnalyticsSchema.Find(name)!)]);
+                            if (name == "__typename")
+                            {
+                                _writer.WriteString(ResponseKey(inner), AnalyticsSchema.DimensionsType);
+                                continue;
+                            }
+
+                            int index = dimensions.IndexOf(AnalyticsSchema.Find(name)!);
+                            _writer.WriteString(ResponseKey(inner), dimensions[index].Format(row.Raw[index].Text, row.Raw[index].Micros));
                         }
 
                         _writer.WriteEndObject();

@@ -143,6 +143,17 @@ namespace TurnstileWidgets.Emulator.Analytics
                 }
 
                 bool wanted = op == "in";
+                if (dimension.Kind == DimensionKind.Text)
+                {
+                    // A whole account's widgets may be listed here: a set, not a scan per row.
+                    var texts = new HashSet<string>(set.Select(o => o.Text!), StringComparer.Ordinal);
+                    return key =>
+                    {
+                        dimension.ValueOf(key, out string? text, out _);
+                        return texts.Contains(text!) == wanted;
+                    };
+                }
+
                 return key => set.Any(o => o.Compare(dimension, key) == 0) == wanted;
             }
 

@@ -16,23 +16,17 @@ namespace TurnstileWidgets.Emulator.Analytics
     /// </summary>
     internal sealed class ObservationControlHandlers
     {
-        /// <summary>The most events one count may stand for.</summary>
-        public const long MaxEventCount = 1_000_000_000;
-
-        private const int MaxActionLength = 32;
-        private const int MaxCdataLength = 255;
-
         private readonly Accounts _accounts;
         private readonly EventLedger _events;
-        private readonly TurnstileTokens _tokens;
+        private readonly TokenIssuer _issuer;
         private readonly SiteverifyEndpoint _siteverify;
         private readonly EmulatorClock _clock;
 
-        public ObservationControlHandlers(Accounts accounts, EventLedger events, TurnstileTokens tokens, SiteverifyEndpoint siteverify, EmulatorClock clock)
+        public ObservationControlHandlers(Accounts accounts, EventLedger events, TokenIssuer issuer, SiteverifyEndpoint siteverify, EmulatorClock clock)
         {
             _accounts = accounts;
             _events = events;
-            _tokens = tokens;
+            _issuer = issuer;
             _siteverify = siteverify;
             _clock = clock;
         }
@@ -82,9 +76,9 @@ namespace TurnstileWidgets.Emulator.Analytics
 
                     long count = 1;
                     if (e.TryGetProperty("count", out JsonElement c) && c.ValueKind != JsonValueKind.Null
-                        && (c.ValueKind != JsonValueKind.Number || !c.TryGetInt64(out count) || count < 1 || count > MaxEventCount))
+                        && (c.ValueKind != JsonValueKind.Number || !c.TryGetInt64(out count) || count < 1 || count > EventFields.MaxCount))
                     {
-                        throw new ArgumentException($"{at}.count must be a whole number from 1 to {MaxEventCount.ToString(CultureInfo.InvariantCulture)}.");
+                        throw new ArgumentException($"{at}.count must be a whole number from 1 to {EventFields.MaxCount.ToString(CultureInfo.InvariantCulture)}.");
                     }
 
                     long second = now;
@@ -104,7 +98,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                         RequiredString(e, "event_type", at),
                         OptionalString(e, "action", at) ?? "",
                         OptionalString(e, "hostname", at) ?? "",
-                        CountryCode(OptionalString(e, "country_code", at), at + ".country_code"),
+                        EventFields.CountryCode(OptionalString(e, "country_code", at), at + ".country_code"),
                         second));
                     counts.Add(count);
                     index++;
@@ -131,20 +125,6 @@ namespace TurnstileWidgets.Emulator.Analytics
             {
                 string account = Account(root);
                 string sitekey = RequiredString(root, "sitekey", "the body");
-                Widget widget = _accounts.Store(account)!.Get(sitekey)
-                    ?? throw new ArgumentException($"No widget '{sitekey}' in account '{account}'; create it first (tokens are for widgets that exist).");
-                string action = OptionalString(root, "action", "the body") ?? "";
-                string cdata = OptionalString(root, "cdata", "the body") ?? "";
-                if (action.Length > MaxActionLength || !action.All(IsTokenCharacter))
-                {
-                    throw new ArgumentException($"action must be at most {MaxActionLength} letters, digits, '_' or '-' (as Cloudflare allows).");
-                }
-
-                if (cdata.Length > MaxCdataLength || !cdata.All(IsTokenCharacter))
-                {
-                    throw new ArgumentException($"cdata must be at most {MaxCdataLength} letters, digits, '_' or '-' (as Cloudflare allows).");
-                }
-
                 bool interactive = false;
                 if (root.TryGetProperty("interactive", out JsonElement i) && i.ValueKind != JsonValueKind.Null)
                 {
@@ -156,31 +136,12 @@ namespace TurnstileWidgets.Emulator.Analytics
                     };
                 }
 
-                string hostname = OptionalString(root, "hostname", "the body") ?? (widget.Domains.Length > 0 ? widget.Domains[0] : "");
-                string country = CountryCode(OptionalString(root, "country_code", "the body"), "country_code");
-                DateTimeOffset now = _clock.GetUtcNow();
-                var claims = new TokenClaims
-                {
-                    AccountId = account,
-                    Sitekey = widget.Sitekey,
-                    IssuedUnixMs = now.ToUnixTimeMilliseconds(),
-                    Nonce = TurnstileTokens.NewNonce(),
-                    Interactive = interactive,
-                    Hostname = hostname,
-                    Action = action,
-                    Cdata = cdata,
-                    CountryCode = country,
-                    EphemeralId = widget.EphemeralId ? "x:" + TurnstileTokens.NewNonce() : null,
-                };
-                string token = _tokens.Mint(claims);
-                long second = now.ToUnixTimeSeconds();
-                _events.Record(account,
-                    new[]
-                    {
-                        new EventKey(widget.Sitekey, TurnstileEventTypes.Issued, action, hostname, country, second),
-                        new EventKey(widget.Sitekey, interactive ? TurnstileEventTypes.InteractiveSolved : TurnstileEventTypes.NonInteractiveSolved, action, hostname, country, second),
-                    },
-                    new long[] { 1, 1 });
+                string token = _issuer.Mint(account, sitekey,
+                    OptionalString(root, "action", "the body") ?? "",
+                    OptionalString(root, "hostname", "the body"),
+                    OptionalString(root, "cdata", "the body") ?? "",
+                    interactive,
+                    OptionalString(root, "country_code", "the body"));
                 await HttpHelpers.WriteJsonAsync(context, 200, new MintedToken { Token = token }, ObservationJsonContext.Wire.MintedToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
@@ -206,8 +167,6 @@ namespace TurnstileWidgets.Emulator.Analytics
             _siteverify.QueueInternalErrors(count);
             await HttpHelpers.WriteJsonAsync(context, 200, new SiteverifyFaults { InternalErrors = _siteverify.PendingInternalErrors }, ObservationJsonContext.Wire.SiteverifyFaults).ConfigureAwait(false);
         }
-
-        private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 
         private string Account(JsonElement root)
         {
@@ -239,18 +198,6 @@ namespace TurnstileWidgets.Emulator.Analytics
         }
 
         private static string At(string at, string name) => at == "the body" ? name : at + "." + name;
-
-        private static string CountryCode(string? value, string at)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                return "";
-            }
-
-            return value.Length == 2 && value.All(char.IsAsciiLetter)
-                ? value.ToUpperInvariant()
-                : throw new ArgumentException($"{at} must be two letters (ISO 3166-1 alpha-2, e.g. DE), not '{value}'.");
-        }
 
         private static async Task<JsonElement?> ReadObjectAsync(HttpContext context)
         {

@@ -122,7 +122,7 @@ namespace TurnstileWidgets.Emulator.Siteverify
             TurnstileTokens.Redemption? earlier = _tokens.Redeem(claims, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, now);
             if (earlier is not null)
             {
-                bool retry = earlier.IdempotencyKey is not null && string.Equals(earlier.IdempotencyKey, idempotencyKey, StringComparison.OrdinalIgnoreCase);
+                bool retry = Guid.TryParse(earlier.IdempotencyKey, out Guid first) && Guid.TryParse(idempotencyKey, out Guid again) && first == again;
                 if (!retry)
                 {
                     Record(accountId, sitekey, TurnstileEventTypes.SiteverifyFailedDoubleRedemption, claims, now);
