@@ -132,6 +132,36 @@ public sealed class AnalyticsClientTests
         Assert.Equal(0, server.Stats.Snapshot().GraphqlRequests);
     }
 
+    [Theory]
+    [InlineData(false, 200)]
+    [InlineData(true, 429)]
+    public async Task TheEmulatorsDepletedBudgetIsClassifiedWhateverTheStatus(bool documentedStatuses, int status)
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, GraphqlRateLimit = "2/300", GraphqlDocumentedErrorStatuses = documentedStatuses });
+        using TurnstileClient client = ClientOf(server.BaseUri, server.ApiToken);
+        var analytics = new TurnstileAnalyticsClient(client, new GraphQlBudget(300, TimeSpan.FromMinutes(5)));
+        await analytics.GetCountsAsync(new AnalyticsQuery { Since = server.UtcNow.AddDays(-1), Until = server.UtcNow });
+
+        var failure = await Assert.ThrowsAsync<TurnstileAnalyticsException>(() => analytics.GetCountsAsync(new AnalyticsQuery { Since = server.UtcNow.AddDays(-1), Until = server.UtcNow }));
+
+        Assert.Equal(AnalyticsErrorKind.BudgetDepleted, failure.Kind);
+        Assert.Equal(status, failure.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(5), failure.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AnErrorWithADocumentedStatusIsStillReadFromTheEnvelope()
+    {
+        await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0, GraphqlDocumentedErrorStatuses = true });
+        using TurnstileClient client = ClientOf(server.BaseUri, server.ApiToken);
+        var analytics = new TurnstileAnalyticsClient(client, new GraphQlBudget(300, TimeSpan.FromMinutes(5)));
+
+        var failure = await Assert.ThrowsAsync<TurnstileAnalyticsException>(() => analytics.GetCountsAsync(new AnalyticsQuery { Since = server.UtcNow.AddDays(-100), Until = server.UtcNow.AddDays(-95) }));
+
+        Assert.Equal(AnalyticsErrorKind.DataTooOld, failure.Kind);
+        Assert.Equal(400, failure.StatusCode);
+    }
+
     private const string Settings = """{"data":{"viewer":{"accounts":[{"settings":{"turnstileAdaptiveGroups":{"enabled":true,"maxPageSize":10000,"maxDuration":2678400,"notOlderThan":7776000}}}]}},"errors":null}""";
     private const string NoRows = """{"data":{"viewer":{"accounts":[{"turnstileAdaptiveGroups":[]}]}},"errors":null}""";
 
