@@ -101,6 +101,17 @@ Describe 'Get-TurnstileAnalytics' {
         ($rows[0].Until - $rows[0].Since).TotalDays | Should -Be 2.5
     }
 
+    It 'counts nothing, and not the whole account, when the pipeline brings no widget' {
+        $before = Get-GraphQlRequestCount
+
+        $rows = @(Get-TurnstileWidget -Name 'no-such-widget*' | Get-TurnstileAnalytics)
+        $none = @(@() | Get-TurnstileAnalytics)
+
+        $rows.Count | Should -Be 0
+        $none.Count | Should -Be 0
+        Get-GraphQlRequestCount | Should -Be $before
+    }
+
     It 'defaults to the last 7 days' {
         $row = Get-TurnstileAnalytics -Sitekey $script:widgets['busy'].sitekey
 

@@ -77,7 +77,15 @@ namespace TurnstileWidgets.Commands
 
             SessionConnection connection = RequireConnection();
             TurnstileClient client = connection.Client;
-            bool wholeAccount = ParameterSetName == AccountSet && order.Count == 0;
+            // The whole account only when nothing could have been piped: an empty upstream (a listing that matched nothing)
+            // must count nothing, or `... | Where-Object Issued -eq 0 | Remove-TurnstileWidget` would remove every idle widget.
+            bool wholeAccount = ParameterSetName == AccountSet && order.Count == 0 && !MyInvocation.ExpectingInput;
+            if (order.Count == 0 && !wholeAccount)
+            {
+                base.EndProcessing();
+                return;
+            }
+
             TryProcess(null, () =>
             {
                 if (wholeAccount || names.Values.Any(name => name == null))
