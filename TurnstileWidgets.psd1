@@ -30,6 +30,8 @@
         'Export-TurnstileWidget'
         'Compare-TurnstileWidget'
         'Sync-TurnstileWidget'
+        'Get-TurnstileAnalytics'
+        'Test-TurnstileWidgetSecret'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

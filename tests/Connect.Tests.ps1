@@ -175,7 +175,7 @@ Describe 'Get-TurnstileConnection' {
 
         $connection.GetType().FullName | Should -Be 'TurnstileWidgets.TurnstileConnection'
         @($connection.PSObject.Properties.Name | Sort-Object) |
-            Should -Be @('AccountId', 'ApiBaseUri', 'AuthenticationScheme', 'ConnectedOn', 'IsDefault', 'Name', 'OperationTimeout', 'RequestTimeout', 'TokenStatus')
+            Should -Be @('AccountId', 'ApiBaseUri', 'AuthenticationScheme', 'ConnectedOn', 'IsDefault', 'Name', 'OperationTimeout', 'RequestTimeout', 'SiteverifyUri', 'TokenStatus')
         ($connection | Format-List -Property * | Out-String) | Should -Not -Match ([regex]::Escape($script:apiTokenText))
         ($connection | ConvertTo-Json -Depth 4) | Should -Not -Match ([regex]::Escape($script:apiTokenText))
     }

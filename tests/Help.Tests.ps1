@@ -13,6 +13,8 @@ BeforeDiscovery {
         'Export-TurnstileWidget'
         'Compare-TurnstileWidget'
         'Sync-TurnstileWidget'
+        'Get-TurnstileAnalytics'
+        'Test-TurnstileWidgetSecret'
     )
 }
 

@@ -43,6 +43,7 @@ namespace TurnstileWidgets.Engine
         private long httpClientCreated;
         private readonly RateLimitPacer? pacer;
         private readonly Func<DateTimeOffset> pacingClock;
+        private readonly RetryOptions retryOptions;
         private int disposed;
         // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
         // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
@@ -79,6 +80,7 @@ namespace TurnstileWidgets.Engine
             {
                 throw new TurnstileValidationException("retry", "retry: RetryOptions.Delay must not be null.");
             }
+            retryOptions = retry;
             Func<DateTimeOffset>? clock = options.UtcNow;
             RateLimitOptions rateLimit = options.RateLimit ?? new RateLimitOptions();
             if (rateLimit.MaxBlockWait < TimeSpan.Zero)
@@ -471,6 +473,37 @@ namespace TurnstileWidgets.Engine
                 Interlocked.Increment(ref writesSettled);
             }
         }
+
+        /// <summary>
+        /// The seam the analytics and siteverify clients (<see cref="Analytics.TurnstileAnalyticsClient"/>,
+        /// <see cref="Siteverify.SiteverifyClient"/>) send through: this client's HttpClient and retry handler, without the REST
+        /// rate-limit pacer (those endpoints have budgets of their own), and with the credential only when asked. The one place
+        /// they touch this class, so they can move onto another transport by changing this method alone. <paramref name="path"/>
+        /// is what -Verbose shows (no query string, never a secret).
+        /// </summary>
+        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref disposed) != 0)
+            {
+                throw new ObjectDisposedException(nameof(TurnstileClient));
+            }
+            var info = new RequestInfo(request.Method.Method, path) { OutsideRestBudget = true };
+            info.AttachTo(request);
+            if (authenticate)
+            {
+                credential.ApplyTo(request);
+            }
+            return CurrentHttpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+
+        /// <summary>The retry options: waits of the other clients on this seam go through its <see cref="RetryOptions.Delay"/>.</summary>
+        internal RetryOptions RetryOptions => retryOptions;
+
+        /// <summary>The clock pacing uses (the emulator's in tests).</summary>
+        internal Func<DateTimeOffset> PacingClock => pacingClock;
+
+        /// <summary>Names the credential's budget at <paramref name="api"/> (a fingerprint, never the secret).</summary>
+        internal string BudgetFingerprint(Uri api) => credential.BudgetFingerprint(api);
 
         /// <summary>Writes (PUT, DELETE, POST) this client has begun, counted before each is sent.</summary>
         internal long WritesStarted => Interlocked.Read(ref writesStarted);

@@ -38,6 +38,8 @@ namespace TurnstileWidgets.Engine.Internal
         internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
         /// <summary>The bound on the whole request; paused while a rate-limit wait runs. Null: unbounded.</summary>
         internal OperationDeadline? Deadline { get; set; }
+        /// <summary>Set for GraphQL and siteverify requests: they do not spend the REST API's rate-limit budget, so the REST pacer lets them by.</summary>
+        internal bool OutsideRestBudget { get; set; }
 
         internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
 
@@ -96,7 +98,7 @@ namespace TurnstileWidgets.Engine.Internal
                 FailureKind failure = FailureKind.None;
                 // The turn is taken before the attempt's timeout starts: a pacing wait is not the server being slow.
                 RateLimitPacer.Ticket? ticket = null;
-                if (pacer != null)
+                if (pacer != null && !info.OutsideRestBudget)
                 {
                     info.Deadline?.Pause();
                     try

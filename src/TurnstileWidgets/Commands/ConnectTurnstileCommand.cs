@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using TurnstileWidgets.Engine;
+using TurnstileWidgets.Engine.Siteverify;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
 using TurnstileWidgets.Session;
@@ -40,6 +41,10 @@ namespace TurnstileWidgets.Commands
         /// <summary>The API's base URI; falls back to CLOUDFLARE_BASE_URL, then https://api.cloudflare.com/client/v4.</summary>
         [Parameter]
         public Uri? ApiBaseUri { get; set; }
+
+        /// <summary>Where Test-TurnstileWidgetSecret sends siteverify requests; default Cloudflare's (https://challenges.cloudflare.com/turnstile/v0/siteverify), the emulator's to rehearse offline.</summary>
+        [Parameter]
+        public Uri? SiteverifyUri { get; set; }
 
         /// <summary>
         /// The most time one request waits out rate-limit refusals (a 429's Retry-After, or a block on the credential)
@@ -102,6 +107,17 @@ namespace TurnstileWidgets.Commands
 
             RefuseTooShort(nameof(RequestTimeout), RequestTimeout);
             RefuseTooShort(nameof(OperationTimeout), OperationTimeout);
+
+            Uri siteverifyUri = SiteverifyClient.DefaultUri;
+            try
+            {
+                siteverifyUri = SiteverifyUri == null ? SiteverifyClient.DefaultUri : SiteverifyClient.ValidateUri(SiteverifyUri);
+            }
+            catch (TurnstileValidationException exception)
+            {
+                ThrowTerminatingError(ObservationErrors.SiteverifyUriInvalid(SiteverifyUri, exception));
+            }
+
             ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
             WriteVerboseLine(resolved.Describe());
 
@@ -125,7 +141,7 @@ namespace TurnstileWidgets.Commands
             }
 
             WriteVerboseLine("Each request may take " + RequestText.FormatDuration(RequestTimeout) + " per attempt (-RequestTimeout) and " + RequestText.FormatDuration(OperationTimeout) + " in all (-OperationTimeout).");
-            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
+            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, siteverifyUri));
             string name = Name ?? TurnstileSession.DefaultName;
             TurnstileSession.Connect(name, connection);
             WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");

@@ -84,6 +84,8 @@ namespace TurnstileWidgets.Errors
                     return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, validation.Message,
                         "Correct the value" + (string.IsNullOrEmpty(validation.Field) ? "" : " of '" + validation.Field + "'") + " and try again; nothing was sent to Cloudflare.",
                         target, exception);
+                case Engine.Analytics.TurnstileAnalyticsException analytics:
+                    return ObservationErrors.Map(analytics, target, null, null);
                 case TurnstileTransportException transport:
                     return MapTransport(transport, target);
                 case TurnstileApiException api:

@@ -57,6 +57,7 @@ namespace TurnstileWidgets
                 AccountId = details.AccountId,
                 AuthenticationScheme = details.AuthenticationScheme,
                 ApiBaseUri = details.ApiBaseUri,
+                SiteverifyUri = details.SiteverifyUri,
                 ConnectedOn = details.ConnectedOn,
                 TokenStatus = details.TokenStatus,
                 RequestTimeout = details.RequestTimeout,

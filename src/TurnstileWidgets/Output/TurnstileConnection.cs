@@ -20,6 +20,9 @@ namespace TurnstileWidgets
         /// <summary>The API's base URI.</summary>
         public Uri? ApiBaseUri { get; set; }
 
+        /// <summary>Where Test-TurnstileWidgetSecret sends siteverify requests (Cloudflare's unless Connect-Turnstile -SiteverifyUri said otherwise).</summary>
+        public Uri? SiteverifyUri { get; set; }
+
         /// <summary>When the connection was verified.</summary>
         public DateTimeOffset ConnectedOn { get; set; }
 

@@ -17,11 +17,12 @@ namespace TurnstileWidgets.Session
         {
         }
 
-        /// <summary>Creates the details with the connection's time limits.</summary>
-        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus, TimeSpan requestTimeout, TimeSpan operationTimeout)
+        /// <summary>Creates the details with the connection's time limits and siteverify address (null: Cloudflare's).</summary>
+        public ConnectionDetails(string accountId, string authenticationScheme, Uri apiBaseUri, DateTimeOffset connectedOn, string? tokenStatus, TimeSpan requestTimeout, TimeSpan operationTimeout, Uri? siteverifyUri = null)
         {
             RequestTimeout = requestTimeout;
             OperationTimeout = operationTimeout;
+            SiteverifyUri = siteverifyUri ?? Engine.Siteverify.SiteverifyClient.DefaultUri;
             AccountId = accountId;
             AuthenticationScheme = authenticationScheme;
             ApiBaseUri = apiBaseUri;
@@ -33,12 +34,12 @@ namespace TurnstileWidgets.Session
         /// The details of a client that passed <see cref="TurnstileClient.VerifyAccessAsync"/>, which refuses a token
         /// that is not active: so a token's status is <c>active</c>.
         /// </summary>
-        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn)
+        public static ConnectionDetails ForVerifiedClient(TurnstileClient client, DateTimeOffset connectedOn, Uri? siteverifyUri = null)
         {
             if (client == null) throw new ArgumentNullException(nameof(client));
             string scheme = client.AuthenticationScheme;
             string? tokenStatus = string.Equals(scheme, "ApiToken", StringComparison.Ordinal) ? "active" : null;
-            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus, client.RequestTimeout, client.OperationTimeout);
+            return new ConnectionDetails(client.AccountId, scheme, client.BaseUri, connectedOn, tokenStatus, client.RequestTimeout, client.OperationTimeout, siteverifyUri);
         }
 
         /// <summary>The account every widget cmdlet addresses.</summary>
@@ -55,6 +56,8 @@ namespace TurnstileWidgets.Session
         public TimeSpan RequestTimeout { get; }
         /// <summary>How long one request may take in all (Connect-Turnstile -OperationTimeout).</summary>
         public TimeSpan OperationTimeout { get; }
+        /// <summary>Where <c>Test-TurnstileWidgetSecret</c> sends siteverify requests (<c>Connect-Turnstile -SiteverifyUri</c>).</summary>
+        public Uri SiteverifyUri { get; }
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         public void ExactlyTheSurfaceCmdlets()
         {
             Assert.Equal(
-                new[] { "Compare-TurnstileWidget", "Connect-Turnstile", "Disconnect-Turnstile", "Export-TurnstileWidget", "Get-TurnstileConnection", "Get-TurnstileWidget", "Invoke-TurnstileSecretRotation", "New-TurnstileWidget", "Remove-TurnstileWidget", "Set-TurnstileWidget", "Sync-TurnstileWidget" },
+                new[] { "Compare-TurnstileWidget", "Connect-Turnstile", "Disconnect-Turnstile", "Export-TurnstileWidget", "Get-TurnstileAnalytics", "Get-TurnstileConnection", "Get-TurnstileWidget", "Invoke-TurnstileSecretRotation", "New-TurnstileWidget", "Remove-TurnstileWidget", "Set-TurnstileWidget", "Sync-TurnstileWidget", "Test-TurnstileWidgetSecret" },
                 Cmdlets.Value.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
             Assert.All(Cmdlets.Value, c => Assert.StartsWith(CommandsNamespace + ".", c.ClassName, StringComparison.Ordinal));
             Assert.All(Cmdlets.Value, c => Assert.NotEmpty(c.OutputTypes));
@@ -41,6 +41,8 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         [InlineData("Export-TurnstileWidget", null, true, "Low", false, "System.IO.FileInfo")]
         [InlineData("Compare-TurnstileWidget", "ByPath", false, null, false, "TurnstileWidgets.TurnstileWidgetChange")]
         [InlineData("Sync-TurnstileWidget", "ByPath", true, "Medium", false, "TurnstileWidgets.TurnstileWidgetChange")]
+        [InlineData("Get-TurnstileAnalytics", "Account", false, null, false, "TurnstileWidgets.TurnstileWidgetAnalytics")]
+        [InlineData("Test-TurnstileWidgetSecret", "ByInputObject", false, null, false, "TurnstileWidgets.TurnstileSecretCheck")]
         public void CmdletOptions(string name, string? defaultSet, bool supportsShouldProcess, string? confirmImpact, bool supportsPaging, string outputType)
         {
             CmdletInfo cmdlet = Cmdlet(name);
@@ -63,7 +65,20 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "NoPacing:System.Management.Automation.SwitchParameter:(all)",
             "OperationTimeout:System.TimeSpan:(all)",
             "PassThru:System.Management.Automation.SwitchParameter:(all)",
-            "RequestTimeout:System.TimeSpan:(all)")]
+            "RequestTimeout:System.TimeSpan:(all)",
+            "SiteverifyUri:System.Uri:(all)")]
+        [InlineData("Get-TurnstileAnalytics",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
+            "GroupBy:System.String:(all)",
+            "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
+            "Since:System.DateTime:(all)",
+            "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName",
+            "Until:System.DateTime:(all)")]
+        [InlineData("Test-TurnstileWidgetSecret",
+            "Connection:TurnstileWidgets.TurnstileConnection:(all)",
+            "InputObject:TurnstileWidgets.TurnstileWidget:ByInputObject,Mandatory,ValueFromPipeline",
+            "Secret:System.Security.SecureString:BySitekey,Mandatory,Position=1,ValueFromPipelineByPropertyName",
+            "Sitekey:System.String:BySitekey,Mandatory,Position=0,ValueFromPipelineByPropertyName")]
         [InlineData("Get-TurnstileConnection",
             "Name:System.String[]:(all),Position=0")]
         [InlineData("Disconnect-Turnstile",
@@ -178,7 +193,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             CmdletParameterInfo namePattern = Parameter("Get-TurnstileWidget", "Name");
             Assert.True(namePattern.SupportsWildcards);
             Assert.Contains(Automation + "SupportsWildcardsAttribute", namePattern.AttributeTypeNames);
-            foreach (string name in new[] { "Get-TurnstileWidget", "Set-TurnstileWidget", "Remove-TurnstileWidget", "Invoke-TurnstileSecretRotation" })
+            foreach (string name in new[] { "Get-TurnstileWidget", "Set-TurnstileWidget", "Remove-TurnstileWidget", "Invoke-TurnstileSecretRotation", "Get-TurnstileAnalytics", "Test-TurnstileWidgetSecret" })
             {
                 Assert.Contains(Automation + "ArgumentCompleterAttribute", Parameter(name, "Sitekey").AttributeTypeNames);
             }
@@ -191,7 +206,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
                 Assert.Contains("TurnstileWidgets.Parameters.TurnstileConnectionTransformationAttribute", Parameter(cmdlet.Name, "Connection").AttributeTypeNames);
             }
 
-            Assert.Equal(8, Cmdlets.Value.Count(c => c.Parameters.Any(p => p.Name == "Connection")));
+            Assert.Equal(10, Cmdlets.Value.Count(c => c.Parameters.Any(p => p.Name == "Connection")));
             Assert.True(Parameter("Get-TurnstileConnection", "Name").SupportsWildcards);
         }
 

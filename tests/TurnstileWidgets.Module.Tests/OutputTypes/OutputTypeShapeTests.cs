@@ -26,7 +26,24 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
                 ("Name", typeof(string)), ("IsDefault", typeof(bool)),
                 ("AccountId", typeof(string)), ("AuthenticationScheme", typeof(string)), ("ApiBaseUri", typeof(Uri)),
                 ("ConnectedOn", typeof(DateTimeOffset)), ("TokenStatus", typeof(string)),
-                ("RequestTimeout", typeof(TimeSpan)), ("OperationTimeout", typeof(TimeSpan)));
+                ("RequestTimeout", typeof(TimeSpan)), ("OperationTimeout", typeof(TimeSpan)), ("SiteverifyUri", typeof(Uri)));
+        }
+
+        [Fact]
+        public void TurnstileWidgetAnalyticsHasTheSurfacePropertiesAndBindsBySitekey()
+        {
+            AssertShape(typeof(TurnstileWidgetAnalytics),
+                ("Sitekey", typeof(string)), ("Name", typeof(string)), ("GroupBy", typeof(string)), ("Group", typeof(string)),
+                ("Issued", typeof(long)), ("Solved", typeof(long)), ("SiteverifySucceeded", typeof(long)), ("SiteverifyFailed", typeof(long)),
+                ("SolveRate", typeof(double)), ("EventCounts", typeof(System.Collections.Generic.IDictionary<string, long>)),
+                ("Since", typeof(DateTimeOffset)), ("Until", typeof(DateTimeOffset)), ("AccountId", typeof(string)));
+        }
+
+        [Fact]
+        public void TurnstileSecretCheckHasTheSurfacePropertiesAndNoSecret()
+        {
+            AssertShape(typeof(TurnstileSecretCheck),
+                ("Sitekey", typeof(string)), ("Name", typeof(string)), ("Accepted", typeof(bool?)), ("ErrorCodes", typeof(string[])));
         }
 
         private static void AssertShape(Type type, params (string Name, Type Type)[] expected)
