@@ -158,7 +158,7 @@ namespace TurnstileWidgets.Engine.DesiredState
         {
             if (value is string text)
             {
-                string[] parts = text.Split(new[] { ',', ';', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                string[] parts = DomainText.Split(text);
                 return parts.Length == 0 ? null : parts;
             }
 

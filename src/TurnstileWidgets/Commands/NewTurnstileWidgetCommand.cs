@@ -23,10 +23,11 @@ namespace TurnstileWidgets.Commands
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
-        /// <summary>1 to 10 hostnames or IP addresses.</summary>
+        /// <summary>Hostnames or IP addresses, several in one value separated by ';' (as Export-Csv writes them); at least one, at most what the account's plan allows.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domains")]
         [TextNotScriptBlock("Domain")]
+        [DomainListTransformation("Domain")]
         [ValidateNotNullOrEmpty]
         public string[]? Domain { get; set; }
 

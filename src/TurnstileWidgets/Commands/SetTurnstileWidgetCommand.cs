@@ -65,6 +65,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [Alias("Domains")]
         [TextNotScriptBlock("Domain")]
+        [DomainListTransformation("Domain")]
         [ValidateNotNullOrEmpty]
         public string[]? Domain { get; set; }
 
@@ -72,6 +73,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("AddDomain")]
+        [DomainListTransformation("AddDomain")]
         [ValidateNotNullOrEmpty]
         public string[]? AddDomain { get; set; }
 
@@ -79,6 +81,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = BySitekeySet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("RemoveDomain")]
+        [DomainListTransformation("RemoveDomain")]
         [ValidateNotNullOrEmpty]
         public string[]? RemoveDomain { get; set; }
 

@@ -1,0 +1,91 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace TurnstileWidgets
+{
+    /// <summary>
+    /// Text from the API as the views show it. A name the API holds may contain control characters (another tool
+    /// wrote it); sent raw, an ESC would drive the terminal. C0 controls and DEL become their Unicode Control Pictures
+    /// (ESC shows as U+241B), other controls a <c>\u009b</c>-style escape. The views call these methods.
+    /// </summary>
+    public static class DisplayText
+    {
+        /// <summary><paramref name="text"/> with every control character made visible; empty for null.</summary>
+        public static string Visible(string? text)
+        {
+            if (text == null)
+            {
+                return "";
+            }
+
+            int first = 0;
+            while (first < text.Length && !char.IsControl(text[first]))
+            {
+                first++;
+            }
+
+            if (first == text.Length)
+            {
+                return text;
+            }
+
+            var builder = new StringBuilder(text.Length + 8);
+            builder.Append(text, 0, first);
+            for (int i = first; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c < 0x20)
+                {
+                    builder.Append((char)(0x2400 + c));
+                }
+                else if (c == 0x7F)
+                {
+                    builder.Append('\u2421');
+                }
+                else if (char.IsControl(c))
+                {
+                    builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    builder.Append(c);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        /// <summary>
+        /// The first domain and how many more there are (<c>example.com (+2)</c>), each made visible: a readable
+        /// Domains column in 80 columns.
+        /// </summary>
+        public static string FirstDomain(IReadOnlyList<string>? domains)
+        {
+            if (domains == null || domains.Count == 0)
+            {
+                return "";
+            }
+
+            string first = Visible(domains[0]);
+            return domains.Count == 1 ? first : first + " (+" + (domains.Count - 1).ToString(CultureInfo.InvariantCulture) + ")";
+        }
+
+        /// <summary>The domains joined with ", ", each made visible: the list view's Domains line.</summary>
+        public static string Domains(IEnumerable<string>? domains)
+        {
+            if (domains == null)
+            {
+                return "";
+            }
+
+            var visible = new List<string>();
+            foreach (string domain in domains)
+            {
+                visible.Add(Visible(domain));
+            }
+
+            return string.Join(", ", visible);
+        }
+    }
+}
