@@ -24,6 +24,7 @@ namespace TurnstileWidgets.Commands
         protected const string ByInputObjectSet = "ByInputObject";
 
         private readonly List<KeyValuePair<string, object?>[]?> rows = new List<KeyValuePair<string, object?>[]?>();
+        private Dictionary<string, Widget> liveBySitekey = new Dictionary<string, Widget>(StringComparer.Ordinal);
 
         /// <summary>A .json or .psd1 file as Export-TurnstileWidget writes it.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPathSet)]
@@ -53,6 +54,12 @@ namespace TurnstileWidgets.Commands
         {
             DesiredEntries entries = ParameterSetName == ByPathSet ? ReadFile(Path!) : DesiredStateFile.Read(rows, "the pipeline");
             IReadOnlyList<Widget> live = Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
+            liveBySitekey = new Dictionary<string, Widget>(StringComparer.Ordinal);
+            foreach (Widget widget in live)
+            {
+                liveBySitekey[widget.Sitekey] = widget;
+            }
+
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {
@@ -65,15 +72,21 @@ namespace TurnstileWidgets.Commands
         /// <summary>"name (sitekey)", or the name alone for a widget not created yet: how every cmdlet names a widget it asks about.</summary>
         internal static string Target(WidgetChange change) => change.Sitekey == null ? change.Name : change.Name + " (" + change.Sitekey + ")";
 
-        /// <summary>The public form of a planned change.</summary>
-        internal static TurnstileWidgetChange ToOutput(WidgetChange change, string accountId) => new TurnstileWidgetChange
+        /// <summary>The public form of a planned change; an update or removal says how the live widget was deployed and last changed.</summary>
+        internal TurnstileWidgetChange ToOutput(WidgetChange change, string accountId)
         {
-            Action = change.Action.ToString(),
-            Name = change.Name,
-            Sitekey = change.Sitekey,
-            Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
-            AccountId = accountId,
-        };
+            Widget? live = change.Sitekey != null && liveBySitekey.TryGetValue(change.Sitekey, out Widget? found) ? found : null;
+            return new TurnstileWidgetChange
+            {
+                Action = change.Action.ToString(),
+                Name = change.Name,
+                Sitekey = change.Sitekey,
+                Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
+                AccountId = accountId,
+                DeployedVia = string.IsNullOrEmpty(live?.DeployedVia) ? null : live!.DeployedVia,
+                LastModifiedVia = string.IsNullOrEmpty(live?.LastModifiedVia) ? null : live!.LastModifiedVia,
+            };
+        }
 
         private DesiredEntries ReadFile(string path)
         {

@@ -71,6 +71,75 @@ namespace TurnstileWidgets
             return domains.Count == 1 ? first : first + " (+" + (domains.Count - 1).ToString(CultureInfo.InvariantCulture) + ")";
         }
 
+        /// <summary>
+        /// <paramref name="text"/> made visible, whole when it has at most <paramref name="maxLength"/> characters, else
+        /// cut to that many with a closing ellipsis: a table column sized to its data, within a cap.
+        /// </summary>
+        public static string Capped(string? text, int maxLength)
+        {
+            string visible = Visible(text);
+            return maxLength < 1 || visible.Length <= maxLength ? visible : visible.Substring(0, maxLength - 1) + "\u2026";
+        }
+
+        /// <summary>
+        /// The plan's line for a widget: <c>Update login-form (0x4AAA...)</c>, and for an update or removal how the live
+        /// widget was deployed and last changed (<c>deployed via api, last modified via dashboard</c>).
+        /// </summary>
+        public static string ChangeHeading(TurnstileWidgetChange change)
+        {
+            if (change == null)
+            {
+                return "";
+            }
+
+            var text = new StringBuilder();
+            text.Append(change.Action).Append(' ').Append(Visible(change.Name));
+            if (!string.IsNullOrEmpty(change.Sitekey))
+            {
+                text.Append(" (").Append(Visible(change.Sitekey)).Append(')');
+            }
+
+            var via = new List<string>();
+            if (!string.IsNullOrEmpty(change.DeployedVia))
+            {
+                via.Add("deployed via " + Visible(change.DeployedVia));
+            }
+
+            if (!string.IsNullOrEmpty(change.LastModifiedVia))
+            {
+                via.Add("last modified via " + Visible(change.LastModifiedVia));
+            }
+
+            if (via.Count > 0)
+            {
+                text.Append(", ").Append(string.Join(", ", via));
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>One line per changed setting (<c>Mode: managed -> invisible</c>); a removal's single line says so.</summary>
+        public static string ChangeLines(TurnstileWidgetChange change)
+        {
+            if (change == null)
+            {
+                return "";
+            }
+
+            if (change.Changes.Length == 0)
+            {
+                return change.Action == "Remove" ? "(the widget is removed)" : "";
+            }
+
+            var lines = new List<string>();
+            foreach (TurnstileWidgetPropertyChange property in change.Changes)
+            {
+                lines.Add(property.ToString());
+            }
+
+            return string.Join("\n", lines);
+        }
+
         /// <summary>The domains joined with ", ", each made visible: the list view's Domains line.</summary>
         public static string Domains(IEnumerable<string>? domains)
         {
