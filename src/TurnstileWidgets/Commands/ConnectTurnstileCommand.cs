@@ -88,30 +88,8 @@ namespace TurnstileWidgets.Commands
                     ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
             }
 
-            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
-            WriteVerboseLine(resolved.Describe());
-
-            TurnstileClientOptions options = resolved.ToClientOptions();
-            options.RateLimit = new RateLimitOptions
-            {
-                Pace = !NoPacing.IsPresent,
-                MaxBlockWait = MaxBlockWait,
-            };
-            var client = new TurnstileClient(options);
-            try
-            {
-                Invoke(client, client.VerifyAccessAsync);
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
-
-            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now));
             string name = Name ?? TurnstileSession.DefaultName;
-            TurnstileSession.Connect(name, connection);
-            WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
+            SessionConnection connection = Connect(parameters, new RateLimitOptions { Pace = !NoPacing.IsPresent, MaxBlockWait = MaxBlockWait }, name);
             if (PassThru)
             {
                 WriteObject(OutputMapper.ToTurnstileConnection(connection.Details, name, isDefault: true));

@@ -65,11 +65,22 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.NewActivityId, "Creating Turnstile widgets");
+        private bool createdThisRecord;
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
         /// <summary>Creates one widget per input.</summary>
         protected override void ProcessRecord()
         {
             SessionConnection connection = RequireConnection();
-            TryProcess(Name, () => Create(connection));
+            createdThisRecord = false;
+            progress.Start();
+            bool done = TryProcess(Name, () => Create(connection));
+            if (!done || createdThisRecord)
+            {
+                CountWrite(done ? "created" : "failed");
+            }
         }
 
         private void Create(SessionConnection connection)
@@ -90,6 +101,7 @@ namespace TurnstileWidgets.Commands
             }
 
             Widget created = Invoke(connection.Client, token => connection.Client.CreateWidgetAsync(definition, token));
+            createdThisRecord = true;
             connection.Completions.Invalidate();
             WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(created, connection, DateTimeOffset.UtcNow), AsPlainText));
         }

@@ -147,13 +147,24 @@ namespace TurnstileWidgets.Commands
             }
         }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.SetActivityId, "Updating Turnstile widgets");
+        private string? outcome;
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
         /// <summary>Updates one widget per input.</summary>
         protected override void ProcessRecord()
         {
             SessionConnection connection = RequireConnection();
             WarnAboutIgnoredPropertyValues();
             string sitekey = (InputObject != null ? InputObject.Sitekey : Sitekey) ?? "";
-            TryProcess(sitekey, () => Update(connection, sitekey));
+            outcome = null;
+            progress.Start();
+            bool done = TryProcess(sitekey, () => Update(connection, sitekey));
+            if (!done || outcome != null)
+            {
+                CountWrite(done ? outcome! : "failed");
+            }
         }
 
         private bool IsGiven(string name) => givenOnCommandLine.Contains(name) && IsBound(name);
@@ -216,6 +227,7 @@ namespace TurnstileWidgets.Commands
 
             if (!merge.HasChanges)
             {
+                outcome = "unchanged";
                 if (PassThru)
                 {
                     WriteObject(InputObject?.Reading?.Widget == current ? InputObject : OutputMapper.ToTurnstileWidget(new WidgetReading(current, connection, DateTimeOffset.UtcNow)));
@@ -230,6 +242,7 @@ namespace TurnstileWidgets.Commands
             }
 
             Widget updated = Invoke(client, token => client.UpdateWidgetAsync(sitekey, merge.Definition, token));
+            outcome = "updated";
             connection.Completions.Invalidate();
             if (PassThru)
             {

@@ -24,6 +24,10 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.SyncActivityId, "Applying the Turnstile widget plan");
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
         /// <summary>Plans, then applies change by change; a failed change does not stop the others.</summary>
         protected override void EndProcessing()
         {
@@ -32,12 +36,15 @@ namespace TurnstileWidgets.Commands
             TryProcess(Path, () => plan = MakePlan(connection.Client), terminating: true);
             int created = 0, updated = 0, removed = 0, skipped = 0;
             int failed = plan!.Problems.Count;
+            progress.Total = plan.Changes.Count;
+            progress.Start();
             foreach (WidgetChange change in plan.Changes)
             {
                 string target = Target(change);
                 if (!Confirm(change, target))
                 {
                     skipped++;
+                    CountWrite("not applied");
                     continue;
                 }
 
@@ -46,14 +53,15 @@ namespace TurnstileWidgets.Commands
                 if (!done)
                 {
                     failed++;
+                    CountWrite("failed");
                     continue;
                 }
 
                 switch (change.Action)
                 {
-                    case WidgetChangeAction.Create: created++; break;
-                    case WidgetChangeAction.Update: updated++; break;
-                    default: removed++; break;
+                    case WidgetChangeAction.Create: created++; CountWrite("created"); break;
+                    case WidgetChangeAction.Update: updated++; CountWrite("updated"); break;
+                    default: removed++; CountWrite("removed"); break;
                 }
 
                 if (PassThru)
@@ -62,6 +70,7 @@ namespace TurnstileWidgets.Commands
                 }
             }
 
+            CompleteWriteProgress();
             if (created + updated + removed > 0)
             {
                 connection.Completions.Invalidate();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -82,10 +83,11 @@ namespace TurnstileWidgets
         }
 
         /// <summary>
-        /// The plan's line for a widget: <c>Update login-form (0x4AAA...)</c>, and for an update or removal how the live
-        /// widget was deployed and last changed (<c>deployed via api, last modified via dashboard</c>).
+        /// A planned change as the default view shows it: a line naming the widget (<c>Update login-form (0x4AAA...)</c>),
+        /// then, indented, one line per changed setting and, for an update or removal, how the live widget was deployed
+        /// and last changed. Lines are not cut; one longer than the console wraps.
         /// </summary>
-        public static string ChangeHeading(TurnstileWidgetChange change)
+        public static string Plan(TurnstileWidgetChange change)
         {
             if (change == null)
             {
@@ -99,45 +101,77 @@ namespace TurnstileWidgets
                 text.Append(" (").Append(Visible(change.Sitekey)).Append(')');
             }
 
-            var via = new List<string>();
-            if (!string.IsNullOrEmpty(change.DeployedVia))
+            foreach (string line in ChangeLineList(change))
             {
-                via.Add("deployed via " + Visible(change.DeployedVia));
+                text.Append('\n').Append(Indent).Append(line);
             }
 
-            if (!string.IsNullOrEmpty(change.LastModifiedVia))
+            string? via = Via(change);
+            if (via != null)
             {
-                via.Add("last modified via " + Visible(change.LastModifiedVia));
-            }
-
-            if (via.Count > 0)
-            {
-                text.Append(", ").Append(string.Join(", ", via));
+                text.Append('\n').Append(Indent).Append(via);
             }
 
             return text.ToString();
         }
 
-        /// <summary>One line per changed setting (<c>Mode: managed -> invisible</c>); a removal's single line says so.</summary>
-        public static string ChangeLines(TurnstileWidgetChange change)
+        /// <summary>One line per changed setting (<c>Mode: managed -> invisible</c>; a domain list as what it gains and loses); a removal's line says so.</summary>
+        public static string ChangeLines(TurnstileWidgetChange change) =>
+            change == null ? "" : string.Join("\n", ChangeLineList(change));
+
+        private const string Indent = "    ";
+
+        private static List<string> ChangeLineList(TurnstileWidgetChange change)
         {
-            if (change == null)
-            {
-                return "";
-            }
-
-            if (change.Changes.Length == 0)
-            {
-                return change.Action == "Remove" ? "(the widget is removed)" : "";
-            }
-
             var lines = new List<string>();
+            if (change.Changes.Length == 0 && change.Action == "Remove")
+            {
+                lines.Add("(removed: no entry holds it)");
+            }
+
             foreach (TurnstileWidgetPropertyChange property in change.Changes)
             {
-                lines.Add(property.ToString());
+                lines.Add(property.Current is IEnumerable<string> current && property.Desired is IEnumerable<string> desired
+                    ? property.Property + ": " + ListDifference(current, desired)
+                    : property.ToString());
             }
 
-            return string.Join("\n", lines);
+            return lines;
+        }
+
+        // A list change as "+added, -removed": one short line where "old list -> new list" would wrap.
+        private static string ListDifference(IEnumerable<string> current, IEnumerable<string> desired)
+        {
+            var before = new HashSet<string>(current, StringComparer.OrdinalIgnoreCase);
+            var after = new HashSet<string>(desired, StringComparer.OrdinalIgnoreCase);
+            var parts = new List<string>();
+            foreach (string item in desired)
+            {
+                if (!before.Contains(item)) parts.Add("+" + Visible(item));
+            }
+
+            foreach (string item in current)
+            {
+                if (!after.Contains(item)) parts.Add("-" + Visible(item));
+            }
+
+            return parts.Count == 0 ? "(reordered)" : string.Join(", ", parts);
+        }
+
+        private static string? Via(TurnstileWidgetChange change)
+        {
+            var via = new List<string>();
+            if (!string.IsNullOrEmpty(change.LastModifiedVia))
+            {
+                via.Add("last modified via " + Visible(change.LastModifiedVia));
+            }
+
+            if (!string.IsNullOrEmpty(change.DeployedVia))
+            {
+                via.Add("deployed via " + Visible(change.DeployedVia));
+            }
+
+            return via.Count == 0 ? null : "(" + string.Join(", ", via) + ")";
         }
 
         /// <summary>The domains joined with ", ", each made visible: the list view's Domains line.</summary>
