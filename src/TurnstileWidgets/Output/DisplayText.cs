@@ -58,8 +58,8 @@ namespace TurnstileWidgets
         }
 
         /// <summary>
-        /// The first domain and how many more there are (<c>example.com (+2)</c>), each made visible: a readable
-        /// Domains column in 80 columns.
+        /// The first domain (up to 22 characters) and how many more there are (<c>example.com (+2)</c>), made visible:
+        /// with a name of up to 24 characters and a whole sitekey, it fits in 80 columns.
         /// </summary>
         public static string FirstDomain(IReadOnlyList<string>? domains)
         {
@@ -68,7 +68,7 @@ namespace TurnstileWidgets
                 return "";
             }
 
-            string first = Visible(domains[0]);
+            string first = Capped(domains[0], 22);
             return domains.Count == 1 ? first : first + " (+" + (domains.Count - 1).ToString(CultureInfo.InvariantCulture) + ")";
         }
 
