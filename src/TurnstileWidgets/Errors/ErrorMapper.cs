@@ -51,8 +51,8 @@ namespace TurnstileWidgets.Errors
         public static ErrorRecord NotConnected() => Record(
             ErrorIds.NotConnected,
             ErrorCategory.InvalidOperation,
-            "Not connected to Cloudflare, and no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) is set to connect with.",
-            "Set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID (the widget cmdlets then connect on first use), or run Connect-Turnstile with -ApiToken (or -Email and -ApiKey) and -AccountId.",
+            "Not connected to Cloudflare. Run Connect-Turnstile first, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and CLOUDFLARE_ACCOUNT_ID to connect on first use.",
+            "Run Connect-Turnstile with -ApiToken (or -Email and -ApiKey) and -AccountId, or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID: the widget cmdlets then connect from them on first use.",
             null,
             null);
 
