@@ -20,12 +20,16 @@ namespace TurnstileWidgets.Emulator
         private readonly FaultInjector _faults;
         private readonly EmulatorStats _stats;
         private readonly EmulatorClock _clock;
+        private readonly Func<IHeaderDictionary, string?> _identify;
 
-        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock)
+        // identify: who a request's credential names, or null when the emulator does not accept it (authentication's own
+        // rule); the rate limit keeps budgets for accepted credentials only.
+        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, string?> identify)
         {
             _faults = faults;
             _stats = stats;
             _clock = clock;
+            _identify = identify;
         }
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -42,13 +46,13 @@ namespace TurnstileWidgets.Emulator
                     return;
                 }
 
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 return;
             }
 
             if (!context.Request.Path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase, out PathString rest))
             {
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 return;
             }
 
@@ -56,6 +60,12 @@ namespace TurnstileWidgets.Emulator
             _stats.CountRequest(Classify(method, rest.Value ?? ""));
             try
             {
+                if (!await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false))
+                {
+                    await WriteCountedErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                    return;
+                }
+
                 await ApplyFaultsAndRunAsync(context, next, method, path).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -79,6 +89,33 @@ namespace TurnstileWidgets.Emulator
             }
         }
 
+        /// <summary>Routes outside the API (control endpoints, unknown paths): the same body limit, answered in the same envelope.</summary>
+        private static async Task RunWithBodyAsync(HttpContext context, RequestDelegate next)
+        {
+            bool admitted;
+            try
+            {
+                admitted = await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (BadHttpRequestException e)
+            {
+                await HttpHelpers.WriteErrorAsync(context, new ApiError(e.StatusCode, ApiError.MalformedBodyCode, "The request could not be read: " + e.Message)).ConfigureAwait(false);
+                return;
+            }
+
+            if (!admitted)
+            {
+                await HttpHelpers.WriteErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        }
+
         private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path)
         {
             int latency = _faults.Settings.LatencyMs;
@@ -89,7 +126,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             bool dropAfterCommit = false;
-            string credential = RateLimiter.CredentialKey(context.Request.Headers);
+            string credential = _identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
             FaultStep? step = _faults.TakeStep(method, path);
             if (step is not null)
             {

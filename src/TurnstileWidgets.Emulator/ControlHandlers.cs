@@ -38,6 +38,7 @@ namespace TurnstileWidgets.Emulator
                 ApiBaseUrl = _server.BaseUri.ToString().TrimEnd('/'),
                 AccountId = _server.AccountId,
                 AccountIds = _server.AccountIds.ToArray(),
+                MaxDomains = _server.MaxDomains,
                 Endpoints = Endpoints,
             }, EmulatorJsonContext.Wire.ControlInfo);
 

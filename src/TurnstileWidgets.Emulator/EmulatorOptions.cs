@@ -14,6 +14,10 @@ namespace TurnstileWidgets.Emulator
         public const string DefaultEmail = "emulator@example.com";
         /// <summary>The default key for the legacy X-Auth-Email/X-Auth-Key scheme.</summary>
         public const string DefaultApiKey = "emulator-api-key";
+        /// <summary>The default most domains per widget: the OpenAPI spec's 10 (its turnstile_domains schema); Cloudflare's docs say 15 on Free, up to 200 on Enterprise.</summary>
+        public const int DefaultMaxDomains = 10;
+        /// <summary>The largest <see cref="MaxDomains"/> accepted; above Cloudflare's largest plan, so every plan can be rehearsed.</summary>
+        public const int MaxDomainsLimit = 1000;
 
         /// <summary>TCP port on 127.0.0.1; 0 picks any free port.</summary>
         public int Port { get; set; } = 0;
@@ -30,6 +34,11 @@ namespace TurnstileWidgets.Emulator
         public string Email { get; set; } = DefaultEmail;
         /// <summary>The X-Auth-Key value the emulator accepts.</summary>
         public string ApiKey { get; set; } = DefaultApiKey;
+        /// <summary>
+        /// The most domains a widget may have, as the account's plan sets it (1 to <see cref="MaxDomainsLimit"/>); a create or
+        /// update with more is refused (400, code 10001) with a message naming the limit.
+        /// </summary>
+        public int MaxDomains { get; set; } = DefaultMaxDomains;
         /// <summary>A JSON file that keeps widgets, secrets and grace periods across restarts; null keeps state in memory only.</summary>
         public string? DataFile { get; set; }
         /// <summary>A fixed-window rate limit such as "1200/300" (at most 1200 requests per 300 seconds, per credential); null or "off" for none.</summary>

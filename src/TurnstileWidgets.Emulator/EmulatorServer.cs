@@ -43,6 +43,7 @@ namespace TurnstileWidgets.Emulator
             Email = options.Email;
             ApiKey = options.ApiKey;
             DataFile = options.DataFile;
+            MaxDomains = options.MaxDomains;
         }
 
         /// <summary>The API base, e.g. http://127.0.0.1:5000/client/v4/ (with a trailing slash; the routes accept it without one too).</summary>
@@ -68,6 +69,9 @@ namespace TurnstileWidgets.Emulator
 
         /// <summary>The X-Auth-Key the emulator accepts (a fake development value).</summary>
         public string ApiKey { get; }
+
+        /// <summary>The most domains a widget may have (--max-domains).</summary>
+        public int MaxDomains { get; }
 
         /// <summary>The state file in use, or null when state lives in memory only.</summary>
         public string? DataFile { get; }
@@ -139,8 +143,8 @@ namespace TurnstileWidgets.Emulator
 
             WebApplication app = builder.Build();
             var server = new EmulatorServer(app, options, accounts, faults, faultSettings, clock, stats);
-            var gate = new ApiGate(faults, stats, clock);
             var api = new ApiHandlers(accounts, options);
+            var gate = new ApiGate(faults, stats, clock, api.Identify);
             var control = new ControlHandlers(server);
 
             app.Use(gate.InvokeAsync);
@@ -157,11 +161,18 @@ namespace TurnstileWidgets.Emulator
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is System.IO.IOException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Nothing outlives a failed start: neither the host nor the ownership of the state files.
                 await app.DisposeAsync().ConfigureAwait(false);
-                throw new EmulatorStartupException(
-                    $"The emulator could not listen on 127.0.0.1:{options.Port} ({e.Message}). Pick another --port, or 0 for any free port.", e);
+                accounts.Dispose();
+                if (e is System.IO.IOException or InvalidOperationException)
+                {
+                    throw new EmulatorStartupException(
+                        $"The emulator could not listen on 127.0.0.1:{options.Port} ({e.Message.ReplaceLineEndings(" ")}). Pick another --port, or 0 for any free port.", e);
+                }
+
+                throw;
             }
 
             string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -277,6 +288,7 @@ namespace TurnstileWidgets.Emulator
                 RateLimit = s.RateLimit?.ToString(),
                 RateLimitBlock = s.RateLimitBlock,
                 RateLimitBlocks = Faults.RateLimitBlocks,
+                RateLimitBudgets = Faults.RateLimitBudgets,
                 LatencyMs = s.LatencyMs,
                 ErrorRate = s.ErrorRate,
                 DropRate = s.DropRate,
@@ -305,6 +317,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             await _app.DisposeAsync().ConfigureAwait(false);
+            _accounts.Dispose();
         }
 
         private static void MapApi(WebApplication app, ApiHandlers api)
@@ -336,6 +349,17 @@ namespace TurnstileWidgets.Emulator
             app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
         }
 
+        /// <summary>The one range check of --max-domains, for the command line and for <see cref="StartAsync"/>.</summary>
+        /// <exception cref="ArgumentException">The value is outside 1 to <see cref="EmulatorOptions.MaxDomainsLimit"/>.</exception>
+        internal static void ValidateMaxDomains(int maxDomains)
+        {
+            if (maxDomains is < 1 or > EmulatorOptions.MaxDomainsLimit)
+            {
+                throw new ArgumentException(
+                    $"The most domains per widget (--max-domains) must be 1 to {EmulatorOptions.MaxDomainsLimit} (Cloudflare: 15 on Free, up to 200 on Enterprise), not {maxDomains}.");
+            }
+        }
+
         private static void Validate(EmulatorOptions options)
         {
             if (options.Port is < 0 or > 65535)
@@ -357,6 +381,7 @@ namespace TurnstileWidgets.Emulator
                 throw new ArgumentException("An account id is given twice; give each --account-id once.");
             }
 
+            ValidateMaxDomains(options.MaxDomains);
             if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))
             {
                 throw new ArgumentException("The API token, email and API key must not be empty.");

@@ -14,7 +14,8 @@ namespace TurnstileWidgets.Emulator
         public const string Usage = """
             TurnstileWidgets emulator: an offline stand-in for the Cloudflare Turnstile widgets API (fake credentials, local use only).
 
-            Usage: dotnet run --project src/TurnstileWidgets.Emulator -c Release -- [options]
+            Usage: turnstile-emulator [options]
+               (from a clone: dotnet run --project src/TurnstileWidgets.Emulator -c Release -- [options])
 
               --port <n>            TCP port on 127.0.0.1 (default 0: any free port)
               --api-token <token>   Bearer token to accept (default emulator-api-token)
@@ -23,9 +24,14 @@ namespace TurnstileWidgets.Emulator
                                     and the first is the default for the control endpoints
               --email <email>       X-Auth-Email to accept (default emulator@example.com)
               --api-key <key>       X-Auth-Key to accept (default emulator-api-key)
-              --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts
+              --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts; one
+                                    emulator at a time (it holds .<file>.lock beside it until it stops); created
+                                    readable by its owner only (it holds widget secrets)
+              --max-domains <n>     most domains per widget, as the account's plan sets it (default 10, the API
+                                    spec's; Cloudflare: 15 on Free, up to 200 on Enterprise); more: 400, code 10001
               --rate-limit <n/s>    at most n requests per s seconds per credential (fixed window), e.g. 1200/300; over it:
-                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy
+                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy;
+                                    requests with a credential the emulator does not accept share one budget
               --rate-limit-block <s>  once a request is refused for the limit, refuse every request with that credential
                                     for s seconds (Cloudflare: 300); needs --rate-limit
               --latency-ms <n>      add n ms before answering each API request
@@ -36,7 +42,10 @@ namespace TurnstileWidgets.Emulator
 
             When ready it prints: TurnstileWidgets emulator listening on http://127.0.0.1:<port>/client/v4
             Control endpoints (no auth, loopback only): GET http://127.0.0.1:<port>/__emulator/ lists them.
-            Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start.
+            Request bodies over 1 MiB: 413, code 10002, on every route.
+            Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start (port taken; --data names a folder,
+            a missing folder, a file that is not the emulator's JSON, or a file another emulator is using), with one
+            line on standard error saying why.
             """;
 
         /// <summary>Entry point.</summary>
@@ -74,6 +83,12 @@ namespace TurnstileWidgets.Emulator
                 await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
                 return 3;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Whatever the file system refuses that no check above foresaw: still one line and exit 3, not a stack trace.
+                await Console.Error.WriteLineAsync("error: the emulator could not start: " + e.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+                return 3;
+            }
 
             await using (server.ConfigureAwait(false))
             {
@@ -89,6 +104,7 @@ namespace TurnstileWidgets.Emulator
                     output.WriteLine("  State file: " + Path.GetFullPath(server.DataFile));
                 }
 
+                output.WriteLine("Domains per widget: at most " + server.MaxDomains.ToString(CultureInfo.InvariantCulture) + " (--max-domains)");
                 string? faults = DescribeFaults(options);
                 if (faults is not null)
                 {
@@ -153,6 +169,10 @@ namespace TurnstileWidgets.Emulator
                     case "--email": options.Email = Value(); break;
                     case "--api-key": options.ApiKey = Value(); break;
                     case "--data": options.DataFile = Value(); break;
+                    case "--max-domains":
+                        options.MaxDomains = ParseInt(name, Value());
+                        EmulatorServer.ValidateMaxDomains(options.MaxDomains);
+                        break;
                     case "--rate-limit":
                         options.RateLimit = Value();
                         RateLimitRule.Parse(options.RateLimit);
