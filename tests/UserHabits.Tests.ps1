@@ -398,4 +398,29 @@ Describe 'Domain limits belong to the API' {
         $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 10 domains'
         $failures[0].ErrorDetails.RecommendedAction | Should -Match '-Domain at most 10'
     }
+
+    Context 'an emulator rehearsing a larger plan (--max-domains 20)' {
+        BeforeAll {
+            $script:larger = Start-TurnstileEmulator -ArgumentList '--max-domains', '20'
+            Connect-Turnstile -Name 'larger-plan' -ApiBaseUri $script:larger.BaseUri -ApiToken $script:larger.ApiToken -AccountId $script:larger.AccountId -ErrorAction Stop
+        }
+
+        AfterAll {
+            Disconnect-Turnstile -Name 'larger-plan' -ErrorAction SilentlyContinue
+            Stop-TurnstileEmulator -Emulator $script:larger
+        }
+
+        It 'creates a widget with 11 domains and updates it to 20, and reports the limit of 20 for 21' {
+            $widget = New-TurnstileWidget -Connection 'larger-plan' -Name 'enterprise' -Domain (1..11 | ForEach-Object { "d$_.example.com" }) -ErrorAction Stop
+            @($widget.Domains).Count | Should -Be 11
+
+            $widget | Set-TurnstileWidget -Connection 'larger-plan' -AddDomain (12..20 | ForEach-Object { "d$_.example.com" }) -ErrorAction Stop
+            @((Get-TurnstileWidget -Connection 'larger-plan' -Sitekey $widget.Sitekey).Domains).Count | Should -Be 20
+
+            $widget | Set-TurnstileWidget -Connection 'larger-plan' -MaxReadAge 0 -AddDomain 'd21.example.com' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
+            $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 20 domains'
+            $failures[0].TargetObject | Should -Be $widget.Sitekey
+        }
+    }
 }

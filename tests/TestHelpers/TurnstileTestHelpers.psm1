@@ -76,7 +76,11 @@ function Start-TurnstileEmulator {
         # More than one: the emulator serves that many accounts (random ids, AccountIds on the result; AccountId is the first).
         [Parameter()]
         [ValidateRange(1, 10)]
-        [int] $AccountCount = 1
+        [int] $AccountCount = 1,
+
+        # More emulator options, e.g. '--max-domains', '20'.
+        [Parameter()]
+        [string[]] $ArgumentList = @()
     )
 
     $emulatorPath = Join-Path -Path $RepositoryRoot -ChildPath 'src/TurnstileWidgets.Emulator/bin/Release/net10.0/TurnstileWidgets.Emulator.dll'
@@ -98,7 +102,7 @@ function Start-TurnstileEmulator {
     }
 
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new($dotnet.Source)
-    $arguments = @($emulatorPath, '--port', '0', '--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ })
+    $arguments = @($emulatorPath, '--port', '0', '--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ }) + $ArgumentList
     foreach ($argument in $arguments) {
         $startInfo.ArgumentList.Add($argument)
     }
