@@ -1,4 +1,8 @@
+using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
 using System.Collections.ObjectModel;
 using System.Linq;
 using TurnstileWidgets.Engine;
@@ -18,10 +22,36 @@ namespace TurnstileWidgets
         {
         }
 
-        /// <summary>A list of <paramref name="domains"/> (null entries dropped).</summary>
-        public DomainList(IEnumerable<string> domains)
-            : base((domains ?? Enumerable.Empty<string>()).Where(d => d != null).ToList())
+        /// <summary>
+        /// A list of <paramref name="domains"/>, each item as text (null items dropped). Untyped, so that PowerShell
+        /// converts an array to it: <c>$widget.Domains = 'a.example.com', 'b.example.com'</c>.
+        /// </summary>
+        public DomainList(IEnumerable domains)
+            : base(ToItems(domains))
         {
+        }
+
+        /// <summary>The domains in <paramref name="text"/>, split as -Domain splits it (<c>a.example.com;b.example.com</c>).</summary>
+        public static DomainList Parse(string text) => new DomainList(DomainText.Split(text));
+
+        private static List<string> ToItems(IEnumerable domains)
+        {
+            if (domains is string text)
+            {
+                return new List<string>(DomainText.Split(text));
+            }
+
+            var items = new List<string>();
+            foreach (object? item in domains ?? Array.Empty<string>())
+            {
+                object? value = item is PSObject wrapped ? wrapped.BaseObject : item;
+                if (value != null)
+                {
+                    items.Add(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                }
+            }
+
+            return items;
         }
 
         /// <summary>The domains joined with ';', e.g. <c>example.com;www.example.com</c>: what Export-Csv writes and -Domain reads back.</summary>
