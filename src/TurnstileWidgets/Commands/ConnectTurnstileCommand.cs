@@ -83,7 +83,7 @@ namespace TurnstileWidgets.Commands
             };
             if (MaxBlockWait < TimeSpan.Zero)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new ArgumentOutOfRangeException(nameof(MaxBlockWait), "-MaxBlockWait must be zero or more, e.g. -MaxBlockWait (New-TimeSpan -Minutes 6)."),
                     ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
             }

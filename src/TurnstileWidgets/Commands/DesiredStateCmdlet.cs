@@ -94,7 +94,7 @@ namespace TurnstileWidgets.Commands
             string source = System.IO.Path.GetFileName(full);
             if (!File.Exists(full))
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new FileNotFoundException($"The desired-state file '{full}' does not exist. Give the path of a .json or .psd1 file written by Export-TurnstileWidget.", full),
                     DesiredStateErrors.FileNotFound, ErrorCategory.ObjectNotFound, path));
             }
@@ -108,7 +108,7 @@ namespace TurnstileWidgets.Commands
                     case ".psd1":
                         return DesiredStateFile.Read(ReadPowerShellData(full, source), source);
                     default:
-                        ThrowTerminatingError(new ErrorRecord(
+                        ThrowTerminatingError(ErrorMapper.Wrap(
                             new ArgumentException($"'{full}' is neither a .json nor a .psd1 file. Give a file written by Export-TurnstileWidget."),
                             DesiredStateErrors.PathInvalid, ErrorCategory.InvalidArgument, path));
                         return null!;
@@ -116,12 +116,12 @@ namespace TurnstileWidgets.Commands
             }
             catch (TurnstileValidationException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(ErrorMapper.Wrap(e, DesiredStateErrors.FileInvalid, ErrorCategory.InvalidData, path));
                 return null!;
             }
             catch (IOException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.ReadError, path));
+                ThrowTerminatingError(ErrorMapper.Wrap(e, DesiredStateErrors.FileInvalid, ErrorCategory.ReadError, path));
                 return null!;
             }
         }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
+using TurnstileWidgets.Errors;
 using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
@@ -141,7 +142,7 @@ namespace TurnstileWidgets.Commands
             givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             if (MaxReadAge < TimeSpan.Zero)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new ArgumentOutOfRangeException(nameof(MaxReadAge), "-MaxReadAge must be zero or more; 0 reads every widget again before updating it."),
                     "TurnstileValidationFailed", ErrorCategory.InvalidArgument, MaxReadAge));
             }

@@ -311,6 +311,13 @@ namespace TurnstileWidgets.Errors
             };
         }
 
+        /// <summary>
+        /// An ErrorRecord for a failure the module found itself (a file, a parameter value): <paramref name="exception"/>
+        /// inside a <see cref="TurnstileCommandException"/> with the same message, so every error can be caught by one type.
+        /// </summary>
+        internal static ErrorRecord Wrap(Exception exception, string errorId, ErrorCategory category, object? target) =>
+            new ErrorRecord(new TurnstileCommandException(exception.Message, errorId, exception), errorId, category, target);
+
         private static string? SitekeyInPath(string path)
         {
             if (!IsSingleWidgetPath(path)) return null;
