@@ -166,6 +166,15 @@ Describe 'Views that fit' {
         $text | Should -Match ('red' + [char]0x241B + '\[31mname')
     }
 
+    It 'names such a widget with its control characters made visible in -WhatIf and -Verbose lines' {
+        $result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script @'
+Get-TurnstileWidget -Name 'red*' | Set-TurnstileWidget -Mode invisible -WhatIf -Verbose
+'@
+        $result.Text | Should -Match ('red' + [char]0x241B + '\[31mname \(')
+        # The helper strips escape sequences from what the child printed: a raw ESC would have left 'redname'.
+        $result.Text | Should -Not -Match 'redname'
+    }
+
     It 'shows a plan with one line per changed setting, nothing cut, within <_> columns' -ForEach @(80, 120) {
         $width = $_
         $entries = @(Get-TurnstileWidget | ForEach-Object {

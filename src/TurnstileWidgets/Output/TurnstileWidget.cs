@@ -64,7 +64,7 @@ namespace TurnstileWidgets
         /// <summary>The widget as this session read it, for an update without another read; null for objects built by hand.</summary>
         internal WidgetReading? Reading { get; set; }
 
-        /// <summary><c>Name (Sitekey)</c>; never the secret.</summary>
-        public override string ToString() => Name + " (" + Sitekey + ")";
+        /// <summary><c>Name (Sitekey)</c>, control characters made visible; never the secret.</summary>
+        public override string ToString() => DisplayText.Visible(Name) + " (" + DisplayText.Visible(Sitekey) + ")";
     }
 }
