@@ -34,14 +34,14 @@ namespace TurnstileWidgets.Commands
         public static string UpdateActionWith(WidgetMergeResult merge)
         {
             if (merge == null) throw new ArgumentNullException(nameof(merge));
-            return merge.HasChanges ? UpdateAction + ": " + merge.Summary : UpdateAction;
+            return merge.HasChanges ? UpdateAction + ": " + DisplayText.Visible(merge.Summary) : UpdateAction;
         }
 
         /// <summary>The create action with the domains and mode, for -WhatIf.</summary>
         public static string CreateActionWith(WidgetDefinition definition)
         {
             if (definition == null) throw new ArgumentNullException(nameof(definition));
-            return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + string.Join(", ", definition.Domains) + ")";
+            return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + DisplayText.Domains(definition.Domains) + ")";
         }
 
         /// <summary>

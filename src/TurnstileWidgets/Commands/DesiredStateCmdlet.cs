@@ -70,7 +70,7 @@ namespace TurnstileWidgets.Commands
         }
 
         /// <summary>"name (sitekey)", or the name alone for a widget not created yet: how every cmdlet names a widget it asks about.</summary>
-        internal static string Target(WidgetChange change) => change.Sitekey == null ? change.Name : change.Name + " (" + change.Sitekey + ")";
+        internal static string Target(WidgetChange change) => ConfirmationText.Target(change.Name, change.Sitekey);
 
         /// <summary>The public form of a planned change; an update or removal says how the live widget was deployed and last changed.</summary>
         internal TurnstileWidgetChange ToOutput(WidgetChange change, string accountId)

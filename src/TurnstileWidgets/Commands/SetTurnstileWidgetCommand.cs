@@ -268,7 +268,7 @@ namespace TurnstileWidgets.Commands
 
             WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                 "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
-                reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+                ConfirmationText.Target(reading.Widget.Name, reading.Widget.Sitekey), RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
             return reading.Widget;
         }
     }
