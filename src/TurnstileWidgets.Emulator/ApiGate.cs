@@ -50,6 +50,15 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
+            if (string.Equals(path, Siteverify.SiteverifyEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+            {
+                // Siteverify lives beside the API (challenges.cloudflare.com): counted, but no API faults or rate limit.
+                _stats.CountRequest(EmulatorRouteKind.Siteverify);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
+                _stats.CountStatus(context.Response.StatusCode);
+                return;
+            }
+
             if (!context.Request.Path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase, out PathString rest))
             {
                 await RunWithBodyAsync(context, next).ConfigureAwait(false);
@@ -57,7 +66,8 @@ namespace TurnstileWidgets.Emulator
             }
 
             string method = context.Request.Method;
-            _stats.CountRequest(Classify(method, rest.Value ?? ""));
+            EmulatorRouteKind kind = Classify(method, rest.Value ?? "");
+            _stats.CountRequest(kind);
             try
             {
                 if (!await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false))
@@ -66,7 +76,7 @@ namespace TurnstileWidgets.Emulator
                     return;
                 }
 
-                await ApplyFaultsAndRunAsync(context, next, method, path).ConfigureAwait(false);
+                await ApplyFaultsAndRunAsync(context, next, method, path, kind).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -116,7 +126,7 @@ namespace TurnstileWidgets.Emulator
             await next(context).ConfigureAwait(false);
         }
 
-        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path)
+        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path, EmulatorRouteKind kind)
         {
             int latency = _faults.Settings.LatencyMs;
             if (latency > 0)
@@ -143,7 +153,11 @@ namespace TurnstileWidgets.Emulator
 
                 if (step.Status is int status)
                 {
-                    _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    if (kind != EmulatorRouteKind.Graphql)
+                    {
+                        _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    }
+
                     await WriteScriptedAsync(context, step, status).ConfigureAwait(false);
                     return;
                 }
@@ -152,7 +166,8 @@ namespace TurnstileWidgets.Emulator
             }
 
             // Set before anything answers, so every API response under a rate limit carries the budget (errors too).
-            RateLimitDecision? limit = _faults.Admit(credential);
+            // GraphQL has its own budget (GraphqlEndpoint) and, like Cloudflare's, no Ratelimit headers.
+            RateLimitDecision? limit = kind == EmulatorRouteKind.Graphql ? null : _faults.Admit(credential);
             limit?.WriteHeaders(context.Response.Headers);
             if (limit is { Admitted: false })
             {
@@ -301,6 +316,11 @@ namespace TurnstileWidgets.Emulator
             if (s.Length == 3 && Is(s[0], "user") && Is(s[1], "tokens") && Is(s[2], "verify") && method == "GET")
             {
                 return EmulatorRouteKind.VerifyToken;
+            }
+
+            if (s.Length == 1 && Is(s[0], "graphql") && method == "POST")
+            {
+                return EmulatorRouteKind.Graphql;
             }
 
             return EmulatorRouteKind.Unrouted;

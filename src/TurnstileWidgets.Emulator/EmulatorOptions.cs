@@ -56,6 +56,22 @@ namespace TurnstileWidgets.Emulator
         public double DropRate { get; set; }
         /// <summary>Seed for the random faults; null seeds from the system.</summary>
         public int? Seed { get; set; }
+        /// <summary>
+        /// The GraphQL Analytics budget per credential, a fixed window apart from <see cref="RateLimit"/>, such as "300/300"
+        /// (Cloudflare's default: 300 queries per 5 minutes); null or "off" for none.
+        /// </summary>
+        public string? GraphqlRateLimit { get; set; } = "300/300";
+        /// <summary>
+        /// False (the default): GraphQL errors answer HTTP 200 with the errors in the body. True: the status Cloudflare's
+        /// errors page lists for each (400 query and node limits, 403 account, 429 budget), still with the GraphQL body.
+        /// </summary>
+        public bool GraphqlDocumentedErrorStatuses { get; set; }
+        /// <summary>The largest <c>limit</c> a turnstileAdaptiveGroups query may ask for (settings <c>maxPageSize</c>).</summary>
+        public int GraphqlMaxPageSize { get; set; } = Analytics.AnalyticsLimits.DefaultMaxPageSize;
+        /// <summary>The widest time range, in seconds, one query may ask for (settings <c>maxDuration</c>).</summary>
+        public long GraphqlMaxDurationSeconds { get; set; } = Analytics.AnalyticsLimits.DefaultMaxDurationSeconds;
+        /// <summary>How far back, in seconds, a query may reach (settings <c>notOlderThan</c>).</summary>
+        public long GraphqlNotOlderThanSeconds { get; set; } = Analytics.AnalyticsLimits.DefaultNotOlderThanSeconds;
         /// <summary>The clock behind timestamps, grace periods and rate-limit windows; null uses the system clock.</summary>
         public TimeProvider? TimeProvider { get; set; }
     }

@@ -164,6 +164,7 @@ namespace TurnstileWidgets.Emulator
     internal sealed class ControlInfo
     {
         public string ApiBaseUrl { get; init; } = "";
+        public string SiteverifyUrl { get; init; } = "";
         public string AccountId { get; init; } = "";
         public string[] AccountIds { get; init; } = Array.Empty<string>();
         public int MaxDomains { get; init; }

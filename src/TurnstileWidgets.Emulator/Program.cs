@@ -38,9 +38,18 @@ namespace TurnstileWidgets.Emulator
               --error-rate <0..1>   share of API requests answered 500/502/503
               --drop-rate <0..1>    share of API requests whose connection is dropped
               --seed <n>            seed for the random faults
+              --graphql-rate-limit <n/s>  GraphQL Analytics budget per credential, apart from --rate-limit
+                                    (default 300/300, Cloudflare's); over it the GraphQL error
+                                    "rate limiter budget depleted, try again after 5 minutes"; off for none
+              --graphql-error-status <200|documented>  HTTP status of GraphQL errors: 200 (default) or the
+                                    one Cloudflare's errors page lists (400, 403 account, 429 budget)
+              --graphql-max-page-size <n>   largest limit of turnstileAdaptiveGroups (default 10000)
+              --graphql-max-duration <s>    widest time range of one query in seconds (default 2678400)
+              --graphql-not-older-than <s>  how far back a query may reach in seconds (default 7776000)
               --help                show this text
 
             When ready it prints: TurnstileWidgets emulator listening on http://127.0.0.1:<port>/client/v4
+            Also served: POST /client/v4/graphql (Turnstile analytics) and POST /turnstile/v0/siteverify.
             Control endpoints (no auth, loopback only): GET http://127.0.0.1:<port>/__emulator/ lists them.
             Request bodies over 1 MiB: 413, code 10002, on every route.
             Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start (port taken; --data names a folder,
@@ -112,6 +121,7 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 output.WriteLine("Control endpoints: " + server.ControlUri);
+                output.WriteLine("Siteverify: " + server.SiteverifyUri);
                 output.WriteLine("TurnstileWidgets emulator listening on " + server.BaseUri.ToString().TrimEnd('/'));
                 output.Flush();
 
@@ -185,6 +195,21 @@ namespace TurnstileWidgets.Emulator
                     case "--error-rate": options.ErrorRate = ParseDouble(name, Value()); break;
                     case "--drop-rate": options.DropRate = ParseDouble(name, Value()); break;
                     case "--seed": options.Seed = ParseInt(name, Value()); break;
+                    case "--graphql-rate-limit":
+                        options.GraphqlRateLimit = Value();
+                        RateLimitRule.Parse(options.GraphqlRateLimit);
+                        break;
+                    case "--graphql-error-status":
+                        options.GraphqlDocumentedErrorStatuses = Value() switch
+                        {
+                            "200" => false,
+                            "documented" => true,
+                            string other => throw new ArgumentException($"The option {name} takes 200 or documented, not '{other}'."),
+                        };
+                        break;
+                    case "--graphql-max-page-size": options.GraphqlMaxPageSize = ParsePositive(name, Value()); break;
+                    case "--graphql-max-duration": options.GraphqlMaxDurationSeconds = ParsePositive(name, Value()); break;
+                    case "--graphql-not-older-than": options.GraphqlNotOlderThanSeconds = ParsePositive(name, Value()); break;
                     default:
                         throw new ArgumentException($"Unknown option '{arg}'.");
                 }
@@ -252,6 +277,11 @@ namespace TurnstileWidgets.Emulator
             int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result)
                 ? result
                 : throw new ArgumentException($"The option {name} needs a whole number, not '{value}'.");
+
+        private static int ParsePositive(string name, string value) =>
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int result) && result > 0
+                ? result
+                : throw new ArgumentException($"The option {name} needs a whole number of 1 or more, not '{value}'.");
 
         private static double ParseDouble(string name, string value) =>
             double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double result)
