@@ -27,7 +27,7 @@ Describe 'The default table view' {
 
         # A header, its underline, and one line per widget: nothing wraps, the Domains header included.
         $lines.Count | Should -Be ($widgets.Count + 2)
-        $lines[0] | Should -Match '^Name\s+Sitekey\s+Domains(\s+Mode)?$'
+        $lines[0] | Should -Match '^Name\s+Sitekey\s+Domains$'
         foreach ($line in $lines) {
             $line.Length | Should -BeLessOrEqual $width
         }
