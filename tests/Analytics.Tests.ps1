@@ -188,7 +188,9 @@ Describe 'Get-TurnstileAnalytics' {
             $failure = { Get-TurnstileAnalytics -Since (Get-Date).AddDays(-100) -Until (Get-Date).AddDays(-95) -ErrorAction Stop } |
                 Should -Throw -ErrorId 'TurnstileAnalyticsDataTooOld,TurnstileWidgets.Commands.GetTurnstileAnalyticsCommand' -PassThru
             $failure.ErrorDetails.Message | Should -Match 'the last 90 days'
-            $failure.Exception.Kind | Should -Be 'DataTooOld'
+            # Every module error is a TurnstileCommandException (issue 17); the engine's classified exception is inside it.
+            $failure.Exception | Should -BeOfType ([TurnstileWidgets.TurnstileCommandException])
+            $failure.Exception.InnerException.Kind | Should -Be 'DataTooOld'
         }
     }
 

@@ -118,7 +118,7 @@ namespace TurnstileWidgets.Engine
     {
         /// <summary><c>name</c>: 1 to 254 characters.</summary>
         public string Name { get; set; } = "";
-        /// <summary><c>domains</c>: 1 to 10 hostnames or IP addresses.</summary>
+        /// <summary><c>domains</c>: hostnames or IP addresses; at least one, at most what the account's plan allows.</summary>
         public IList<string> Domains { get; set; } = new List<string>();
         /// <summary><c>mode</c>.</summary>
         public WidgetMode Mode { get; set; }

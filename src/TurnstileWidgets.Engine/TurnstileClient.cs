@@ -200,7 +200,7 @@ namespace TurnstileWidgets.Engine
             {
                 string codes = ex.Errors.Count > 0 ? ": " + string.Join("; ", ex.Errors.Select(e => e.ToString())) : "";
                 throw new TurnstileApiException(
-                    $"The credential cannot read the Turnstile widgets of account {account} (GET {ex.Path}: 403 Forbidden{codes}). Check the account id, and give the API token the 'Turnstile Sites Read' or 'Turnstile Sites Write' permission for this account.",
+                    $"The credential cannot read the Turnstile widgets of account {account} (GET {ex.Path}: 403 Forbidden{codes}). Check the account id, and give the API token the '{CloudflarePermissions.Read}' or '{CloudflarePermissions.Write}' permission for this account.",
                     ex.StatusCode, ex.Errors, ex.Method, ex.Path, ex.RetryAfter);
             }
         }

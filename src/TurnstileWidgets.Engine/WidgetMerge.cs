@@ -290,7 +290,7 @@ namespace TurnstileWidgets.Engine
                 List<string> replacement = Distinct(changes.Domains, notes);
                 if (replacement.Count == 0)
                 {
-                    throw new TurnstileValidationException("domains", "The replacement list has no domains; a widget needs 1 to 10 domains.");
+                    throw new TurnstileValidationException("domains", "The replacement list has no domains; a widget needs at least one domain.");
                 }
 
                 if (SameDomains(current, replacement))
@@ -335,7 +335,7 @@ namespace TurnstileWidgets.Engine
                 if (result.Count == 0)
                 {
                     throw new TurnstileValidationException("domains",
-                        "Removing these domains would leave the widget with none; a widget needs 1 to 10 domains. Add the new domain in the same update, or replace the whole list.");
+                        "Removing these domains would leave the widget with none; a widget needs at least one domain. Add the new domain in the same update, or replace the whole list.");
                 }
             }
 

@@ -11,8 +11,6 @@ namespace TurnstileWidgets.Engine
     {
         /// <summary>The longest widget name the API accepts.</summary>
         public const int MaxNameLength = 254;
-        /// <summary>The most domains a widget may have.</summary>
-        public const int MaxDomains = 10;
         /// <summary>The longest sitekey.</summary>
         public const int MaxSitekeyLength = 32;
         /// <summary>The smallest <c>per_page</c> the API accepts.</summary>
@@ -22,7 +20,7 @@ namespace TurnstileWidgets.Engine
 
         private const string DomainRule = "Allowed: a hostname such as example.com or an IPv4/IPv6 address such as 203.0.113.1, without scheme, port, path or wildcard.";
 
-        /// <summary>Name 1–254 characters; 1–10 domains, each a hostname or IPv4/IPv6 address without scheme, port, path or wildcard.</summary>
+        /// <summary>Name 1–254 characters; at least one domain (the most a widget may have depends on the account's plan, so the API decides), each a hostname or IPv4/IPv6 address without scheme, port, path or wildcard.</summary>
         public static void ValidateDefinition(WidgetDefinition definition)
         {
             if (definition == null)
@@ -74,7 +72,10 @@ namespace TurnstileWidgets.Engine
             }
         }
 
-        /// <summary>1–10 domains, each valid as in <see cref="ValidateDomain"/>.</summary>
+        /// <summary>
+        /// At least one domain, each valid as in <see cref="ValidateDomain"/>. No upper limit: Cloudflare's plans allow
+        /// from 10 to 200 hostnames per widget, so only the API can refuse too many.
+        /// </summary>
         public static void ValidateDomains(IEnumerable<string>? domains)
         {
             int count = 0;
@@ -88,11 +89,7 @@ namespace TurnstileWidgets.Engine
             }
             if (count == 0)
             {
-                throw new TurnstileValidationException("domains", $"domains: no domain given. Give 1 to {MaxDomains} hostnames or IP addresses the widget may be used on.");
-            }
-            if (count > MaxDomains)
-            {
-                throw new TurnstileValidationException("domains", $"domains: {count} domains given; a widget allows at most {MaxDomains}.");
+                throw new TurnstileValidationException("domains", "domains: no domain given. Give at least one hostname or IP address the widget may be used on.");
             }
         }
 

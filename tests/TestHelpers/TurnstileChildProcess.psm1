@@ -27,7 +27,8 @@ function Invoke-TurnstileChildPowerShell {
     <#
     .SYNOPSIS
     Runs -Script in a fresh, non-interactive PowerShell that has imported the staged module and, with -Emulator,
-    connected to it. Returns everything the child printed (stdout and stderr, as text lines) and its exit code.
+    connected to it (with -NoConnect: only the CLOUDFLARE_* variables are set, for a first-use connection).
+    Returns everything the child printed (stdout and stderr, as text lines) and its exit code.
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -39,13 +40,16 @@ function Invoke-TurnstileChildPowerShell {
         [psobject] $Emulator,
 
         [Parameter()]
-        [string] $Prologue = ''
+        [string] $Prologue = '',
+
+        [Parameter()]
+        [switch] $NoConnect
     )
 
     $root = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '../..')).ProviderPath
     $manifest = Join-Path -Path $root -ChildPath 'out/TurnstileWidgets/TurnstileWidgets.psd1'
     $quotedManifest = "'" + $manifest.Replace("'", "''") + "'"
-    $connect = if ($Emulator) { 'Connect-Turnstile -ErrorAction Stop' } else { '' }
+    $connect = if ($Emulator -and -not $NoConnect) { 'Connect-Turnstile -ErrorAction Stop' } else { '' }
     $full = @"
 `$ErrorActionPreference = 'Stop'
 `$PSStyle.OutputRendering = 'PlainText'

@@ -78,7 +78,11 @@ function Start-TurnstileEmulator {
         # More than one: the emulator serves that many accounts (random ids, AccountIds on the result; AccountId is the first).
         [Parameter()]
         [ValidateRange(1, 10)]
-        [int] $AccountCount = 1
+        [int] $AccountCount = 1,
+
+        # More emulator options, e.g. '--max-domains', '20'.
+        [Parameter()]
+        [string[]] $ArgumentList = @()
     )
 
     $apiTokenText = 'pester-' + (Get-TurnstileRandomHex -Length 40)
@@ -90,7 +94,7 @@ function Start-TurnstileEmulator {
     }
 
     # The one launcher (tests/TurnstileWidgets.TestSupport): free port, address line, stop.
-    $arguments = @('--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ })
+    $arguments = @('--api-token', $apiTokenText) + @($accountIds | ForEach-Object { '--account-id', $_ }) + $ArgumentList
     Import-TurnstileEmulatorLauncher
     $emulatorPath = [TurnstileWidgets.TestSupport.EmulatorProcess]::BuiltEmulatorPath($RepositoryRoot, 'Release')
     $process = Start-TurnstileEmulatorProcess -EmulatorPath $emulatorPath -ArgumentList $arguments -Secret $apiTokenText -TimeoutSeconds $TimeoutSeconds -WorkingDirectory $RepositoryRoot

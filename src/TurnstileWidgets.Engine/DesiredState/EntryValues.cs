@@ -1,4 +1,3 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
 
@@ -33,7 +32,7 @@ namespace TurnstileWidgets.Engine.DesiredState
                 case null:
                     return null;
                 case string text:
-                    string[] parts = text.Split(new[] { ',', ';', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                    string[] parts = DomainText.Split(text);
                     return parts.Length == 0 ? null : parts;
                 case IDictionary _:
                     throw WrongType(entry, key, value, "a list of text");

@@ -80,7 +80,7 @@ namespace TurnstileWidgets.Engine.Internal
                 case 401:
                     return "The credential was not accepted: check the API token (or email and Global API key) and connect again.";
                 case 403:
-                    return $"The credential is not allowed to do this on account {accountId ?? "(none)"}: check the account id, and that the API token has the 'Turnstile Sites Read' (to read) or 'Turnstile Sites Write' (to change) permission for it.";
+                    return $"The credential is not allowed to do this on account {accountId ?? "(none)"}: check the account id, and that the API token has the '{CloudflarePermissions.Read}' (to read) or '{CloudflarePermissions.Write}' (to change) permission for it.";
                 case 404:
                     return "Check the sitekey and the account id; list the account's widgets to see which exist.";
                 case 409:

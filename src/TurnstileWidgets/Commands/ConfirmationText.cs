@@ -20,28 +20,28 @@ namespace TurnstileWidgets.Commands
         /// <summary>The caption of <c>-InvalidateImmediately</c>'s second question.</summary>
         public const string InvalidateImmediatelyCaption = "Invalidate the old secret immediately?";
 
-        /// <summary>The ShouldProcess target: <c>Name (Sitekey)</c>, or whichever of the two is known.</summary>
+        /// <summary>The ShouldProcess target: <c>Name (Sitekey)</c>, or whichever of the two is known; control characters made visible, as the host prints it.</summary>
         public static string Target(string? name, string? sitekey)
         {
             bool hasName = !string.IsNullOrEmpty(name);
             bool hasSitekey = !string.IsNullOrEmpty(sitekey);
-            if (hasName && hasSitekey) return name + " (" + sitekey + ")";
-            if (hasSitekey) return sitekey!;
-            return hasName ? name! : "(unnamed widget)";
+            if (hasName && hasSitekey) return DisplayText.Visible(name) + " (" + DisplayText.Visible(sitekey) + ")";
+            if (hasSitekey) return DisplayText.Visible(sitekey);
+            return hasName ? DisplayText.Visible(name) : "(unnamed widget)";
         }
 
         /// <summary>The update action with the changes it makes, e.g. <c>Update Turnstile widget: mode: managed -> invisible</c>.</summary>
         public static string UpdateActionWith(WidgetMergeResult merge)
         {
             if (merge == null) throw new ArgumentNullException(nameof(merge));
-            return merge.HasChanges ? UpdateAction + ": " + merge.Summary : UpdateAction;
+            return merge.HasChanges ? UpdateAction + ": " + DisplayText.Visible(merge.Summary) : UpdateAction;
         }
 
         /// <summary>The create action with the domains and mode, for -WhatIf.</summary>
         public static string CreateActionWith(WidgetDefinition definition)
         {
             if (definition == null) throw new ArgumentNullException(nameof(definition));
-            return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + string.Join(", ", definition.Domains) + ")";
+            return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + DisplayText.Domains(definition.Domains) + ")";
         }
 
         /// <summary>

@@ -100,7 +100,7 @@ namespace TurnstileWidgets.Commands
             };
             if (MaxBlockWait < TimeSpan.Zero)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new ArgumentOutOfRangeException(nameof(MaxBlockWait), "-MaxBlockWait must be zero or more, e.g. -MaxBlockWait (New-TimeSpan -Minutes 6)."),
                     ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
             }
@@ -118,33 +118,15 @@ namespace TurnstileWidgets.Commands
                 ThrowTerminatingError(ObservationErrors.SiteverifyUriInvalid(SiteverifyUri, exception));
             }
 
-            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
-            WriteVerboseLine(resolved.Describe());
-
-            TurnstileClientOptions options = resolved.ToClientOptions();
-            options.RequestTimeout = RequestTimeout;
-            options.OperationTimeout = OperationTimeout;
-            options.RateLimit = new RateLimitOptions
-            {
-                Pace = !NoPacing.IsPresent,
-                MaxBlockWait = MaxBlockWait,
-            };
-            var client = new TurnstileClient(options);
-            try
-            {
-                Invoke(client, client.VerifyAccessAsync);
-            }
-            catch
-            {
-                client.Dispose();
-                throw;
-            }
-
-            WriteVerboseLine("Each request may take " + RequestText.FormatDuration(RequestTimeout) + " per attempt (-RequestTimeout) and " + RequestText.FormatDuration(OperationTimeout) + " in all (-OperationTimeout).");
-            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, siteverifyUri));
             string name = Name ?? TurnstileSession.DefaultName;
-            TurnstileSession.Connect(name, connection);
-            WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
+            var settings = new ConnectionSettings
+            {
+                RateLimit = new RateLimitOptions { Pace = !NoPacing.IsPresent, MaxBlockWait = MaxBlockWait },
+                RequestTimeout = RequestTimeout,
+                OperationTimeout = OperationTimeout,
+                SiteverifyUri = siteverifyUri,
+            };
+            SessionConnection connection = Connect(parameters, settings, name);
             if (PassThru)
             {
                 WriteObject(OutputMapper.ToTurnstileConnection(connection.Details, name, isDefault: true));
@@ -159,7 +141,7 @@ namespace TurnstileWidgets.Commands
                 return;
             }
 
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(ErrorMapper.Wrap(
                 new ArgumentOutOfRangeException(parameter, "-" + parameter + " must be at least 1 millisecond; a plain number is read as ticks (100 ns). Give a TimeSpan, e.g. -" + parameter + " (New-TimeSpan -Seconds 30) or -" + parameter + " 00:00:30."),
                 ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, value));
         }

@@ -24,6 +24,8 @@ namespace TurnstileWidgets.Commands
         protected const string ByInputObjectSet = "ByInputObject";
 
         private readonly List<KeyValuePair<string, object?>[]?> rows = new List<KeyValuePair<string, object?>[]?>();
+        // How each live widget was deployed and last changed, for the plan's output: text only, no engine type in a command type (CmdletSurfaceTests).
+        private Dictionary<string, (string? DeployedVia, string? LastModifiedVia)> auditBySitekey = new Dictionary<string, (string? DeployedVia, string? LastModifiedVia)>(StringComparer.Ordinal);
 
         /// <summary>A .json or .psd1 file as Export-TurnstileWidget writes it.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPathSet)]
@@ -84,6 +86,12 @@ namespace TurnstileWidgets.Commands
                 ? Array.Empty<Widget>()
                 : Invoke(client, token => WidgetPlanner.ReadLiveAsync(client, token));
             liveCount = live.Count;
+            auditBySitekey = new Dictionary<string, (string? DeployedVia, string? LastModifiedVia)>(StringComparer.Ordinal);
+            foreach (Widget widget in live)
+            {
+                auditBySitekey[widget.Sitekey] = (widget.DeployedVia, widget.LastModifiedVia);
+            }
+
             WidgetPlan plan = WidgetPlanner.Plan(entries.Entries, live, Prune.IsPresent, entries.Invalid);
             foreach (PlanProblem problem in plan.Problems)
             {
@@ -94,17 +102,23 @@ namespace TurnstileWidgets.Commands
         }
 
         /// <summary>"name (sitekey)", or the name alone for a widget not created yet: how every cmdlet names a widget it asks about.</summary>
-        internal static string Target(WidgetChange change) => change.Sitekey == null ? change.Name : change.Name + " (" + change.Sitekey + ")";
+        internal static string Target(WidgetChange change) => ConfirmationText.Target(change.Name, change.Sitekey);
 
-        /// <summary>The public form of a planned change.</summary>
-        internal static TurnstileWidgetChange ToOutput(WidgetChange change, string accountId) => new TurnstileWidgetChange
+        /// <summary>The public form of a planned change; an update or removal says how the live widget was deployed and last changed.</summary>
+        internal TurnstileWidgetChange ToOutput(WidgetChange change, string accountId)
         {
-            Action = change.Action.ToString(),
-            Name = change.Name,
-            Sitekey = change.Sitekey,
-            Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
-            AccountId = accountId,
-        };
+            (string? DeployedVia, string? LastModifiedVia) live = change.Sitekey != null && auditBySitekey.TryGetValue(change.Sitekey, out var found) ? found : default;
+            return new TurnstileWidgetChange
+            {
+                Action = change.Action.ToString(),
+                Name = change.Name,
+                Sitekey = change.Sitekey,
+                Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
+                AccountId = accountId,
+                DeployedVia = string.IsNullOrEmpty(live.DeployedVia) ? null : live.DeployedVia,
+                LastModifiedVia = string.IsNullOrEmpty(live.LastModifiedVia) ? null : live.LastModifiedVia,
+            };
+        }
 
         private DesiredEntries ReadFile(string path)
         {
@@ -112,7 +126,7 @@ namespace TurnstileWidgets.Commands
             string source = System.IO.Path.GetFileName(full);
             if (!File.Exists(full))
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new FileNotFoundException($"The desired-state file '{full}' does not exist. Give the path of a .json or .psd1 file written by Export-TurnstileWidget.", full),
                     DesiredStateErrors.FileNotFound, ErrorCategory.ObjectNotFound, path));
             }
@@ -126,7 +140,7 @@ namespace TurnstileWidgets.Commands
                     case ".psd1":
                         return DesiredStateFile.Read(ReadPowerShellData(full, source), source);
                     default:
-                        ThrowTerminatingError(new ErrorRecord(
+                        ThrowTerminatingError(ErrorMapper.Wrap(
                             new ArgumentException($"'{full}' is neither a .json nor a .psd1 file. Give a file written by Export-TurnstileWidget."),
                             DesiredStateErrors.PathInvalid, ErrorCategory.InvalidArgument, path));
                         return null!;
@@ -134,12 +148,12 @@ namespace TurnstileWidgets.Commands
             }
             catch (TurnstileValidationException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(ErrorMapper.Wrap(e, DesiredStateErrors.FileInvalid, ErrorCategory.InvalidData, path));
                 return null!;
             }
             catch (IOException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileInvalid, ErrorCategory.ReadError, path));
+                ThrowTerminatingError(ErrorMapper.Wrap(e, DesiredStateErrors.FileInvalid, ErrorCategory.ReadError, path));
                 return null!;
             }
         }

@@ -44,7 +44,7 @@ namespace TurnstileWidgets.Commands
             string extension = System.IO.Path.GetExtension(Path ?? "").ToLowerInvariant();
             if (extension != ".json" && extension != ".psd1")
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new ArgumentException($"'{Path}' ends neither in .json nor in .psd1. Give a path such as widgets.json or widgets.psd1."),
                     DesiredStateErrors.PathInvalid, ErrorCategory.InvalidArgument, Path));
             }
@@ -103,7 +103,7 @@ namespace TurnstileWidgets.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, DesiredStateErrors.FileWriteFailed, ErrorCategory.WriteError, Path));
+                ThrowTerminatingError(ErrorMapper.Wrap(e, DesiredStateErrors.FileWriteFailed, ErrorCategory.WriteError, Path));
             }
 
             if (PassThru)

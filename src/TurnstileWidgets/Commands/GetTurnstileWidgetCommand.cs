@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Completion;
+using TurnstileWidgets.Errors;
 using TurnstileWidgets.Listing;
 using TurnstileWidgets.Session;
 
@@ -24,11 +27,12 @@ namespace TurnstileWidgets.Commands
         [ValidateNotNullOrEmpty]
         public string? Filter { get; set; }
 
-        /// <summary>The whole name, with PowerShell wildcards, case-insensitive.</summary>
+        /// <summary>One or more whole names, with PowerShell wildcards, case-insensitive; a name without wildcards that matches no widget is an error.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(WidgetNamePatternCompleter))]
-        public string? Name { get; set; }
+        public string[]? Name { get; set; }
 
         /// <summary>The field the listing is ordered by.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -61,6 +65,7 @@ namespace TurnstileWidgets.Commands
                 {
                     TryProcess(sitekey, () =>
                     {
+                        RefuseNameAsSitekey(sitekey);
                         long readAt = connection.Writes.Position;
                         Widget widget = Invoke(connection.Client, token => connection.Client.GetWidgetAsync(sitekey, token));
                         WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(widget, connection, DateTimeOffset.UtcNow, readAt), AsPlainText));
@@ -70,17 +75,52 @@ namespace TurnstileWidgets.Commands
                 return;
             }
 
-            TryProcess(ParameterSetName == ByNameSet ? Name : Filter, () => List(connection));
+            TryProcess(ParameterSetName == ByNameSet ? (object?)Name : Filter, () => List(connection));
+        }
+
+        /// <summary>
+        /// A value that cannot be a sitekey (a space, a wildcard, more than 32 characters) is most likely a name typed
+        /// where the sitekey goes (first position): say so, rather than send it and report "not found".
+        /// </summary>
+        private void RefuseNameAsSitekey(string sitekey)
+        {
+            try
+            {
+                WidgetValidator.ValidateSitekey(sitekey);
+            }
+            catch (TurnstileValidationException e)
+            {
+                string quoted = "'" + sitekey.Replace("'", "''") + "'";
+                throw new TurnstileValidationException(e.Field, e.Message + " To find widgets by name, use Get-TurnstileWidget -Name " + quoted + ".");
+            }
         }
 
         private void List(SessionConnection connection)
         {
-            NamePattern? pattern = ParameterSetName == ByNameSet ? NamePattern.Parse(Name ?? "") : null;
-            string? filter = pattern != null ? pattern.ApiFilter : (Filter == null ? null : ListingRequest.NormalizeFilter(Filter));
-            PagingWindow window = PagingWindow.Create(PagingParameters.Skip, PagingParameters.First, PagingParameters.IncludeTotalCount, pattern != null);
+            NamePattern[]? patterns = ParameterSetName == ByNameSet ? (Name ?? new string[0]).Select(NamePattern.Parse).ToArray() : null;
+
+            // One pattern narrows the listing with the API's substring filter; several share no filter, so all widgets are read.
+            string? filter = patterns != null
+                ? (patterns.Length == 1 ? patterns[0].ApiFilter : null)
+                : (Filter == null ? null : ListingRequest.NormalizeFilter(Filter));
+            var unmatchedNames = new List<NamePattern>(patterns?.Where(p => !p.HasWildcards) ?? Enumerable.Empty<NamePattern>());
+            bool listedToTheEnd = List(connection, patterns, filter, unmatchedNames);
+            if (listedToTheEnd)
+            {
+                foreach (NamePattern name in unmatchedNames)
+                {
+                    WriteError(ErrorMapper.WidgetNameNotFound(name.LiteralName!));
+                }
+            }
+        }
+
+        /// <summary>Lists and emits the widgets; true when the listing was read to its end (not cut short by -First).</summary>
+        private bool List(SessionConnection connection, NamePattern[]? patterns, string? filter, List<NamePattern> unmatchedNames)
+        {
+            PagingWindow window = PagingWindow.Create(PagingParameters.Skip, PagingParameters.First, PagingParameters.IncludeTotalCount, patterns != null);
             if (!window.NeedsAnyRequest)
             {
-                return;
+                return false;
             }
 
             WidgetListQuery query = ListingRequest.Build(filter, SortBy, Descending, window);
@@ -119,13 +159,13 @@ namespace TurnstileWidgets.Commands
                     ListingProgress progress = ListingProgress.Compute(pagesRead, widgetsRead, page.TotalCount, window.PerPage);
                     if (progress.ShouldShow)
                     {
-                        WriteProgress(progress.ToProgressRecord(completed: false));
-                        shown = progress;
+                        WriteProgress(progress.ToProgressRecord(completed: listing.IsComplete));
+                        shown = listing.IsComplete ? null : progress;
                     }
 
                     foreach (Widget widget in page.Widgets)
                     {
-                        if (pattern != null && !pattern.IsMatch(widget.Name))
+                        if (patterns != null && !Matches(patterns, widget.Name, unmatchedNames))
                         {
                             continue;
                         }
@@ -144,6 +184,23 @@ namespace TurnstileWidgets.Commands
                     WriteProgress(shown.ToProgressRecord(completed: true));
                 }
             }
+
+            return listing.IsComplete;
+        }
+
+        private static bool Matches(NamePattern[] patterns, string name, List<NamePattern> unmatchedNames)
+        {
+            bool any = false;
+            foreach (NamePattern pattern in patterns)
+            {
+                if (pattern.IsMatch(name))
+                {
+                    any = true;
+                    unmatchedNames.Remove(pattern);
+                }
+            }
+
+            return any;
         }
     }
 }

@@ -28,6 +28,12 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.RotationActivityId, "Rotating Turnstile widget secrets");
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
+        internal override string DoneOutcome => "rotated";
+
         internal override bool ConfirmTarget(string target)
         {
             bool immediately = InvalidateImmediately.IsPresent;

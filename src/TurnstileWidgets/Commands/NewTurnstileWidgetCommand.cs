@@ -22,10 +22,11 @@ namespace TurnstileWidgets.Commands
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
-        /// <summary>1 to 10 hostnames or IP addresses.</summary>
+        /// <summary>Hostnames or IP addresses, several in one value separated by ';' (as Export-Csv writes them); at least one, at most what the account's plan allows.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domains")]
         [TextNotScriptBlock("Domain")]
+        [DomainListTransformation("Domain")]
         [ValidateNotNullOrEmpty]
         public string[]? Domain { get; set; }
 
@@ -69,11 +70,22 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.NewActivityId, "Creating Turnstile widgets");
+        private bool createdThisRecord;
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
         /// <summary>Creates one widget per input.</summary>
         protected override void ProcessRecord()
         {
             SessionConnection connection = RequireConnection();
-            TryProcess(Name, () => Create(connection));
+            createdThisRecord = false;
+            progress.Start();
+            bool done = TryProcess(Name, () => Create(connection));
+            if (!done || createdThisRecord)
+            {
+                CountWrite(done ? "created" : "failed");
+            }
         }
 
         private void Create(SessionConnection connection)
@@ -103,6 +115,7 @@ namespace TurnstileWidgets.Commands
 
             long readAt = connection.Writes.Position;
             Widget created = Invoke(connection.Client, token => connection.Client.CreateWidgetAsync(definition, token));
+            createdThisRecord = true;
             connection.Completions.Invalidate();
             WriteObject(OutputMapper.ToTurnstileWidget(new WidgetReading(created, connection, DateTimeOffset.UtcNow, readAt), AsPlainText));
         }

@@ -20,6 +20,12 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.RemoveActivityId, "Removing Turnstile widgets");
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
+        internal override string DoneOutcome => "removed";
+
         internal override bool ConfirmTarget(string target) => ConfirmChange(target, ConfirmationText.RemoveAction, Force);
 
         internal override void ProcessTarget(SessionConnection connection, string sitekey)

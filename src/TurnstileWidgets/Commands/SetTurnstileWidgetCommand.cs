@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
+using TurnstileWidgets.Errors;
 using TurnstileWidgets.Parameters;
 using TurnstileWidgets.Session;
 
@@ -66,6 +67,7 @@ namespace TurnstileWidgets.Commands
         [Alias("Domains")]
         [TextNotScriptBlock("Domain")]
         [BlankAsNotGiven]
+        [DomainListTransformation("Domain")]
         public string[]? Domain { get; set; }
 
         /// <summary>Adds domains (already present ones are left alone).</summary>
@@ -73,6 +75,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("AddDomain")]
         [BlankAsNotGiven]
+        [DomainListTransformation("AddDomain")]
         public string[]? AddDomain { get; set; }
 
         /// <summary>Removes domains (missing ones are left alone).</summary>
@@ -80,6 +83,7 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("RemoveDomain")]
         [BlankAsNotGiven]
+        [DomainListTransformation("RemoveDomain")]
         public string[]? RemoveDomain { get; set; }
 
         /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
@@ -144,11 +148,16 @@ namespace TurnstileWidgets.Commands
             givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
             if (MaxReadAge < TimeSpan.Zero)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(ErrorMapper.Wrap(
                     new ArgumentOutOfRangeException(nameof(MaxReadAge), "-MaxReadAge must be zero or more; 0 reads every widget again before updating it."),
                     "TurnstileValidationFailed", ErrorCategory.InvalidArgument, MaxReadAge));
             }
         }
+
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.SetActivityId, "Updating Turnstile widgets");
+        private string? outcome;
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
 
         /// <summary>Updates one widget per input.</summary>
         protected override void ProcessRecord()
@@ -156,7 +165,13 @@ namespace TurnstileWidgets.Commands
             SessionConnection connection = RequireConnection();
             WarnAboutIgnoredPropertyValues();
             string sitekey = (InputObject != null ? InputObject.Sitekey : Sitekey) ?? "";
-            TryProcess(sitekey, () => Update(connection, sitekey));
+            outcome = null;
+            progress.Start();
+            bool done = TryProcess(sitekey, () => Update(connection, sitekey));
+            if (!done || outcome != null)
+            {
+                CountWrite(done ? outcome! : "failed");
+            }
         }
 
         private bool IsGiven(string name) => givenOnCommandLine.Contains(name) && IsBound(name);
@@ -226,6 +241,7 @@ namespace TurnstileWidgets.Commands
 
                 if (!merge.HasChanges)
                 {
+                    outcome = "unchanged";
                     if (PassThru)
                     {
                         WriteObject(ReferenceEquals(InputObject?.Reading, reading) ? InputObject : OutputMapper.ToTurnstileWidget(reading));
@@ -240,6 +256,7 @@ namespace TurnstileWidgets.Commands
                 }
 
                 Widget updated = InvokeWrite(connection, sitekey, token => client.UpdateWidgetAsync(sitekey, merge.Definition, token), out long readAt);
+                outcome = "updated";
                 connection.Completions.Invalidate();
                 if (PassThru)
                 {
@@ -263,7 +280,7 @@ namespace TurnstileWidgets.Commands
                 {
                     WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                         "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
-                        reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+                        ConfirmationText.Target(reading.Widget.Name, reading.Widget.Sitekey), RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
                     return reading;
                 }
 
@@ -272,14 +289,14 @@ namespace TurnstileWidgets.Commands
                 {
                     WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                         "{0} was changed by this session after the piped object was read; updating it from the answer to that change, {1} ago, not from the piped object.",
-                        newest.Widget, RequestText.FormatDuration(now - newest.ReadOn)));
+                        ConfirmationText.Target(newest.Widget.Name, newest.Widget.Sitekey), RequestText.FormatDuration(now - newest.ReadOn)));
                     return newest;
                 }
 
                 if (ReferenceEquals(reading.Connection, connection) && !connection.Writes.IsCurrent(sitekey, reading.ReadAt))
                 {
                     WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
-                        "{0} was changed by this session after the piped object was read; reading it again.", reading.Widget));
+                        "{0} was changed by this session after the piped object was read; reading it again.", ConfirmationText.Target(reading.Widget.Name, reading.Widget.Sitekey)));
                 }
             }
 

@@ -35,6 +35,10 @@ namespace TurnstileWidgets.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private readonly WriteProgressBar progress = new WriteProgressBar(WriteProgressBar.SyncActivityId, "Applying the Turnstile widget plan");
+
+        internal override WriteProgressBar? WriteProgressBar => progress;
+
         /// <summary>Plans, asks about every change, then applies the confirmed ones; a failed change does not stop the others.</summary>
         protected override void EndProcessing()
         {
@@ -83,6 +87,9 @@ namespace TurnstileWidgets.Commands
                 }
             }
 
+            // The bar counts the writes, which begin once every question has been answered.
+            progress.Total = confirmed.Count;
+            progress.Start();
             int failed = 0;
             foreach (WidgetChange change in confirmed)
             {
@@ -91,14 +98,15 @@ namespace TurnstileWidgets.Commands
                 if (!done)
                 {
                     failed++;
+                    CountWrite("failed");
                     continue;
                 }
 
                 switch (change.Action)
                 {
-                    case WidgetChangeAction.Create: created++; break;
-                    case WidgetChangeAction.Update: updated++; break;
-                    default: removed++; break;
+                    case WidgetChangeAction.Create: created++; CountWrite("created"); break;
+                    case WidgetChangeAction.Update: updated++; CountWrite("updated"); break;
+                    default: removed++; CountWrite("removed"); break;
                 }
 
                 if (PassThru)
@@ -107,6 +115,7 @@ namespace TurnstileWidgets.Commands
                 }
             }
 
+            CompleteWriteProgress();
             if (created + updated + removed > 0)
             {
                 connection.Completions.Invalidate();
@@ -128,10 +137,7 @@ namespace TurnstileWidgets.Commands
         {
             string message = $"{Source} has no entry, so Sync-TurnstileWidget -Prune would remove every widget of the account. Nothing was written. " +
                 "If that is what you mean, add -AllowEmptyDesiredState; otherwise check the file (an export of a filter that matched nothing is empty).";
-            return new ErrorRecord(new InvalidOperationException(message), DesiredStateErrors.EmptyDesiredState, ErrorCategory.InvalidData, Path ?? Source)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Check the desired state, or add -AllowEmptyDesiredState to remove every widget." },
-            };
+            return ErrorMapper.Record(DesiredStateErrors.EmptyDesiredState, ErrorCategory.InvalidData, message, "Check the desired state, or add -AllowEmptyDesiredState to remove every widget.", Path ?? Source, new InvalidOperationException(message));
         }
 
         private ErrorRecord SyncRefusedError(WidgetPlan plan)
@@ -141,10 +147,7 @@ namespace TurnstileWidgets.Commands
                 "Sync-TurnstileWidget wrote nothing: {0} of {1} cannot be applied (see the errors above), and a Sync is applied whole or not at all{2}. Fix the entries and run it again; Compare-TurnstileWidget shows the plan.",
                 plan.Problems.Count == 1 ? "1 entry" : plan.Problems.Count.ToString(CultureInfo.InvariantCulture) + " entries", Source,
                 removals > 0 ? string.Format(CultureInfo.InvariantCulture, " (no widget was removed; -Prune would have removed {0})", removals) : "");
-            return new ErrorRecord(new InvalidOperationException(message), DesiredStateErrors.SyncRefused, ErrorCategory.InvalidData, Path ?? Source)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Fix the entries named in the errors above, then run Sync-TurnstileWidget again." },
-            };
+            return ErrorMapper.Record(DesiredStateErrors.SyncRefused, ErrorCategory.InvalidData, message, "Fix the entries named in the errors above, then run Sync-TurnstileWidget again.", Path ?? Source, new InvalidOperationException(message));
         }
 
         private static string Names(IReadOnlyList<WidgetChange> changes)
@@ -193,10 +196,7 @@ namespace TurnstileWidgets.Commands
                     "Sync-TurnstileWidget -Prune would remove {0} widget(s) ({1}), and this host cannot ask for confirmation (it is non-interactive). Nothing was written. " +
                     "Review the plan with Compare-TurnstileWidget -Prune, then confirm the removals with -Force (or -Confirm:$false).",
                     removals.Count, Names(removals));
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message, e), DesiredStateErrors.ConfirmationUnavailable, ErrorCategory.PermissionDenied, target)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Compare-TurnstileWidget -Prune to review, then Sync-TurnstileWidget -Prune -Force." },
-                });
+                ThrowTerminatingError(ErrorMapper.Record(DesiredStateErrors.ConfirmationUnavailable, ErrorCategory.PermissionDenied, message, "Run Compare-TurnstileWidget -Prune to review, then Sync-TurnstileWidget -Prune -Force.", target, new InvalidOperationException(message, e)));
                 return false;
             }
         }

@@ -49,8 +49,10 @@ namespace TurnstileWidgets.Commands
 
         /// <summary>
         /// The connection to use (-Connection, else the default), leased until the command ends: a command that has
-        /// started finishes on the connection it started with, even if it is replaced or disconnected meanwhile. A
-        /// terminating TurnstileNotConnected (or TurnstileConnectionNotFound) error when there is none.
+        /// started finishes on the connection it started with, even if it is replaced or disconnected meanwhile. With no
+        /// connection at all and a credential in the CLOUDFLARE_* variables, connects from them on first use, as
+        /// Cloudflare's SDKs, wrangler and Terraform do. A terminating TurnstileNotConnected (or
+        /// TurnstileConnectionNotFound) error when there is none.
         /// </summary>
         internal SessionConnection RequireConnection()
         {
@@ -63,6 +65,12 @@ namespace TurnstileWidgets.Commands
             while (true)
             {
                 SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
+                if (connection == null && name == null && ConnectionResolver.HasEnvironmentCredential(Environment.GetEnvironmentVariable))
+                {
+                    WriteVerboseLine("No connection yet: connecting on first use from the CLOUDFLARE_* environment variables.");
+                    TryProcess(null, () => connection = Connect(new ConnectionParameters(), new ConnectionSettings(), TurnstileSession.DefaultName), terminating: true);
+                }
+
                 if (connection == null)
                 {
                     ThrowTerminatingError(name == null ? ErrorMapper.NotConnected() : ErrorMapper.ConnectionNotFound(name));
@@ -98,6 +106,37 @@ namespace TurnstileWidgets.Commands
             }
         }
 
+        /// <summary>
+        /// Resolves <paramref name="parameters"/> (then the CLOUDFLARE_* variables), verifies the credential, and keeps the
+        /// connection under <paramref name="name"/> as the default: Connect-Turnstile and the first use of any widget cmdlet.
+        /// </summary>
+        internal SessionConnection Connect(ConnectionParameters parameters, ConnectionSettings settings, string name)
+        {
+            ResolvedConnection resolved = ConnectionResolver.Resolve(parameters, Environment.GetEnvironmentVariable);
+            WriteVerboseLine(resolved.Describe());
+
+            TurnstileClientOptions options = resolved.ToClientOptions();
+            options.RequestTimeout = settings.RequestTimeout;
+            options.OperationTimeout = settings.OperationTimeout;
+            options.RateLimit = settings.RateLimit;
+            var client = new TurnstileClient(options);
+            try
+            {
+                Invoke(client, client.VerifyAccessAsync);
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+
+            WriteVerboseLine("Each request may take " + RequestText.FormatDuration(settings.RequestTimeout) + " per attempt (-RequestTimeout) and " + RequestText.FormatDuration(settings.OperationTimeout) + " in all (-OperationTimeout).");
+            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, settings.SiteverifyUri));
+            TurnstileSession.Connect(name, connection);
+            WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
+            return connection;
+        }
+
         /// <summary>The connection a cmdlet's -Connection names; null for the default connection.</summary>
         internal virtual string? ConnectionName => null;
 
@@ -128,11 +167,35 @@ namespace TurnstileWidgets.Commands
             });
         }
 
-        /// <summary>Ends the rate-limit progress bar, if one was shown: it stays up between pipeline items while pacing.</summary>
+        /// <summary>Ends this cmdlet's progress bars, if shown: the rate-limit bar stays up between pipeline items while pacing.</summary>
         protected override void EndProcessing()
         {
+            CompleteWriteProgress();
             CompleteRateLimitProgress();
             base.EndProcessing();
+        }
+
+        /// <summary>The cmdlet's own progress bar for its writes; null for a cmdlet that writes nothing.</summary>
+        internal virtual WriteProgressBar? WriteProgressBar => null;
+
+        /// <summary>Counts one widget as <paramref name="outcome"/> on this cmdlet's bar, redrawing it now and then.</summary>
+        internal void CountWrite(string outcome)
+        {
+            ProgressRecord? record = WriteProgressBar?.Count(outcome);
+            if (record != null)
+            {
+                WriteProgress(record);
+            }
+        }
+
+        /// <summary>Closes this cmdlet's own progress bar, when it was shown: its work has ended.</summary>
+        internal void CompleteWriteProgress()
+        {
+            ProgressRecord? record = WriteProgressBar?.Completed();
+            if (record != null && !CancellationToken.IsCancellationRequested)
+            {
+                WriteProgress(record);
+            }
         }
 
         /// <summary>Ends the rate-limit progress bar, if one was shown.</summary>

@@ -26,6 +26,17 @@ namespace TurnstileWidgets.Commands
         [ValidateNotNull]
         public TurnstileWidget? InputObject { get; set; }
 
+        /// <summary>When -Sitekey comes from the command line, the number of widgets is known: the bar then shows the percentage and time left.</summary>
+        protected override void BeginProcessing()
+        {
+            if (WriteProgressBar != null && MyInvocation.BoundParameters.ContainsKey(nameof(Sitekey)) && Sitekey != null)
+            {
+                WriteProgressBar.Total = Sitekey.Length;
+            }
+
+            base.BeginProcessing();
+        }
+
         /// <summary>Acts on each confirmed widget of this input: the input object, or each sitekey.</summary>
         protected override void ProcessRecord()
         {
@@ -35,10 +46,15 @@ namespace TurnstileWidgets.Commands
                 string sitekey = item.Key;
                 if (ConfirmTarget(ConfirmationText.Target(item.Value, sitekey)))
                 {
-                    TryProcess(sitekey, () => ProcessTarget(connection, sitekey));
+                    WriteProgressBar?.Start();
+                    bool done = TryProcess(sitekey, () => ProcessTarget(connection, sitekey));
+                    CountWrite(done ? DoneOutcome : "failed");
                 }
             }
         }
+
+        /// <summary>What the progress bar counts a widget done as (<c>removed</c>, <c>rotated</c>).</summary>
+        internal abstract string DoneOutcome { get; }
 
         /// <summary>Whether to act on the widget that <paramref name="target"/> names (see <see cref="ConfirmationText.Target"/>).</summary>
         internal abstract bool ConfirmTarget(string target);

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using TurnstileWidgets.Engine.DesiredState;
 
@@ -34,10 +33,7 @@ namespace TurnstileWidgets.Errors
                 PlanProblemKind.DuplicateEntry => (EntryDuplicate, ErrorCategory.InvalidData, "Keep one entry per widget."),
                 _ => (EntryInvalid, ErrorCategory.InvalidData, "Fix the entry; nothing is written while an entry is invalid."),
             };
-            return new ErrorRecord(new InvalidOperationException(problem.Message), id, category, problem.Target)
-            {
-                ErrorDetails = new ErrorDetails(problem.Message) { RecommendedAction = action },
-            };
+            return ErrorMapper.Record(id, category, problem.Message, action, problem.Target, null);
         }
     }
 }

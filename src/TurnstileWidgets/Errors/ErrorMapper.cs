@@ -38,6 +38,10 @@ namespace TurnstileWidgets.Errors
         public const string RequestTimedOut = "TurnstileRequestTimedOut";
         /// <summary>Anything else the API refused.</summary>
         public const string ApiError = "TurnstileApiError";
+        /// <summary>The API refused more domains than the account's plan allows per widget.</summary>
+        public const string DomainLimitExceeded = "TurnstileDomainLimitExceeded";
+        /// <summary>No widget has the name given to -Name (without wildcards).</summary>
+        public const string WidgetNameNotFound = "TurnstileWidgetNameNotFound";
     }
 
     /// <summary>Turns engine failures into ErrorRecords: the error id, category, message, recommended action and target.</summary>
@@ -47,8 +51,8 @@ namespace TurnstileWidgets.Errors
         public static ErrorRecord NotConnected() => Record(
             ErrorIds.NotConnected,
             ErrorCategory.InvalidOperation,
-            "Not connected to Cloudflare. Run Connect-Turnstile first.",
-            "Run Connect-Turnstile with -ApiToken (or -Email and -ApiKey) and -AccountId, or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID and run Connect-Turnstile.",
+            "Not connected to Cloudflare. Run Connect-Turnstile first, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and CLOUDFLARE_ACCOUNT_ID to connect on first use.",
+            "Run Connect-Turnstile with -ApiToken (or -Email and -ApiKey) and -AccountId, or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID: the widget cmdlets then connect from them on first use.",
             null,
             null);
 
@@ -61,6 +65,15 @@ namespace TurnstileWidgets.Errors
                 : "The connections are: " + known + ". Get-TurnstileConnection lists them; Connect-Turnstile -Name " + name + " adds it.");
             return Record(ErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, message,
                 "Give the name of a connection Get-TurnstileConnection lists, or connect under that name with Connect-Turnstile -Name.",
+                name, new ItemNotFoundException(message));
+        }
+
+        /// <summary>The non-terminating error for a -Name without wildcards that no widget has, as Get-Item reports a missing path.</summary>
+        public static ErrorRecord WidgetNameNotFound(string name)
+        {
+            string message = "No widget is named '" + DisplayText.Visible(name) + "'.";
+            return Record(ErrorIds.WidgetNameNotFound, ErrorCategory.ObjectNotFound, message,
+                "Check the name (it matches whole names, ignoring case); use wildcards such as -Name '*" + DisplayText.Visible(name) + "*' to search, or Get-TurnstileWidget to list every widget.",
                 name, new ItemNotFoundException(message));
         }
 
@@ -81,8 +94,9 @@ namespace TurnstileWidgets.Errors
                             region.CurrentRegion, region.RequestedRegion),
                         target ?? region.Sitekey, exception);
                 case TurnstileValidationException validation:
-                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, validation.Message,
-                        "Correct the value" + (string.IsNullOrEmpty(validation.Field) ? "" : " of '" + validation.Field + "'") + " and try again; nothing was sent to Cloudflare.",
+                    string? parameter = ParameterNames.ForField(validation.Field);
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, ParameterNames.InUsersWords(validation.Message, validation.Field),
+                        "Correct " + (parameter ?? "the value") + " and try again; nothing was sent to Cloudflare.",
                         target, exception);
                 case Engine.Analytics.TurnstileAnalyticsException analytics:
                     return ObservationErrors.Map(analytics, target, null, null);
@@ -122,26 +136,40 @@ namespace TurnstileWidgets.Errors
             string message = WithCloudflareErrors(exception);
             bool isRotation = exception.Path.IndexOf("/rotate_secret", StringComparison.OrdinalIgnoreCase) >= 0;
             bool isOneWidget = IsSingleWidgetPath(exception.Path);
+            bool isTokenVerification = exception.Path.IndexOf("/user/tokens/verify", StringComparison.OrdinalIgnoreCase) >= 0;
             int status = exception.StatusCode;
+
+            if (isTokenVerification && (status == 401 || status == 403 || status == 400))
+            {
+                // Token verification names no account, so the engine's advice about the account id does not apply.
+                return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
+                    "Cloudflare refused the API token (" + exception.Method + " " + exception.Path + ": " + status.ToString(CultureInfo.InvariantCulture)
+                    + CodesSuffix(exception.Errors) + "). The token itself is wrong, expired, revoked or not active; the account was not checked.",
+                    "Check the token given to -ApiToken (or CLOUDFLARE_API_TOKEN): create or roll one in the Cloudflare dashboard (My Profile > API Tokens) with the "
+                    + ReadPermission + " or " + WritePermission + " permission, then connect again.",
+                    target, exception);
+            }
 
             if (status == 401 || (status == 403 && HasAuthenticationCode(exception.Errors)))
             {
                 return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, message,
-                    "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the 'Turnstile Sites Read'/'Turnstile Sites Write' permission. Then run Connect-Turnstile again.",
+                    "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the " + ReadPermission + " or " + WritePermission + " permission. Then run Connect-Turnstile again.",
                     target, exception);
             }
 
             if (status == 403)
             {
                 return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
-                    "Give the API token the 'Turnstile Sites Write' (or 'Account Settings Write') permission for this account, or check -AccountId.",
+                    "Give the API token the " + WritePermission + " permission (" + ReadPermission + " to read only) for this account, or check -AccountId.",
                     target, exception);
             }
 
             if (status == 404 && isOneWidget && !HasNoRouteCode(exception.Errors))
             {
                 return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
-                    "Check the sitekey; Get-TurnstileWidget lists the account's widgets.",
+                    target is string value && value.Length > 0
+                        ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name '" + DisplayText.Visible(value).Replace("'", "''") + "'."
+                        : "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
                     target, exception);
             }
 
@@ -171,8 +199,22 @@ namespace TurnstileWidgets.Errors
 
             if (status == 400 || status == 422)
             {
+                int? domainLimit = ParameterNames.DomainLimit(exception.Errors);
+                if (domainLimit.HasValue)
+                {
+                    // The limit depends on the account's plan, so only the API can say it; the module sends what it was given.
+                    return Record(ErrorIds.DomainLimitExceeded, ErrorCategory.LimitsExceeded,
+                        string.Format(CultureInfo.InvariantCulture,
+                            "-Domain: Cloudflare allows at most {0} domains per widget for this account and refused the request. {1}",
+                            domainLimit.Value, message),
+                        string.Format(CultureInfo.InvariantCulture,
+                            "Give -Domain at most {0} domains (the limit is set by the account's plan); nothing was changed.", domainLimit.Value),
+                        target, exception);
+                }
+
+                string? named = ParameterNames.NamedIn(exception.Errors);
                 return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
-                    "Correct the values Cloudflare named and try again.",
+                    named == null ? "Correct the values Cloudflare named and try again." : "Correct " + named + " and try again.",
                     target, exception);
             }
 
@@ -192,6 +234,12 @@ namespace TurnstileWidgets.Errors
                 : "Read Cloudflare's message above; correct the request and try again.";
             return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message, action, target, exception);
         }
+
+        private static string CodesSuffix(IReadOnlyList<ApiMessage>? errors) =>
+            errors == null || errors.Count == 0 ? "" : ", " + string.Join("; ", errors.Select(e => e.ToString()));
+
+        private const string ReadPermission = "'" + CloudflarePermissions.Read + "'";
+        private const string WritePermission = "'" + CloudflarePermissions.Write + "'";
 
         // Cloudflare's codes for "update tried to change the region" and "rotation refused during the grace period".
         private const int RegionChangeCode = 10004;
@@ -248,14 +296,45 @@ namespace TurnstileWidgets.Errors
             return last == '.' || last == ':' || last == ';';
         }
 
-    
-        private static ErrorRecord Record(string errorId, ErrorCategory category, string message, string recommendedAction, object? target, Exception? exception)
+
+        /// <summary>
+        /// An ErrorRecord whose exception is a <see cref="TurnstileCommandException"/> (so <c>catch [TurnstileWidgets.TurnstileCommandException]</c>
+        /// works) carrying the id, the HTTP status, Cloudflare's codes and the sitekey; <paramref name="exception"/> stays as its inner exception.
+        /// </summary>
+        internal static ErrorRecord Record(string errorId, ErrorCategory category, string message, string recommendedAction, object? target, Exception? exception)
         {
-            // Only the module's own failures lack an exception; PowerShell needs one for $_.Exception.
-            return new ErrorRecord(exception ?? new InvalidOperationException(message), errorId, category, target)
+            var api = exception as TurnstileApiException;
+            string? sitekey = exception switch
+            {
+                RegionChangeRefusedException region => region.Sitekey,
+                TurnstileApiException _ => SitekeyInPath(api!.Path),
+                TurnstileTransportException transport => SitekeyInPath(transport.Path),
+                _ => null,
+            };
+            var wrapped = new TurnstileCommandException(message, errorId, exception, api?.StatusCode, api?.Errors?.Select(e => e.Code), sitekey);
+            return new ErrorRecord(wrapped, errorId, category, target)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
             };
+        }
+
+        /// <summary>
+        /// An ErrorRecord for a failure the module found itself (a file, a parameter value): <paramref name="exception"/>
+        /// inside a <see cref="TurnstileCommandException"/> with the same message, so every error can be caught by one type.
+        /// </summary>
+        internal static ErrorRecord Wrap(Exception exception, string errorId, ErrorCategory category, object? target) =>
+            new ErrorRecord(new TurnstileCommandException(exception.Message, errorId, exception), errorId, category, target);
+
+        private static string? SitekeyInPath(string path)
+        {
+            if (!IsSingleWidgetPath(path)) return null;
+            string withoutQuery = path;
+            int query = withoutQuery.IndexOf('?');
+            if (query >= 0) withoutQuery = withoutQuery.Substring(0, query);
+            const string marker = "/challenges/widgets/";
+            string rest = withoutQuery.Substring(withoutQuery.IndexOf(marker, StringComparison.OrdinalIgnoreCase) + marker.Length);
+            int slash = rest.IndexOf('/');
+            return Uri.UnescapeDataString(slash < 0 ? rest : rest.Substring(0, slash));
         }
     }
 }

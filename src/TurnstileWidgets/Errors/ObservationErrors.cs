@@ -109,10 +109,8 @@ namespace TurnstileWidgets.Errors
                 : Math.Round(span.TotalHours, 1).ToString(CultureInfo.InvariantCulture) + " hours";
         }
 
+        // The module's one shape of error record (a TurnstileCommandException around the cause, so one catch type serves all).
         private static ErrorRecord Record(string errorId, ErrorCategory category, string message, string recommendedAction, object? target, Exception exception) =>
-            new ErrorRecord(exception, errorId, category, target)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
-            };
+            ErrorMapper.Record(errorId, category, message, recommendedAction, target, exception);
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Security;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Session;
@@ -30,7 +29,7 @@ namespace TurnstileWidgets
             {
                 Sitekey = widget.Sitekey,
                 Name = widget.Name,
-                Domains = (widget.Domains ?? Array.Empty<string>()).ToArray(),
+                Domains = new DomainList(widget.Domains ?? Array.Empty<string>()),
                 Mode = WidgetMerge.WireValue(widget, "mode"),
                 Region = WidgetMerge.WireValue(widget, "region"),
                 ClearanceLevel = WidgetMerge.WireValue(widget, "clearance_level"),
@@ -43,6 +42,8 @@ namespace TurnstileWidgets
                 PlainTextSecret = asPlainText ? secret : null,
                 PreviousSecretExpiresOn = previousSecretExpiresOn,
                 AccountId = accountId ?? "",
+                DeployedVia = string.IsNullOrEmpty(widget.DeployedVia) ? null : widget.DeployedVia,
+                LastModifiedVia = string.IsNullOrEmpty(widget.LastModifiedVia) ? null : widget.LastModifiedVia,
             };
         }
 

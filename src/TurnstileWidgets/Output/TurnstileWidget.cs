@@ -16,8 +16,8 @@ namespace TurnstileWidgets
         /// <summary>The widget's name; not unique.</summary>
         public string Name { get; set; } = "";
 
-        /// <summary>Hostnames or IP addresses the widget works on.</summary>
-        public string[] Domains { get; set; } = Array.Empty<string>();
+        /// <summary>Hostnames or IP addresses the widget works on; its text form (and so its Export-Csv cell) is ';'-joined.</summary>
+        public DomainList Domains { get; set; } = new DomainList();
 
         /// <summary><c>managed</c>, <c>non-interactive</c> or <c>invisible</c>.</summary>
         public string Mode { get; set; } = "";
@@ -55,10 +55,16 @@ namespace TurnstileWidgets
         /// <summary>The account the widget belongs to.</summary>
         public string AccountId { get; set; } = "";
 
+        /// <summary>How the widget was created, as Cloudflare records it (<c>dashboard</c>, <c>api</c>, <c>wrangler</c>, ...); null when the API did not say.</summary>
+        public string? DeployedVia { get; set; }
+
+        /// <summary>How the widget was last changed (<c>dashboard</c>, <c>api</c>, <c>wrangler</c>, ...): a change outside Git shows here. Null when the API did not say.</summary>
+        public string? LastModifiedVia { get; set; }
+
         /// <summary>The widget as this session read it, for an update without another read; null for objects built by hand.</summary>
         internal WidgetReading? Reading { get; set; }
 
-        /// <summary><c>Name (Sitekey)</c>; never the secret.</summary>
-        public override string ToString() => Name + " (" + Sitekey + ")";
+        /// <summary><c>Name (Sitekey)</c>, control characters made visible; never the secret.</summary>
+        public override string ToString() => DisplayText.Visible(Name) + " (" + DisplayText.Visible(Sitekey) + ")";
     }
 }

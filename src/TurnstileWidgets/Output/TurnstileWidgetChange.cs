@@ -29,9 +29,15 @@ namespace TurnstileWidgets
         /// <summary>The account the widget is in.</summary>
         public string AccountId { get; set; } = "";
 
-        /// <summary><c>Update shop (0x4AAA...): Mode, Domains</c>; never the secret.</summary>
+        /// <summary>For an update or removal: how the live widget was created (<c>dashboard</c>, <c>api</c>, <c>wrangler</c>, ...); null for a create or when the API did not say.</summary>
+        public string? DeployedVia { get; set; }
+
+        /// <summary>For an update or removal: how the live widget was last changed; <c>dashboard</c> here means someone changed it outside the file. Null for a create or when the API did not say.</summary>
+        public string? LastModifiedVia { get; set; }
+
+        /// <summary><c>Update shop (0x4AAA...): Mode, Domains</c>, control characters made visible; never the secret.</summary>
         public override string ToString() =>
-            Action + " " + Name + (Sitekey == null ? "" : " (" + Sitekey + ")")
+            Action + " " + DisplayText.Visible(Name) + (Sitekey == null ? "" : " (" + DisplayText.Visible(Sitekey) + ")")
             + (Changes.Length == 0 ? "" : ": " + string.Join(", ", Changes.Select(c => c.Property)));
     }
 
@@ -47,15 +53,15 @@ namespace TurnstileWidgets
         /// <summary>The value the file asks for.</summary>
         public object? Desired { get; set; }
 
-        /// <summary><c>Mode: managed -> invisible</c>.</summary>
+        /// <summary><c>Mode: managed -> invisible</c>, control characters made visible.</summary>
         public override string ToString() => Property + ": " + Show(Current) + " -> " + Show(Desired);
 
         internal static string Show(object? value) => value switch
         {
             null => "(none)",
-            string[] list => string.Join(", ", list),
+            System.Collections.Generic.IEnumerable<string> list => DisplayText.Domains(list),
             bool flag => flag ? "True" : "False",
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+            _ => DisplayText.Visible(Convert.ToString(value, CultureInfo.InvariantCulture)),
         };
     }
 }

@@ -131,6 +131,12 @@ namespace TurnstileWidgets.Session
             return new ResolvedConnection(credential, credentialSource, accountId, accountIdSource, baseUri, baseUriSource);
         }
 
+        /// <summary>True when the variables hold a credential (CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL or CLOUDFLARE_API_KEY) to connect with on first use.</summary>
+        public static bool HasEnvironmentCredential(Func<string, string?> getVariable) =>
+            NullIfBlank(getVariable(ApiTokenVariable)) != null
+            || NullIfBlank(getVariable(EmailVariable)) != null
+            || NullIfBlank(getVariable(ApiKeyVariable)) != null;
+
         /// <summary>True for 32 hexadecimal characters.</summary>
         public static bool IsAccountId(string? value)
         {

@@ -171,11 +171,12 @@ namespace TurnstileWidgets.Engine.Tests.Unit
         }
 
         [Fact]
-        public void MoreThanTenDomainsIsRefusedByTheValidator()
+        public void MoreThanTenDomainsAreLeftToTheApi()
         {
             string[] many = new string[11];
             for (int i = 0; i < many.Length; i++) many[i] = "d" + i + ".example";
-            Assert.Throws<TurnstileValidationException>(() => WidgetMerge.Merge(Current(), new WidgetChanges { Domains = many }));
+            WidgetMergeResult result = WidgetMerge.Merge(Current(), new WidgetChanges { Domains = many });
+            Assert.Equal(11, result.Definition.Domains.Count);
         }
 
         [Fact]

@@ -88,7 +88,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             "AsPlainText:System.Management.Automation.SwitchParameter:BySitekey",
             "Descending:System.Management.Automation.SwitchParameter:List|ByName",
             "Filter:System.String:List",
-            "Name:System.String:ByName,Mandatory",
+            "Name:System.String[]:ByName,Mandatory",
             "Sitekey:System.String[]:BySitekey,Mandatory,Position=0,ValueFromPipeline,ValueFromPipelineByPropertyName",
             "SortBy:System.String:List|ByName")]
         [InlineData("New-TurnstileWidget",

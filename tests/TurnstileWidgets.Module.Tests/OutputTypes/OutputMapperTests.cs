@@ -105,8 +105,29 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
             Widget engineWidget = Full();
             engineWidget.Domains = source;
             TurnstileWidget widget = OutputMapper.ToTurnstileWidget(engineWidget, Account);
-            widget.Domains[0] = "changed.example";
-            Assert.Equal("example.com", source[0]);
+            source[0] = "changed.example";
+            Assert.Equal("example.com", widget.Domains[0]);
+        }
+
+        [Fact]
+        public void DomainsReadAsSemicolonJoinedText()
+        {
+            Widget engineWidget = Full();
+            engineWidget.Domains = new[] { "example.com", "www.example.com" };
+            TurnstileWidget widget = OutputMapper.ToTurnstileWidget(engineWidget, Account);
+            Assert.Equal("example.com;www.example.com", widget.Domains.ToString());
+            Assert.Equal(new[] { "example.com", "www.example.com" }, TurnstileWidgets.Engine.DomainText.Split(widget.Domains.ToString()));
+        }
+
+        [Fact]
+        public void KeepsHowTheWidgetWasDeployedAndLastModified()
+        {
+            Widget engineWidget = Full();
+            engineWidget.DeployedVia = "wrangler";
+            engineWidget.LastModifiedVia = "dashboard";
+            TurnstileWidget widget = OutputMapper.ToTurnstileWidget(engineWidget, Account);
+            Assert.Equal("wrangler", widget.DeployedVia);
+            Assert.Equal("dashboard", widget.LastModifiedVia);
         }
 
         [Fact]
