@@ -115,7 +115,7 @@ namespace TurnstileWidgets.Engine
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Reveal(apiToken));
         }
 
-        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
+        internal override string BudgetFingerprint(Uri baseUri) => Transport.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
     }
 
     internal sealed class ApiKeyCredential : TurnstileCredential
@@ -138,7 +138,7 @@ namespace TurnstileWidgets.Engine
         }
 
         // Cloudflare counts per user: the email (case-insensitive) and its key are one budget.
-        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
+        internal override string BudgetFingerprint(Uri baseUri) => Transport.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
     }
 
     /// <summary>

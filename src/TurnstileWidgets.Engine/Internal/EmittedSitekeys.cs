@@ -29,8 +29,6 @@ namespace TurnstileWidgets.Engine.Internal
         private HashSet<ulong>? recent = new HashSet<ulong>();
         private HashSet<ulong>? all;
 
-        /// <summary>True once <see cref="MarkDisturbed"/> was called.</summary>
-        internal bool Disturbed => all != null;
 
         /// <summary>Widgets remembered.</summary>
         internal int Count => all?.Count ?? historyCount;
@@ -55,13 +53,6 @@ namespace TurnstileWidgets.Engine.Internal
             history![historyCount / ChunkSize][offset] = hash;
             historyCount++;
             return true;
-        }
-
-        /// <summary>True when the widget was returned before; in undisturbed mode only the recent pages are checked.</summary>
-        internal bool Contains(string sitekey)
-        {
-            ulong hash = Hash(sitekey);
-            return all != null ? all.Contains(hash) : recent!.Contains(hash);
         }
 
         /// <summary>Closes the page being read: the oldest page beyond <see cref="RecentWindows"/> leaves the small set.</summary>

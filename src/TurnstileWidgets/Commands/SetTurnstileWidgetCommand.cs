@@ -11,8 +11,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Changes a Turnstile widget's settings.</para>
-    /// <para type="description">Changes only what is given, and sends the update only when something changes. A widget this session read within -MaxReadAge is updated from that reading; otherwise it is read first. The region cannot change.</para>
+    /// Changes a Turnstile widget's settings.
     /// </summary>
     /// <remarks>
     /// The settings take pipeline input by property name (in the BySitekey set) for one reason: PowerShell computes a

@@ -114,134 +114,61 @@ namespace TurnstileWidgets.Errors
                 target, exception);
         }
 
+        // Decides on the engine's classification alone: never on the request path or Cloudflare's codes.
         private static ErrorRecord MapApi(TurnstileApiException exception, object? target)
         {
-            string message = WithCloudflareErrors(exception);
-            bool isRotation = exception.Path.IndexOf("/rotate_secret", StringComparison.OrdinalIgnoreCase) >= 0;
-            bool isOneWidget = IsSingleWidgetPath(exception.Path);
-            int status = exception.StatusCode;
-
-            if (status == 401 || (status == 403 && HasAuthenticationCode(exception.Errors)))
+            string message = exception.Message;
+            switch (exception.Kind)
             {
-                return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, message,
-                    "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the 'Turnstile Sites Read'/'Turnstile Sites Write' permission. Then run Connect-Turnstile again.",
-                    target, exception);
+                case TurnstileApiErrorKind.Authentication:
+                    return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, message,
+                        "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the 'Turnstile Sites Read'/'Turnstile Sites Write' permission. Then run Connect-Turnstile again.",
+                        target, exception);
+                case TurnstileApiErrorKind.PermissionDenied:
+                    return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
+                        "Give the API token the 'Turnstile Sites Write' (or 'Account Settings Write') permission for this account, or check -AccountId.",
+                        target, exception);
+                case TurnstileApiErrorKind.NotFound:
+                    return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
+                        "Check the sitekey; Get-TurnstileWidget lists the account's widgets.",
+                        target, exception);
+                case TurnstileApiErrorKind.RouteNotFound:
+                    return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
+                        "Check -AccountId: the account was not found or this credential cannot see it.",
+                        target, exception);
+                case TurnstileApiErrorKind.RateLimited:
+                    string wait = exception.RetryAfter.HasValue
+                        ? "Wait " + RequestText.FormatDuration(exception.RetryAfter.Value) + " and try again"
+                        : "Wait a few minutes and try again";
+                    return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded, message,
+                        wait + "; Cloudflare limits each user to 1,200 requests per 5 minutes.",
+                        target, exception);
+                case TurnstileApiErrorKind.RegionChangeRefused:
+                    return Record(ErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, message,
+                        "Leave -Region out. A widget's region is fixed when it is created; to use another region, create a new widget with New-TurnstileWidget -Region and update your sites to its sitekey.",
+                        target, exception);
+                case TurnstileApiErrorKind.Conflict when exception.Operation == TurnstileOperation.RotateSecret:
+                    return Record(ErrorIds.SecretRotationRefused, ErrorCategory.ResourceBusy, message,
+                        "The widget's previous secret is still in its 2-hour grace period; rotate again after it ends.",
+                        target, exception);
+                case TurnstileApiErrorKind.Conflict:
+                    return Record(ErrorIds.ApiError, ErrorCategory.ResourceBusy, message,
+                        "The widget's current state does not allow this now; read it again with Get-TurnstileWidget and retry.",
+                        target, exception);
+                case TurnstileApiErrorKind.Validation:
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
+                        "Correct the values Cloudflare named and try again.",
+                        target, exception);
+                case TurnstileApiErrorKind.Server:
+                    return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
+                        "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com.",
+                        target, exception);
+                default:
+                    return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
+                        "Read Cloudflare's message above; correct the request and try again.", target, exception);
             }
-
-            if (status == 403)
-            {
-                return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
-                    "Give the API token the 'Turnstile Sites Write' (or 'Account Settings Write') permission for this account, or check -AccountId.",
-                    target, exception);
-            }
-
-            if (status == 404 && isOneWidget && !HasNoRouteCode(exception.Errors))
-            {
-                return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
-                    "Check the sitekey; Get-TurnstileWidget lists the account's widgets.",
-                    target, exception);
-            }
-
-            if (status == 429)
-            {
-                string wait = exception.RetryAfter.HasValue
-                    ? "Wait " + RequestText.FormatDuration(exception.RetryAfter.Value) + " and try again"
-                    : "Wait a few minutes and try again";
-                return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded, message,
-                    wait + "; Cloudflare limits each user to 1,200 requests per 5 minutes.",
-                    target, exception);
-            }
-
-            if (HasCode(exception.Errors, RegionChangeCode))
-            {
-                return Record(ErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, message,
-                    "Leave -Region out. A widget's region is fixed when it is created; to use another region, create a new widget with New-TurnstileWidget -Region and update your sites to its sitekey.",
-                    target, exception);
-            }
-
-            if (HasCode(exception.Errors, RotationRefusedCode) || (isRotation && status == 409))
-            {
-                return Record(ErrorIds.SecretRotationRefused, ErrorCategory.ResourceBusy, message,
-                    "The widget's previous secret is still in its 2-hour grace period; rotate again after it ends.",
-                    target, exception);
-            }
-
-            if (status == 400 || status == 422)
-            {
-                return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
-                    "Correct the values Cloudflare named and try again.",
-                    target, exception);
-            }
-
-            if (status >= 500)
-            {
-                return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
-                    "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com.",
-                    target, exception);
-            }
-
-            string action = status == 404
-                ? "Check -AccountId: the account was not found or this credential cannot see it."
-                : "Read Cloudflare's message above; correct the request and try again.";
-            return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message, action, target, exception);
         }
 
-        // Cloudflare's codes for "update tried to change the region" and "rotation refused during the grace period".
-        private const int RegionChangeCode = 10004;
-        private const int RotationRefusedCode = 10005;
-
-        private static bool HasCode(IReadOnlyList<ApiMessage>? errors, int code) => errors != null && errors.Any(e => e.Code == code);
-
-        // Codes Cloudflare uses for a credential it cannot accept, whatever status carries them.
-        private static readonly HashSet<int> AuthenticationCodes = new HashSet<int> { 10000, 6003, 6100, 6101, 6102, 6103, 6111, 9103, 9106 };
-
-        private static bool HasAuthenticationCode(IReadOnlyList<ApiMessage>? errors) =>
-            errors != null && errors.Any(e => AuthenticationCodes.Contains(e.Code));
-
-        // 7000/7003: Cloudflare found no route, which means a wrong account id rather than a missing widget.
-        private static bool HasNoRouteCode(IReadOnlyList<ApiMessage>? errors) =>
-            errors != null && errors.Any(e => e.Code == 7000 || e.Code == 7003);
-
-        private static bool IsSingleWidgetPath(string path)
-        {
-            string withoutQuery = path;
-            int query = withoutQuery.IndexOf('?');
-            if (query >= 0) withoutQuery = withoutQuery.Substring(0, query);
-            const string marker = "/challenges/widgets/";
-            int at = withoutQuery.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
-            return at >= 0 && withoutQuery.Length > at + marker.Length;
-        }
-
-        // The engine's message normally names the codes already; add any it left out so the user always sees them.
-        private static string WithCloudflareErrors(TurnstileApiException exception)
-        {
-            var text = new StringBuilder(exception.Message);
-            if (exception.Errors != null)
-            {
-                foreach (ApiMessage error in exception.Errors)
-                {
-                    string formatted = error.ToString();
-                    string codeTag = "[" + error.Code.ToString(CultureInfo.InvariantCulture) + "]";
-                    if (exception.Message.IndexOf(codeTag, StringComparison.Ordinal) >= 0
-                        && exception.Message.IndexOf(error.Message, StringComparison.Ordinal) >= 0)
-                    {
-                        continue;
-                    }
-
-                    text.Append(text.Length > 0 && !EndsWithPunctuation(text) ? ". " : " ").Append(formatted);
-                }
-            }
-
-            return text.ToString();
-        }
-
-        private static bool EndsWithPunctuation(StringBuilder text)
-        {
-            char last = text[text.Length - 1];
-            return last == '.' || last == ':' || last == ';';
-        }
-
-    
         private static ErrorRecord Record(string errorId, ErrorCategory category, string message, string recommendedAction, object? target, Exception? exception)
         {
             // Only the module's own failures lack an exception; PowerShell needs one for $_.Exception.

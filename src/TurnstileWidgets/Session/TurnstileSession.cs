@@ -88,57 +88,6 @@ namespace TurnstileWidgets.Session
     }
 
     /// <summary>
-    /// A thread-safe holder of the current connection. Replacing it disposes the old one; clearing it disposes it too.
-    /// </summary>
-    /// <typeparam name="TConnection">The connection type.</typeparam>
-    internal sealed class ConnectionHolder<TConnection>
-        where TConnection : class, IDisposable
-    {
-        private readonly object gate = new object();
-        private TConnection? current;
-
-        /// <summary>The current connection, or null when not connected.</summary>
-        public TConnection? Current
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return current;
-                }
-            }
-        }
-
-        /// <summary>Makes <paramref name="connection"/> current and disposes the one it replaces.</summary>
-        public void Replace(TConnection connection)
-        {
-            if (connection == null) throw new ArgumentNullException(nameof(connection));
-            TConnection? old;
-            lock (gate)
-            {
-                old = current;
-                current = connection;
-            }
-
-            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
-        }
-
-        /// <summary>Forgets and disposes the current connection; true when there was one.</summary>
-        public bool Clear()
-        {
-            TConnection? old;
-            lock (gate)
-            {
-                old = current;
-                current = null;
-            }
-
-            old?.Dispose();
-            return old != null;
-        }
-    }
-
-    /// <summary>
     /// The process-wide connections, by name (case-insensitive). The most recent is the default, which every cmdlet uses
     /// unless given -Connection; connecting under a name already taken replaces (and disposes) that connection.
     /// </summary>

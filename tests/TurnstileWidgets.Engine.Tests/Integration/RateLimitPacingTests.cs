@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;

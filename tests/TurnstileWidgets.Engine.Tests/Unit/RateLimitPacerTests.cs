@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 using TurnstileWidgets.Engine.Tests.Support;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;

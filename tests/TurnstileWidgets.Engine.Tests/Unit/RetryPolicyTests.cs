@@ -1,6 +1,7 @@
 using System;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 

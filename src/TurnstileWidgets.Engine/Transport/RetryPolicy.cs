@@ -4,7 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>Why an attempt got no answer.</summary>
     internal enum FailureKind

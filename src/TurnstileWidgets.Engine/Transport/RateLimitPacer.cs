@@ -9,7 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>The budget one answer reports: <c>Ratelimit: "default";r=50;t=30</c> and <c>Ratelimit-Policy: "burst";q=100;w=60</c>.</summary>
     internal readonly struct RateLimitReport
@@ -446,10 +446,13 @@ namespace TurnstileWidgets.Engine.Internal
         {
             UtcNow = utcNow;
             this.delay = delay;
-            this.maxWait = maxWait;
+            this.maxWait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait;
         }
 
         internal Func<DateTimeOffset> UtcNow { get; }
+
+        /// <summary>The longest rate-limit wait allowed (<see cref="RateLimitOptions.MaxBlockWait"/>), never negative.</summary>
+        internal TimeSpan MaxWait => maxWait;
 
         /// <summary>No single wait is longer than the block budget, whatever a header claims.</summary>
         internal TimeSpan Cap(TimeSpan wait) => wait > maxWait ? maxWait : wait;
