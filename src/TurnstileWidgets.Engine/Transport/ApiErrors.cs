@@ -136,10 +136,10 @@ namespace TurnstileWidgets.Engine.Transport
                 case 429:
                     if (retryAfter.HasValue && budgetLeft.HasValue)
                     {
-                        return $"The API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again, longer than the {RetryPolicy.FormatDuration(budgetLeft.Value)} of rate-limit waiting left ({nameof(RateLimitOptions.MaxBlockWait)}); try again after that.";
+                        return $"The API asked to wait {DurationText.Format(retryAfter.Value)} before trying again, longer than the {DurationText.Format(budgetLeft.Value)} of rate-limit waiting left ({nameof(RateLimitOptions.MaxBlockWait)}); try again after that.";
                     }
                     return retryAfter.HasValue
-                        ? $"Rate limited: the API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again."
+                        ? $"Rate limited: the API asked to wait {DurationText.Format(retryAfter.Value)} before trying again."
                         : "Rate limited (Cloudflare allows 1200 requests per 5 minutes): wait a few minutes and try again.";
             }
             if (status >= 500)

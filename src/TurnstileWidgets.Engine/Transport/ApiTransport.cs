@@ -166,7 +166,7 @@ namespace TurnstileWidgets.Engine.Transport
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
                 {
-                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, ex);
+                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {DurationText.Format(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
                 {

@@ -9,7 +9,7 @@ namespace TurnstileWidgets.Engine.Transport
     internal sealed class AttemptTimeoutException : Exception
     {
         internal AttemptTimeoutException(TimeSpan timeout, Exception innerException)
-            : base("The attempt timed out after " + RetryPolicy.FormatDuration(timeout) + ".", innerException)
+            : base("The attempt timed out after " + DurationText.Format(timeout) + ".", innerException)
         {
         }
     }

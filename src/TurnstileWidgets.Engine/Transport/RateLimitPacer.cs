@@ -215,7 +215,7 @@ namespace TurnstileWidgets.Engine.Transport
                     {
                         blockEnd = blockedUntil;
                         wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.Cap(blockedUntil - now), now,
-                            $"rate-limit block: the API refused requests with this credential (429); waiting {RetryPolicy.FormatDuration(blockedUntil - now)} for the block to end");
+                            $"rate-limit block: the API refused requests with this credential (429); waiting {DurationText.Format(blockedUntil - now)} for the block to end");
                     }
                     else if (!seen)
                     {
@@ -245,7 +245,7 @@ namespace TurnstileWidgets.Engine.Transport
                         {
                             spentWindow = windowFirstSequence;
                             wait = DescribeLocked(RateLimitWaitKind.Pacing, info, pacing.Cap(windowEnd - now), now,
-                                $"pacing: this window's quota is spent; waiting {RetryPolicy.FormatDuration(windowEnd - now)} for it to reset");
+                                $"pacing: this window's quota is spent; waiting {DurationText.Format(windowEnd - now)} for it to reset");
                         }
                         else if (probe == null)
                         {
@@ -397,7 +397,7 @@ namespace TurnstileWidgets.Engine.Transport
         private string Pacing(int left, DateTimeOffset now)
         {
             string of = quota.HasValue ? $" of {quota.Value.ToString(CultureInfo.InvariantCulture)}" : "";
-            return $"pacing: {left.ToString(CultureInfo.InvariantCulture)}{of} requests left in this window, which resets in {RetryPolicy.FormatDuration(windowEnd - now)}";
+            return $"pacing: {left.ToString(CultureInfo.InvariantCulture)}{of} requests left in this window, which resets in {DurationText.Format(windowEnd - now)}";
         }
 
         private RateLimitWait DescribeLocked(RateLimitWaitKind kind, RequestInfo info, TimeSpan delay, DateTimeOffset now, string reason)

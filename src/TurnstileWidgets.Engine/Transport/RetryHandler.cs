@@ -127,7 +127,7 @@ namespace TurnstileWidgets.Engine.Transport
                         Method = info.Method,
                         Path = info.Path,
                         Delay = delay,
-                        Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
+                        Reason = $"rate-limit block: the API refused this request ({reason}); waiting {DurationText.Format(delay)} before attempt {attempt + 1}",
                         QuotaRemaining = 0,
                         WindowResetsIn = delay,
                     }, cancellationToken).ConfigureAwait(false);
@@ -184,7 +184,7 @@ namespace TurnstileWidgets.Engine.Transport
                 text = status.Value == 429 ? "429 rate limited" : $"{status.Value} {ApiErrors.ReasonPhrase(status.Value, null)}".TrimEnd();
                 if (asked.HasValue)
                 {
-                    text += $", Retry-After {RetryPolicy.FormatDuration(asked.Value)}";
+                    text += $", Retry-After {DurationText.Format(asked.Value)}";
                 }
                 if (serverSaysRetry == true)
                 {
@@ -214,7 +214,7 @@ namespace TurnstileWidgets.Engine.Transport
             switch (failure)
             {
                 case FailureKind.Timeout:
-                    what = $"no answer came within {RetryPolicy.FormatDuration(requestTimeout)}{tries}. Check the network, or allow more time per request (RequestTimeout).";
+                    what = $"no answer came within {DurationText.Format(requestTimeout)}{tries}. Check the network, or allow more time per request (RequestTimeout).";
                     break;
                 case FailureKind.ConnectionRefused:
                     what = $"the connection was refused{tries}. Check the base URL and that the server is running and reachable.";

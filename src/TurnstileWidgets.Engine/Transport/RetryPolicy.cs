@@ -136,15 +136,5 @@ namespace TurnstileWidgets.Engine.Transport
             }
             return TimeSpan.FromMilliseconds(ms);
         }
-
-        internal static string FormatDuration(TimeSpan span)
-        {
-            if (span >= TimeSpan.FromSeconds(1))
-            {
-                double seconds = span.TotalSeconds;
-                return (Math.Abs(seconds - Math.Round(seconds)) < 0.05 ? Math.Round(seconds).ToString(CultureInfo.InvariantCulture) : seconds.ToString("0.#", CultureInfo.InvariantCulture)) + " s";
-            }
-            return Math.Round(span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms";
-        }
     }
 }

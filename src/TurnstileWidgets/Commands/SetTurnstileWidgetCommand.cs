@@ -250,7 +250,7 @@ namespace TurnstileWidgets.Commands
 
             WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                 "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
-                reading.Widget, RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+                reading.Widget, DurationText.Format(now - reading.ReadOn), DurationText.Format(MaxReadAge)));
             return reading.Widget;
         }
     }

@@ -138,7 +138,7 @@ namespace TurnstileWidgets.Errors
                         target, exception);
                 case TurnstileApiErrorKind.RateLimited:
                     string wait = exception.RetryAfter.HasValue
-                        ? "Wait " + RequestText.FormatDuration(exception.RetryAfter.Value) + " and try again"
+                        ? "Wait " + DurationText.Format(exception.RetryAfter.Value) + " and try again"
                         : "Wait a few minutes and try again";
                     return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded, message,
                         wait + "; Cloudflare limits each user to 1,200 requests per 5 minutes.",

@@ -72,7 +72,7 @@ namespace TurnstileWidgets.Session
         private static async Task<IReadOnlyList<WidgetName>> ReadWidgetNamesAsync(TurnstileClient client, CancellationToken cancellationToken)
         {
             var names = new List<WidgetName>();
-            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = PagingWindow.MaxPerPage });
+            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = WidgetValidator.MaxPerPage });
             for (int page = 0; page < CompletionPageLimit; page++)
             {
                 WidgetPage? read = await listing.NextPageAsync(cancellationToken).ConfigureAwait(false);
