@@ -27,6 +27,8 @@ namespace TurnstileWidgets.Engine
     {
         private readonly string? accountId;
         private readonly ApiTransport transport;
+        // Built on first use (an account id is required only by widget operations).
+        private string? widgetsPath;
         // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
         // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
         // since it read a page; counting too many costs requests, too few would skip widgets, so every attempt counts.
@@ -180,12 +182,7 @@ namespace TurnstileWidgets.Engine
             string path = WidgetsPath() + "?" + ListQueryString(query, page);
             var request = new RequestInfo("GET", "/" + path, TurnstileOperation.ListWidgets);
             EnvelopeDto<List<WidgetDto>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
-            List<WidgetDto> items = envelope.Result ?? new List<WidgetDto>();
-            var widgets = new Widget[items.Count];
-            for (int i = 0; i < widgets.Length; i++)
-            {
-                widgets[i] = ToWidget(items[i], includeSecret: false);
-            }
+            Widget[] widgets = ToWidgets(envelope.Result);
             ResultInfoDto? info = envelope.ResultInfo;
             return new WidgetPage
             {
@@ -281,6 +278,22 @@ namespace TurnstileWidgets.Engine
             return builder.ToString();
         }
 
+        [MethodImpl(HotPath.Optimized)]
+        private static Widget[] ToWidgets(List<WidgetDto>? items)
+        {
+            if (items == null || items.Count == 0)
+            {
+                return Array.Empty<Widget>();
+            }
+            var widgets = new Widget[items.Count];
+            for (int i = 0; i < widgets.Length; i++)
+            {
+                widgets[i] = ToWidget(items[i], includeSecret: false);
+            }
+            return widgets;
+        }
+
+        [MethodImpl(HotPath.Optimized)]
         internal static Widget ToWidget(WidgetDto dto, bool includeSecret)
         {
             Dictionary<string, string>? unrecognized = null;
@@ -312,7 +325,8 @@ namespace TurnstileWidgets.Engine
                 Sitekey = dto.Sitekey ?? "",
                 Secret = includeSecret ? dto.Secret : null,
                 Name = dto.Name ?? "",
-                Domains = dto.Domains?.ToArray() ?? Array.Empty<string>(),
+                // The DTO is dropped here, so its list becomes the widget's: no copy per widget.
+                Domains = (IReadOnlyList<string>?)dto.Domains ?? Array.Empty<string>(),
                 Mode = mode,
                 Region = region,
                 ClearanceLevel = level,
@@ -365,7 +379,7 @@ namespace TurnstileWidgets.Engine
             return accountId;
         }
 
-        private string WidgetsPath() => "accounts/" + Uri.EscapeDataString(RequireAccountId()) + "/challenges/widgets";
+        private string WidgetsPath() => widgetsPath ?? (widgetsPath = "accounts/" + Uri.EscapeDataString(RequireAccountId()) + "/challenges/widgets");
 
         private string WidgetPath(string sitekey) => WidgetsPath() + "/" + Uri.EscapeDataString(sitekey);
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
@@ -195,6 +196,7 @@ namespace TurnstileWidgets.Engine
         }
 
         /// <summary>The page's widgets this listing has not returned before; the page's own list when that is all of them.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private IReadOnlyList<Widget> NotReturnedBefore(IReadOnlyList<Widget> widgets)
         {
             List<Widget>? some = null;

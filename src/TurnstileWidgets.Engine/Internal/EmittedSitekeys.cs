@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace TurnstileWidgets.Engine.Internal
 {
@@ -34,6 +35,7 @@ namespace TurnstileWidgets.Engine.Internal
         internal int Count => all?.Count ?? historyCount;
 
         /// <summary>Remembers a returned widget; false when it was returned before (as far as this set can tell).</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal bool Add(string sitekey)
         {
             ulong hash = Hash(sitekey);
@@ -96,6 +98,7 @@ namespace TurnstileWidgets.Engine.Internal
         private ulong At(int index) => history![index / ChunkSize][index % ChunkSize];
 
         /// <summary>FNV-1a over the UTF-16 code units, then MurmurHash3's 64-bit finaliser to spread the bits.</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal static ulong Hash(string text)
         {
             ulong hash = 14695981039346656037UL;

@@ -103,7 +103,7 @@ namespace TurnstileWidgets.Engine.Transport
             {
                 throw new ObjectDisposedException(nameof(TurnstileClient));
             }
-            using (var request = new HttpRequestMessage(new HttpMethod(info.Method), new Uri(BaseUri, relativePath)))
+            using (var request = new HttpRequestMessage(MethodOf(info.Method), new Uri(BaseUri, relativePath)))
             {
                 info.AttachTo(request);
                 if (body != null)
@@ -112,22 +112,30 @@ namespace TurnstileWidgets.Engine.Transport
                     request.Content.Headers.ContentType = JsonContentType;
                 }
                 Credential.ApplyTo(request);
-                using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    if (!response.IsSuccessStatusCode)
+                    using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
                     {
-                        throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                        }
+                        EnvelopeDto<T>? envelope = await ReadBodyAsync(response, info, typeInfo, cancellationToken).ConfigureAwait(false);
+                        if (envelope == null || !envelope.Success || envelope.Result == null)
+                        {
+                            IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
+                            string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
+                            int status = (int)response.StatusCode;
+                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
+                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path);
+                        }
+                        return envelope;
                     }
-                    EnvelopeDto<T>? envelope = await ReadBodyAsync(response, info, typeInfo, cancellationToken).ConfigureAwait(false);
-                    if (envelope == null || !envelope.Success || envelope.Result == null)
-                    {
-                        IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
-                        string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
-                        int status = (int)response.StatusCode;
-                        string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
-                        throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path);
-                    }
-                    return envelope;
+                }
+                finally
+                {
+                    // The attempt's timer, kept for the body, ends with the answer.
+                    info.ReplaceAttemptDeadline(null);
                 }
             }
         }
@@ -144,41 +152,48 @@ namespace TurnstileWidgets.Engine.Transport
         private async Task<EnvelopeDto<T>?> ReadBodyAsync<T>(HttpResponseMessage response, RequestInfo info, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
             where T : class
         {
-            // The attempt's timeout covered the headers; the body, streamed after the chain returned, gets its own.
-            using (var bodyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            // The body streams after the chain returned; the attempt's own deadline (headers and body) still runs.
+            CancellationTokenSource? deadline = info.AttemptDeadline;
+            CancellationToken bodyToken = deadline?.Token ?? cancellationToken;
+            bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
+            string effect = mayHaveTakenEffect ? " The request reached the API and probably took effect: check the widget's current state before repeating it." : "";
+            try
             {
-                if (RequestTimeout != Timeout.InfiniteTimeSpan)
-                {
-                    bodyCancellation.CancelAfter(RequestTimeout);
-                }
-                bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
-                string effect = mayHaveTakenEffect ? " The request reached the API and probably took effect: check the widget's current state before repeating it." : "";
-                try
-                {
 #if NET8_0_OR_GREATER
-                    using (Stream stream = await response.Content.ReadAsStreamAsync(bodyCancellation.Token).ConfigureAwait(false))
+                using (Stream stream = await response.Content.ReadAsStreamAsync(bodyToken).ConfigureAwait(false))
 #else
-                    using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
 #endif
-                    {
-                        return await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyCancellation.Token).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
                 {
-                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {DurationText.Format(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, ex);
+                    return await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-                {
-                    throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{effect}", info.Operation, info.Method, info.Path, false, mayHaveTakenEffect, ex);
-                }
-                catch (JsonException ex)
-                {
-                    int status = (int)response.StatusCode;
-                    string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
-                    string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
-                    throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
-                }
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline != null && deadline.IsCancellationRequested)
+            {
+                throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {DurationText.Format(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, ex);
+            }
+            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+            {
+                throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{effect}", info.Operation, info.Method, info.Path, false, mayHaveTakenEffect, ex);
+            }
+            catch (JsonException ex)
+            {
+                int status = (int)response.StatusCode;
+                string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+                string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
+                throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
+            }
+        }
+
+        private static HttpMethod MethodOf(string method)
+        {
+            switch (method)
+            {
+                case "GET": return HttpMethod.Get;
+                case "PUT": return HttpMethod.Put;
+                case "POST": return HttpMethod.Post;
+                case "DELETE": return HttpMethod.Delete;
+                default: return new HttpMethod(method);
             }
         }
 

@@ -15,8 +15,10 @@ namespace TurnstileWidgets.Engine.Transport
     }
 
     /// <summary>
-    /// Gives each attempt its own timeout. HttpClient.Timeout would bound the whole call, retries and rate-limit waits
-    /// included, so it is left infinite and this handler, under the retry and pacing handlers, bounds one attempt.
+    /// Gives each attempt its own timeout, for its headers and its body. HttpClient.Timeout would bound the whole call,
+    /// retries and rate-limit waits included, so it is left infinite and this handler, under the retry and pacing
+    /// handlers, bounds one attempt. An answer leaves with its deadline on the request (<see cref="RequestInfo.AttemptDeadline"/>):
+    /// the body is streamed after the chain returns, and one timer per attempt covers both.
     /// </summary>
     internal sealed class AttemptTimeoutHandler : DelegatingHandler
     {
@@ -29,17 +31,24 @@ namespace TurnstileWidgets.Engine.Transport
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            RequestInfo info = RequestInfo.Of(request);
+            var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(timeout);
+            try
             {
-                attempt.CancelAfter(timeout);
-                try
-                {
-                    return await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
-                {
-                    throw new AttemptTimeoutException(timeout, ex);
-                }
+                HttpResponseMessage response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                info.ReplaceAttemptDeadline(attempt);
+                return response;
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
+            {
+                attempt.Dispose();
+                throw new AttemptTimeoutException(timeout, ex);
+            }
+            catch
+            {
+                attempt.Dispose();
+                throw;
             }
         }
     }

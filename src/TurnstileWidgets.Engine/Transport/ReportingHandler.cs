@@ -14,15 +14,14 @@ namespace TurnstileWidgets.Engine.Transport
     /// </summary>
     internal sealed class ReportingHandler : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        // Nobody listens (a runbook without -Verbose, a C# caller): no stopwatch, no record, no async frame of its own.
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            ObserverScope.IsActive ? SendAndReportAsync(request, cancellationToken) : base.SendAsync(request, cancellationToken);
+
+        private async Task<HttpResponseMessage> SendAndReportAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             RequestInfo info = RequestInfo.Of(request);
             int attempt = Math.Max(1, info.Attempts);
-            if (!ObserverScope.IsActive)
-            {
-                // Nobody listens (a plain listing): no stopwatch, no record.
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
             long started = Stopwatch.GetTimestamp();
             HttpResponseMessage response;
             try

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading;
 
 namespace TurnstileWidgets.Engine.Transport
 {
@@ -40,6 +41,19 @@ namespace TurnstileWidgets.Engine.Transport
         internal DateTimeOffset BlockServedUntil { get; set; }
         /// <summary>Set by the pacing handler after each attempt: the end of the block a 429 with budget headers started.</summary>
         internal DateTimeOffset? AttemptBlockEnd { get; set; }
+        /// <summary>
+        /// The timeout of the attempt whose answer is being read (set by <see cref="AttemptTimeoutHandler"/>; null without
+        /// a timeout): its body must arrive before it fires. Disposed by whoever reads the body, or by the next attempt.
+        /// </summary>
+        internal CancellationTokenSource? AttemptDeadline { get; private set; }
+
+        internal void ReplaceAttemptDeadline(CancellationTokenSource? deadline)
+        {
+            CancellationTokenSource? previous = AttemptDeadline;
+            AttemptDeadline = deadline;
+            previous?.Dispose();
+        }
+
         /// <summary>Attempts made.</summary>
         internal int Attempts { get; set; }
         /// <summary>
