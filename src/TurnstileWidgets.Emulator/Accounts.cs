@@ -12,20 +12,37 @@ namespace TurnstileWidgets.Emulator
     /// request counters; the one token and the one key act on every account, as a Cloudflare token scoped to several
     /// accounts does. The first account is the default the control endpoints act on when no account is named.
     /// </summary>
-    internal sealed class Accounts
+    internal sealed class Accounts : IDisposable
     {
         private readonly Dictionary<string, WidgetStore> _stores = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, EmulatorStats> _stats = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<StateFile> _stateFiles = new();
 
+        /// <summary>Opens each account's state file (and so takes ownership of it); refuses with the first that cannot be used.</summary>
+        /// <exception cref="EmulatorStartupException">A state file cannot be used; none stays owned.</exception>
         public Accounts(IReadOnlyList<string> accountIds, TimeProvider clock, string? dataFile)
         {
             Ids = accountIds;
-            for (int i = 0; i < accountIds.Count; i++)
+            try
             {
-                string id = accountIds[i];
-                string? file = dataFile is null ? null : i == 0 ? dataFile : DataFileFor(dataFile, id);
-                _stores.Add(id, new WidgetStore(clock, file is null ? null : new StateFile(file)));
-                _stats.Add(id, new EmulatorStats());
+                for (int i = 0; i < accountIds.Count; i++)
+                {
+                    string id = accountIds[i];
+                    string? file = dataFile is null ? null : i == 0 ? dataFile : DataFileFor(dataFile, id);
+                    StateFile? stateFile = file is null ? null : new StateFile(file);
+                    _stores.Add(id, new WidgetStore(clock, stateFile));
+                    if (stateFile is not null)
+                    {
+                        _stateFiles.Add(stateFile);
+                    }
+
+                    _stats.Add(id, new EmulatorStats());
+                }
+            }
+            catch
+            {
+                Dispose();
+                throw;
             }
         }
 
@@ -49,6 +66,15 @@ namespace TurnstileWidgets.Emulator
         public IEnumerable<WidgetStore> AllStores => _stores.Values;
 
         public IEnumerable<EmulatorStats> AllStats => _stats.Values;
+
+        /// <summary>Gives up every state file, so another emulator may use them; call once requests no longer arrive.</summary>
+        public void Dispose()
+        {
+            foreach (StateFile stateFile in _stateFiles)
+            {
+                stateFile.Dispose();
+            }
+        }
 
         /// <summary>
         /// Where an account other than the first keeps its state: next to the --data file, named after the account, so

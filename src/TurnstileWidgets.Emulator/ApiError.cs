@@ -11,7 +11,8 @@ namespace TurnstileWidgets.Emulator
     /// |  9109 | 403  | valid credential, but not for the account id in the path                   |
     /// | 10000 | 403  | authentication error (missing or wrong token / email+key)                   |
     /// | 10001 | 400  | a body field is missing, of the wrong JSON type, or has a value not allowed |
-    /// | 10002 | 400  | the body is not JSON, not a JSON object, or too large                       |
+    /// | 10002 | 400  | the body is not JSON or not a JSON object                                  |
+    /// | 10002 | 413  | the body is larger than 1 MiB (every route, control endpoints too)         |
     /// | 10003 | 400  | a list query parameter (page, per_page, order, direction, filter) is bad    |
     /// | 10004 | 400  | update tried to change the region                                          |
     /// | 10005 | 400  | secret rotation refused: the previous secret is still in its grace period  |
@@ -40,6 +41,9 @@ namespace TurnstileWidgets.Emulator
         public static ApiError MalformedBody(string message) => new(400, MalformedBodyCode, message);
 
         public static ApiError InvalidQuery(string message) => new(400, InvalidQueryCode, message);
+
+        public static readonly ApiError BodyTooLarge = new(413, MalformedBodyCode,
+            $"The request body is larger than {HttpHelpers.MaxBodyBytes} bytes (1 MiB), the most this emulator reads; send a smaller body.");
 
         public static readonly ApiError NoRoute = new(404, NoRouteCode, "No route for the URI");
 

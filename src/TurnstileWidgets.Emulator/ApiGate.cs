@@ -20,12 +20,16 @@ namespace TurnstileWidgets.Emulator
         private readonly FaultInjector _faults;
         private readonly EmulatorStats _stats;
         private readonly EmulatorClock _clock;
+        private readonly Func<IHeaderDictionary, string?> _identify;
 
-        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock)
+        // identify: who a request's credential names, or null when the emulator does not accept it (authentication's own
+        // rule); the rate limit keeps budgets for accepted credentials only.
+        public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, string?> identify)
         {
             _faults = faults;
             _stats = stats;
             _clock = clock;
+            _identify = identify;
         }
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -42,21 +46,37 @@ namespace TurnstileWidgets.Emulator
                     return;
                 }
 
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
+                return;
+            }
+
+            if (string.Equals(path, Siteverify.SiteverifyEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+            {
+                // Siteverify lives beside the API (challenges.cloudflare.com): counted, but no API faults or rate limit.
+                _stats.CountRequest(EmulatorRouteKind.Siteverify);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
+                _stats.CountStatus(context.Response.StatusCode);
                 return;
             }
 
             if (!context.Request.Path.StartsWithSegments(ApiPrefix, StringComparison.OrdinalIgnoreCase, out PathString rest))
             {
-                await next(context).ConfigureAwait(false);
+                await RunWithBodyAsync(context, next).ConfigureAwait(false);
                 return;
             }
 
             string method = context.Request.Method;
-            _stats.CountRequest(Classify(method, rest.Value ?? ""));
+            EmulatorRouteKind kind = Classify(method, rest.Value ?? "");
+            _stats.CountRequest(kind);
             try
             {
-                await ApplyFaultsAndRunAsync(context, next, method, path).ConfigureAwait(false);
+                if (!await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false))
+                {
+                    await WriteCountedErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                    return;
+                }
+
+                await ApplyFaultsAndRunAsync(context, next, method, path, kind).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -79,7 +99,34 @@ namespace TurnstileWidgets.Emulator
             }
         }
 
-        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path)
+        /// <summary>Routes outside the API (control endpoints, unknown paths): the same body limit, answered in the same envelope.</summary>
+        private static async Task RunWithBodyAsync(HttpContext context, RequestDelegate next)
+        {
+            bool admitted;
+            try
+            {
+                admitted = await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (BadHttpRequestException e)
+            {
+                await HttpHelpers.WriteErrorAsync(context, new ApiError(e.StatusCode, ApiError.MalformedBodyCode, "The request could not be read: " + e.Message)).ConfigureAwait(false);
+                return;
+            }
+
+            if (!admitted)
+            {
+                await HttpHelpers.WriteErrorAsync(context, ApiError.BodyTooLarge).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        }
+
+        private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path, EmulatorRouteKind kind)
         {
             int latency = _faults.Settings.LatencyMs;
             if (latency > 0)
@@ -89,7 +136,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             bool dropAfterCommit = false;
-            string credential = RateLimiter.CredentialKey(context.Request.Headers);
+            string credential = _identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
             FaultStep? step = _faults.TakeStep(method, path);
             if (step is not null)
             {
@@ -106,7 +153,11 @@ namespace TurnstileWidgets.Emulator
 
                 if (step.Status is int status)
                 {
-                    _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    if (kind != EmulatorRouteKind.Graphql)
+                    {
+                        _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                    }
+
                     await WriteScriptedAsync(context, step, status).ConfigureAwait(false);
                     return;
                 }
@@ -115,7 +166,8 @@ namespace TurnstileWidgets.Emulator
             }
 
             // Set before anything answers, so every API response under a rate limit carries the budget (errors too).
-            RateLimitDecision? limit = _faults.Admit(credential);
+            // GraphQL has its own budget (GraphqlEndpoint) and, like Cloudflare's, no Ratelimit headers.
+            RateLimitDecision? limit = kind == EmulatorRouteKind.Graphql ? null : _faults.Admit(credential);
             limit?.WriteHeaders(context.Response.Headers);
             if (limit is { Admitted: false })
             {
@@ -264,6 +316,11 @@ namespace TurnstileWidgets.Emulator
             if (s.Length == 3 && Is(s[0], "user") && Is(s[1], "tokens") && Is(s[2], "verify") && method == "GET")
             {
                 return EmulatorRouteKind.VerifyToken;
+            }
+
+            if (s.Length == 1 && Is(s[0], "graphql") && method == "POST")
+            {
+                return EmulatorRouteKind.Graphql;
             }
 
             return EmulatorRouteKind.Unrouted;

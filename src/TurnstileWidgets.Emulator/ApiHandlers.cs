@@ -17,6 +17,7 @@ namespace TurnstileWidgets.Emulator
         private readonly byte[] _apiKey;
         private readonly string _email;
         private readonly string _tokenId;
+        private readonly int _maxDomains;
 
         public ApiHandlers(Accounts accounts, EmulatorOptions options)
         {
@@ -24,6 +25,7 @@ namespace TurnstileWidgets.Emulator
             _apiToken = Encoding.UTF8.GetBytes(options.ApiToken);
             _apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
             _email = options.Email;
+            _maxDomains = options.MaxDomains;
             // A stable identifier that reveals nothing about the token itself.
             _tokenId = Convert.ToHexStringLower(SHA256.HashData(_apiToken)).Substring(0, 32);
         }
@@ -77,7 +79,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
                 if (error is not null)
                 {
                     await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
@@ -105,7 +107,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, out input);
+                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input);
                 Widget? updated = null;
                 error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);
@@ -207,20 +209,34 @@ namespace TurnstileWidgets.Emulator
             return true;
         }
 
-        private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly)
+        /// <summary>
+        /// Who the request's credential names, as authentication reads it ("token:" and the token without its scheme and
+        /// padding, or "key:" and the case-folded email and the key), or null when the emulator does not accept it. The
+        /// rate limit keeps its budgets by this, so one user is one budget however the credential is spelled.
+        /// </summary>
+        public string? Identify(IHeaderDictionary headers) => Credential(headers, bearerOnly: false);
+
+        private ApiError? Authenticate(IHeaderDictionary headers, bool bearerOnly) =>
+            Credential(headers, bearerOnly) is null ? ApiError.Authentication : null;
+
+        private string? Credential(IHeaderDictionary headers, bool bearerOnly)
         {
             string authorization = headers.Authorization.ToString();
             if (authorization.Length > 0)
             {
                 const string Scheme = "Bearer ";
-                bool valid = authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-                    && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization.Substring(Scheme.Length).Trim()), _apiToken);
-                return valid ? null : ApiError.Authentication;
+                if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+                {
+                    return null;
+                }
+
+                string token = authorization.Substring(Scheme.Length).Trim();
+                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _apiToken) ? "token:" + token : null;
             }
 
             if (bearerOnly)
             {
-                return ApiError.Authentication;
+                return null;
             }
 
             StringValues email = headers["X-Auth-Email"];
@@ -229,10 +245,11 @@ namespace TurnstileWidgets.Emulator
                 && string.Equals(email.ToString().Trim(), _email, StringComparison.OrdinalIgnoreCase)
                 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key.ToString().Trim()), _apiKey))
             {
-                return null;
+                // Emails compare case-insensitively, so the identity carries one casing of it.
+                return "key:" + email.ToString().Trim().ToUpperInvariant() + "\n" + key.ToString().Trim();
             }
 
-            return ApiError.Authentication;
+            return null;
         }
 
         internal static ApiError? TryReadListQuery(IQueryCollection queryString, out ListQuery? query)

@@ -30,14 +30,19 @@ namespace TurnstileWidgets.Emulator
             "POST /__emulator/clock/advance {seconds}",
             "POST /__emulator/seed          {count, name_prefix, account_id} (account_id: default the first account)",
             "POST /__emulator/secrets/check {secret}",
+            Analytics.ObservationControlHandlers.Endpoints[0],
+            Analytics.ObservationControlHandlers.Endpoints[1],
+            Analytics.ObservationControlHandlers.Endpoints[2],
         };
 
         public Task InfoAsync(HttpContext context) =>
             HttpHelpers.WriteJsonAsync(context, 200, new ControlInfo
             {
                 ApiBaseUrl = _server.BaseUri.ToString().TrimEnd('/'),
+                SiteverifyUrl = _server.SiteverifyUri.ToString(),
                 AccountId = _server.AccountId,
                 AccountIds = _server.AccountIds.ToArray(),
+                MaxDomains = _server.MaxDomains,
                 Endpoints = Endpoints,
             }, EmulatorJsonContext.Wire.ControlInfo);
 

@@ -29,6 +29,7 @@ namespace TurnstileWidgets.Emulator
         private readonly Accounts _accounts;
         private readonly FaultSettings _initialFaults;
         private int _disposed;
+        private Observation _observation = null!;
 
         private EmulatorServer(WebApplication app, EmulatorOptions options, Accounts accounts, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
         {
@@ -43,10 +44,14 @@ namespace TurnstileWidgets.Emulator
             Email = options.Email;
             ApiKey = options.ApiKey;
             DataFile = options.DataFile;
+            MaxDomains = options.MaxDomains;
         }
 
         /// <summary>The API base, e.g. http://127.0.0.1:5000/client/v4/ (with a trailing slash; the routes accept it without one too).</summary>
         public Uri BaseUri { get; private set; } = null!;
+
+        /// <summary>Where the emulator answers siteverify, e.g. http://127.0.0.1:5000/turnstile/v0/siteverify (Connect-Turnstile -SiteverifyUri).</summary>
+        public Uri SiteverifyUri { get; private set; } = null!;
 
         /// <summary>The control endpoints' base, e.g. http://127.0.0.1:5000/__emulator/ (no authentication, loopback only).</summary>
         public Uri ControlUri { get; private set; } = null!;
@@ -68,6 +73,9 @@ namespace TurnstileWidgets.Emulator
 
         /// <summary>The X-Auth-Key the emulator accepts (a fake development value).</summary>
         public string ApiKey { get; }
+
+        /// <summary>The most domains a widget may have (--max-domains).</summary>
+        public int MaxDomains { get; }
 
         /// <summary>The state file in use, or null when state lives in memory only.</summary>
         public string? DataFile { get; }
@@ -139,15 +147,27 @@ namespace TurnstileWidgets.Emulator
 
             WebApplication app = builder.Build();
             var server = new EmulatorServer(app, options, accounts, faults, faultSettings, clock, stats);
-            var gate = new ApiGate(faults, stats, clock);
             var api = new ApiHandlers(accounts, options);
+            var gate = new ApiGate(faults, stats, clock, api.Identify);
             var control = new ControlHandlers(server);
+            var events = new Analytics.EventLedger(accounts.Ids);
+            var tokens = new Siteverify.TurnstileTokens();
+            var graphql = new Analytics.GraphqlEndpoint(api, events, LimitsOf(options), RateLimitRule.Parse(options.GraphqlRateLimit), options.GraphqlDocumentedErrorStatuses, clock);
+            var siteverify = new Siteverify.SiteverifyEndpoint(accounts, tokens, events, clock);
+            var issuer = new Siteverify.TokenIssuer(accounts, tokens, events, clock);
+            var observation = new Analytics.ObservationControlHandlers(accounts, events, issuer, siteverify, clock);
+            server._observation = new Observation(events, tokens, issuer, graphql, siteverify);
 
             app.Use(gate.InvokeAsync);
             app.Use(accounts.CountAsync);
             app.UseRouting();
             MapApi(app, api);
             MapControl(app, control);
+            app.MapPost(ApiGate.ApiPrefix + "/graphql", new RequestDelegate(graphql.QueryAsync));
+            app.MapPost(Siteverify.SiteverifyEndpoint.Path, new RequestDelegate(siteverify.VerifyAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/events", new RequestDelegate(observation.RecordEventsAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/tokens", new RequestDelegate(observation.MintTokenAsync));
+            app.MapPost(ApiGate.ControlPrefix + "/siteverify/faults", new RequestDelegate(observation.SiteverifyFaultsAsync));
             app.MapFallback("{**path}", context =>
                 context.Request.Path.StartsWithSegments(ApiGate.ControlPrefix, StringComparison.OrdinalIgnoreCase)
                     ? control.NotFoundAsync(context)
@@ -157,11 +177,18 @@ namespace TurnstileWidgets.Emulator
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is System.IO.IOException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Nothing outlives a failed start: neither the host nor the ownership of the state files.
                 await app.DisposeAsync().ConfigureAwait(false);
-                throw new EmulatorStartupException(
-                    $"The emulator could not listen on 127.0.0.1:{options.Port} ({e.Message}). Pick another --port, or 0 for any free port.", e);
+                accounts.Dispose();
+                if (e is System.IO.IOException or InvalidOperationException)
+                {
+                    throw new EmulatorStartupException(
+                        $"The emulator could not listen on 127.0.0.1:{options.Port} ({e.Message.ReplaceLineEndings(" ")}). Pick another --port, or 0 for any free port.", e);
+                }
+
+                throw;
             }
 
             string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -169,6 +196,7 @@ namespace TurnstileWidgets.Emulator
             string root = "http://127.0.0.1:" + server.Port.ToString(CultureInfo.InvariantCulture);
             server.BaseUri = new Uri(root + ApiGate.ApiPrefix + "/");
             server.ControlUri = new Uri(root + ApiGate.ControlPrefix + "/");
+            server.SiteverifyUri = new Uri(root + Siteverify.SiteverifyEndpoint.Path);
             return server;
         }
 
@@ -218,6 +246,7 @@ namespace TurnstileWidgets.Emulator
             Faults.Reset(_initialFaults);
             Stats.Reset();
             Clock.ResetOffset();
+            _observation.Reset();
         }
 
         /// <summary>Empties one account and zeroes its counters; faults, the clock, other accounts and the overall counters stay.</summary>
@@ -226,7 +255,23 @@ namespace TurnstileWidgets.Emulator
         {
             StoreOf(accountId).Clear();
             StatsOf(accountId).Reset();
+            _observation.Events.Clear(accountId);
         }
+
+        /// <summary>The analytics events, siteverify tokens, GraphQL budgets and siteverify faults: what issue 19 added.</summary>
+        private sealed record Observation(Analytics.EventLedger Events, Siteverify.TurnstileTokens Tokens, Siteverify.TokenIssuer Issuer, Analytics.GraphqlEndpoint Graphql, Siteverify.SiteverifyEndpoint Siteverify)
+        {
+            public void Reset()
+            {
+                Events.Clear();
+                Tokens.Clear();
+                Graphql.ResetBudgets();
+                Siteverify.QueueInternalErrors(0);
+            }
+        }
+
+        private static Analytics.AnalyticsLimits LimitsOf(EmulatorOptions options) =>
+            new(options.GraphqlMaxPageSize, Analytics.AnalyticsLimits.DefaultMaxNumberOfFields, options.GraphqlMaxDurationSeconds, options.GraphqlNotOlderThanSeconds);
 
         /// <summary>Creates <paramref name="count"/> widgets at once (names <paramref name="namePrefix"/>1, 2, ...), for benchmarks.</summary>
         public int SeedWidgets(int count, string namePrefix = "seed-") => SeedWidgets(count, namePrefix, AccountId);
@@ -238,6 +283,43 @@ namespace TurnstileWidgets.Emulator
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
             ArgumentNullException.ThrowIfNull(namePrefix);
             return StoreOf(accountId).Seed(count, namePrefix);
+        }
+
+        /// <summary>
+        /// Records analytics events for the GraphQL dataset (same as POST /__emulator/events): <paramref name="count"/>
+        /// events of one type for one sitekey at <paramref name="at"/> (default: now on the emulator clock).
+        /// </summary>
+        /// <exception cref="ArgumentException">A field is empty or out of range, or the emulator does not serve the account.</exception>
+        public void RecordEvents(string sitekey, string eventType, long count = 1, DateTimeOffset? at = null, string action = "", string hostname = "", string countryCode = "", string? accountId = null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(sitekey);
+            ArgumentException.ThrowIfNullOrEmpty(eventType);
+            ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Siteverify.EventFields.MaxCount);
+            string account = accountId ?? AccountId;
+            StoreOf(account);
+            var key = new Analytics.EventKey(sitekey, eventType, action ?? "", hostname ?? "", Siteverify.EventFields.CountryCode(countryCode, nameof(countryCode)), (at ?? UtcNow).ToUnixTimeSeconds());
+            _observation.Events.Record(account, key, count);
+        }
+
+        /// <summary>
+        /// A visitor solves the widget now (same as POST /__emulator/tokens): returns a token siteverify accepts once within
+        /// 300 s, and records challenge_issued and the solved event. <paramref name="hostname"/> defaults to the widget's first domain.
+        /// </summary>
+        /// <exception cref="ArgumentException">No such widget in the account (default: the first), or action/cdata/country not allowed.</exception>
+        public string MintToken(string sitekey, string? accountId = null, string action = "", string? hostname = null, string cdata = "", bool interactive = false, string countryCode = "")
+        {
+            ArgumentNullException.ThrowIfNull(sitekey);
+            string account = accountId ?? AccountId;
+            StoreOf(account);
+            return _observation.Issuer.Mint(account, sitekey, action ?? "", hostname, cdata ?? "", interactive, countryCode);
+        }
+
+        /// <summary>The next <paramref name="count"/> siteverify requests answer internal-error (same as POST /__emulator/siteverify/faults); 0 clears.</summary>
+        public void QueueSiteverifyInternalErrors(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            _observation.Siteverify.QueueInternalErrors(count);
         }
 
         /// <summary>Whether a widget secret works right now: a current secret, or a previous one inside its grace period.</summary>
@@ -277,6 +359,7 @@ namespace TurnstileWidgets.Emulator
                 RateLimit = s.RateLimit?.ToString(),
                 RateLimitBlock = s.RateLimitBlock,
                 RateLimitBlocks = Faults.RateLimitBlocks,
+                RateLimitBudgets = Faults.RateLimitBudgets,
                 LatencyMs = s.LatencyMs,
                 ErrorRate = s.ErrorRate,
                 DropRate = s.DropRate,
@@ -305,6 +388,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             await _app.DisposeAsync().ConfigureAwait(false);
+            _accounts.Dispose();
         }
 
         private static void MapApi(WebApplication app, ApiHandlers api)
@@ -336,6 +420,17 @@ namespace TurnstileWidgets.Emulator
             app.MapPost(C + "/secrets/check", new RequestDelegate(control.CheckSecretAsync));
         }
 
+        /// <summary>The one range check of --max-domains, for the command line and for <see cref="StartAsync"/>.</summary>
+        /// <exception cref="ArgumentException">The value is outside 1 to <see cref="EmulatorOptions.MaxDomainsLimit"/>.</exception>
+        internal static void ValidateMaxDomains(int maxDomains)
+        {
+            if (maxDomains is < 1 or > EmulatorOptions.MaxDomainsLimit)
+            {
+                throw new ArgumentException(
+                    $"The most domains per widget (--max-domains) must be 1 to {EmulatorOptions.MaxDomainsLimit} (Cloudflare: 15 on Free, up to 200 on Enterprise), not {maxDomains}.");
+            }
+        }
+
         private static void Validate(EmulatorOptions options)
         {
             if (options.Port is < 0 or > 65535)
@@ -355,6 +450,13 @@ namespace TurnstileWidgets.Emulator
             if (ids.Distinct(StringComparer.OrdinalIgnoreCase).Count() != ids.Count)
             {
                 throw new ArgumentException("An account id is given twice; give each --account-id once.");
+            }
+
+            ValidateMaxDomains(options.MaxDomains);
+            RateLimitRule.Parse(options.GraphqlRateLimit);
+            if (options.GraphqlMaxPageSize < 1 || options.GraphqlMaxDurationSeconds < 1 || options.GraphqlNotOlderThanSeconds < 1)
+            {
+                throw new ArgumentException("The GraphQL max page size, max duration and not-older-than must be 1 or more.");
             }
 
             if (string.IsNullOrWhiteSpace(options.ApiToken) || string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.Email))

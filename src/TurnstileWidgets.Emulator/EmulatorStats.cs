@@ -25,6 +25,10 @@ namespace TurnstileWidgets.Emulator
         VerifyToken,
         /// <summary>Anything else under /client/v4 (answered 404, code 7003).</summary>
         Unrouted,
+        /// <summary>POST /client/v4/graphql (the GraphQL Analytics API)</summary>
+        Graphql,
+        /// <summary>POST /turnstile/v0/siteverify (outside /client/v4, counted all the same)</summary>
+        Siteverify,
     }
 
     /// <summary>Live request counters for the API under /client/v4 (control endpoints are not counted).</summary>
@@ -58,6 +62,10 @@ namespace TurnstileWidgets.Emulator
         public long VerifyTokenRequests => Requests(EmulatorRouteKind.VerifyToken);
         /// <summary>Requests for no known route or method.</summary>
         public long UnroutedRequests => Requests(EmulatorRouteKind.Unrouted);
+        /// <summary>GraphQL Analytics requests.</summary>
+        public long GraphqlRequests => Requests(EmulatorRouteKind.Graphql);
+        /// <summary>Siteverify requests.</summary>
+        public long SiteverifyRequests => Requests(EmulatorRouteKind.Siteverify);
         /// <summary>429 answers sent (rate limit or scripted).</summary>
         public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
         /// <summary>Connections aborted on purpose (random, scripted, or after commit).</summary>
@@ -96,6 +104,8 @@ namespace TurnstileWidgets.Emulator
                 RotateSecretRequests = RotateSecretRequests,
                 VerifyTokenRequests = VerifyTokenRequests,
                 UnroutedRequests = UnroutedRequests,
+                GraphqlRequests = GraphqlRequests,
+                SiteverifyRequests = SiteverifyRequests,
                 RateLimitedResponses = RateLimitedResponses,
                 DroppedConnections = DroppedConnections,
                 InjectedServerErrors = InjectedServerErrors,
@@ -115,6 +125,8 @@ namespace TurnstileWidgets.Emulator
             EmulatorRouteKind.Delete => "delete",
             EmulatorRouteKind.RotateSecret => "rotate_secret",
             EmulatorRouteKind.VerifyToken => "verify_token",
+            EmulatorRouteKind.Graphql => "graphql",
+            EmulatorRouteKind.Siteverify => "siteverify",
             _ => "unrouted",
         };
 
@@ -176,6 +188,10 @@ namespace TurnstileWidgets.Emulator
         public long VerifyTokenRequests { get; init; }
         /// <summary>Requests for no known route or method.</summary>
         public long UnroutedRequests { get; init; }
+        /// <summary>GraphQL Analytics requests.</summary>
+        public long GraphqlRequests { get; init; }
+        /// <summary>Siteverify requests.</summary>
+        public long SiteverifyRequests { get; init; }
         /// <summary>429 answers sent.</summary>
         public long RateLimitedResponses { get; init; }
         /// <summary>Connections aborted on purpose.</summary>
@@ -184,7 +200,7 @@ namespace TurnstileWidgets.Emulator
         public long InjectedServerErrors { get; init; }
         /// <summary>Requests that waited for added latency.</summary>
         public long DelayedRequests { get; init; }
-        /// <summary>Requests per route kind, keyed by the snake_case kind name (list, get, create, update, delete, rotate_secret, verify_token, unrouted).</summary>
+        /// <summary>Requests per route kind, keyed by the snake_case kind name (list, get, create, update, delete, rotate_secret, verify_token, unrouted, graphql, siteverify).</summary>
         public IReadOnlyDictionary<string, long> RequestsByKind { get; init; } = new Dictionary<string, long>();
         /// <summary>Answers per HTTP status code (dropped connections have none).</summary>
         public IReadOnlyDictionary<string, long> ResponsesByStatus { get; init; } = new Dictionary<string, long>();

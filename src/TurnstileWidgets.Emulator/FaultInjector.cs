@@ -193,6 +193,12 @@ namespace TurnstileWidgets.Emulator
             get { lock (_lock) { return _limiter.BlocksStarted; } }
         }
 
+        /// <summary>Rate-limit budgets held now: one per accepted credential with an open window or block, plus one shared by the rest.</summary>
+        public int RateLimitBudgets
+        {
+            get { lock (_lock) { return _limiter.TrackedBudgets; } }
+        }
+
         /// <summary>Counts the request against its credential's budget, or refuses it; null when no rate limit is set.</summary>
         public RateLimitDecision? Admit(string credential)
         {

@@ -122,6 +122,7 @@ namespace TurnstileWidgets.Emulator
         public string RateLimitKind { get; init; } = "fixed_window";
         public int? RateLimitBlock { get; init; }
         public long RateLimitBlocks { get; init; }
+        public int RateLimitBudgets { get; init; }
         public int LatencyMs { get; init; }
         public double ErrorRate { get; init; }
         public double DropRate { get; init; }
@@ -163,8 +164,10 @@ namespace TurnstileWidgets.Emulator
     internal sealed class ControlInfo
     {
         public string ApiBaseUrl { get; init; } = "";
+        public string SiteverifyUrl { get; init; } = "";
         public string AccountId { get; init; } = "";
         public string[] AccountIds { get; init; } = Array.Empty<string>();
+        public int MaxDomains { get; init; }
         public string[] Endpoints { get; init; } = Array.Empty<string>();
     }
 

@@ -14,7 +14,8 @@ namespace TurnstileWidgets.Emulator
         public const string Usage = """
             TurnstileWidgets emulator: an offline stand-in for the Cloudflare Turnstile widgets API (fake credentials, local use only).
 
-            Usage: dotnet run --project src/TurnstileWidgets.Emulator -c Release -- [options]
+            Usage: turnstile-emulator [options]
+               (from a clone: dotnet run --project src/TurnstileWidgets.Emulator -c Release -- [options])
 
               --port <n>            TCP port on 127.0.0.1 (default 0: any free port)
               --api-token <token>   Bearer token to accept (default emulator-api-token)
@@ -23,20 +24,37 @@ namespace TurnstileWidgets.Emulator
                                     and the first is the default for the control endpoints
               --email <email>       X-Auth-Email to accept (default emulator@example.com)
               --api-key <key>       X-Auth-Key to accept (default emulator-api-key)
-              --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts
+              --data <file>         keep widgets, secrets and grace periods in this JSON file across restarts; one
+                                    emulator at a time (it holds .<file>.lock beside it until it stops); created
+                                    readable by its owner only (it holds widget secrets)
+              --max-domains <n>     most domains per widget, as the account's plan sets it (default 10, the API
+                                    spec's; Cloudflare: 15 on Free, up to 200 on Enterprise); more: 400, code 10001
               --rate-limit <n/s>    at most n requests per s seconds per credential (fixed window), e.g. 1200/300; over it:
-                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy
+                                    429, code 971, Retry-After; every API answer carries Ratelimit and Ratelimit-Policy;
+                                    requests with a credential the emulator does not accept share one budget
               --rate-limit-block <s>  once a request is refused for the limit, refuse every request with that credential
                                     for s seconds (Cloudflare: 300); needs --rate-limit
               --latency-ms <n>      add n ms before answering each API request
               --error-rate <0..1>   share of API requests answered 500/502/503
               --drop-rate <0..1>    share of API requests whose connection is dropped
               --seed <n>            seed for the random faults
+              --graphql-rate-limit <n/s>  GraphQL Analytics budget per credential, apart from --rate-limit
+                                    (default 300/300, Cloudflare's); over it the GraphQL error
+                                    "rate limiter budget depleted, try again after 5 minutes"; off for none
+              --graphql-error-status <200|documented>  HTTP status of GraphQL errors: 200 (default) or the
+                                    one Cloudflare's errors page lists (400, 403 account, 429 budget)
+              --graphql-max-page-size <n>   largest limit of turnstileAdaptiveGroups (default 10000)
+              --graphql-max-duration <s>    widest time range of one query in seconds (default 2678400)
+              --graphql-not-older-than <s>  how far back a query may reach in seconds (default 7776000)
               --help                show this text
 
             When ready it prints: TurnstileWidgets emulator listening on http://127.0.0.1:<port>/client/v4
+            Also served: POST /client/v4/graphql (Turnstile analytics) and POST /turnstile/v0/siteverify.
             Control endpoints (no auth, loopback only): GET http://127.0.0.1:<port>/__emulator/ lists them.
-            Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start.
+            Request bodies over 1 MiB: 413, code 10002, on every route.
+            Exit codes: 0 stopped cleanly, 2 bad command line, 3 could not start (port taken; --data names a folder,
+            a missing folder, a file that is not the emulator's JSON, or a file another emulator is using), with one
+            line on standard error saying why.
             """;
 
         /// <summary>Entry point.</summary>
@@ -74,6 +92,12 @@ namespace TurnstileWidgets.Emulator
                 await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
                 return 3;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Whatever the file system refuses that no check above foresaw: still one line and exit 3, not a stack trace.
+                await Console.Error.WriteLineAsync("error: the emulator could not start: " + e.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+                return 3;
+            }
 
             await using (server.ConfigureAwait(false))
             {
@@ -89,6 +113,7 @@ namespace TurnstileWidgets.Emulator
                     output.WriteLine("  State file: " + Path.GetFullPath(server.DataFile));
                 }
 
+                output.WriteLine("Domains per widget: at most " + server.MaxDomains.ToString(CultureInfo.InvariantCulture) + " (--max-domains)");
                 string? faults = DescribeFaults(options);
                 if (faults is not null)
                 {
@@ -96,6 +121,7 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 output.WriteLine("Control endpoints: " + server.ControlUri);
+                output.WriteLine("Siteverify: " + server.SiteverifyUri);
                 output.WriteLine("TurnstileWidgets emulator listening on " + server.BaseUri.ToString().TrimEnd('/'));
                 output.Flush();
 
@@ -153,6 +179,10 @@ namespace TurnstileWidgets.Emulator
                     case "--email": options.Email = Value(); break;
                     case "--api-key": options.ApiKey = Value(); break;
                     case "--data": options.DataFile = Value(); break;
+                    case "--max-domains":
+                        options.MaxDomains = ParseInt(name, Value());
+                        EmulatorServer.ValidateMaxDomains(options.MaxDomains);
+                        break;
                     case "--rate-limit":
                         options.RateLimit = Value();
                         RateLimitRule.Parse(options.RateLimit);
@@ -165,6 +195,21 @@ namespace TurnstileWidgets.Emulator
                     case "--error-rate": options.ErrorRate = ParseDouble(name, Value()); break;
                     case "--drop-rate": options.DropRate = ParseDouble(name, Value()); break;
                     case "--seed": options.Seed = ParseInt(name, Value()); break;
+                    case "--graphql-rate-limit":
+                        options.GraphqlRateLimit = Value();
+                        RateLimitRule.Parse(options.GraphqlRateLimit);
+                        break;
+                    case "--graphql-error-status":
+                        options.GraphqlDocumentedErrorStatuses = Value() switch
+                        {
+                            "200" => false,
+                            "documented" => true,
+                            string other => throw new ArgumentException($"The option {name} takes 200 or documented, not '{other}'."),
+                        };
+                        break;
+                    case "--graphql-max-page-size": options.GraphqlMaxPageSize = ParsePositive(name, Value()); break;
+                    case "--graphql-max-duration": options.GraphqlMaxDurationSeconds = ParsePositive(name, Value()); break;
+                    case "--graphql-not-older-than": options.GraphqlNotOlderThanSeconds = ParsePositive(name, Value()); break;
                     default:
                         throw new ArgumentException($"Unknown option '{arg}'.");
                 }
@@ -232,6 +277,11 @@ namespace TurnstileWidgets.Emulator
             int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int result)
                 ? result
                 : throw new ArgumentException($"The option {name} needs a whole number, not '{value}'.");
+
+        private static int ParsePositive(string name, string value) =>
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int result) && result > 0
+                ? result
+                : throw new ArgumentException($"The option {name} needs a whole number of 1 or more, not '{value}'.");
 
         private static double ParseDouble(string name, string value) =>
             double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double result)

@@ -32,41 +32,35 @@ namespace TurnstileWidgets.Emulator
     /// Each credential has a FIXED window that opens with its first request after its previous window ended and admits
     /// at most N requests; refused requests do not count. With a block length set, the first refusal blocks the
     /// credential: every request is refused until the block ends, and the window after it starts afresh.
+    /// Requests whose credential the emulator does not accept belong to no user and share one budget (Cloudflare
+    /// limits those by client address, and every client here is loopback), so budgets exist only for the credentials
+    /// the emulator accepts plus that one, whatever tokens arrive. A budget whose window and block have ended is the
+    /// same as none, so it is dropped.
     /// Not thread-safe: the <see cref="FaultInjector"/> calls it under its lock.
     /// </summary>
     internal sealed class RateLimiter
     {
+        /// <summary>
+        /// The one budget of every request without a credential the emulator accepts; the others are keyed by the
+        /// identity authentication gives them (see ApiHandlers.Identify).
+        /// </summary>
+        public const string UnrecognisedCredential = "unrecognised";
+
+        private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
         private readonly Dictionary<string, Budget> _budgets = new(StringComparer.Ordinal);
+        private DateTimeOffset _lastSweep;
 
         /// <summary>Blocks started since the last reset (a witness for tests and the benchmark).</summary>
         public long BlocksStarted { get; private set; }
 
-        /// <summary>
-        /// Which credential a request counts against. The emulator keeps the raw header values as keys: it holds the
-        /// accepted credentials in memory anyway, and the keys never leave the process.
-        /// </summary>
-        public static string CredentialKey(IHeaderDictionary headers)
-        {
-            string authorization = headers.Authorization.ToString();
-            if (authorization.Length > 0)
-            {
-                return "authorization:" + authorization;
-            }
-
-            string email = headers["X-Auth-Email"].ToString();
-            string key = headers["X-Auth-Key"].ToString();
-            if (email.Length > 0 || key.Length > 0)
-            {
-                // Emails compare case-insensitively at authentication, so one user is one budget however the email is cased.
-                return "key:" + email.ToUpperInvariant() + "\n" + key;
-            }
-
-            return "anonymous";
-        }
+        /// <summary>Budgets held now (a witness that memory stays bounded whatever credentials arrive).</summary>
+        public int TrackedBudgets => _budgets.Count;
 
         /// <summary>Counts the request against the credential's window, or refuses it.</summary>
         public RateLimitDecision Admit(string credential, RateLimitRule rule, int? blockSeconds, DateTimeOffset now)
         {
+            Sweep(rule, now);
             Budget budget = Get(credential);
             if (budget.BlockedUntil is DateTimeOffset until)
             {
@@ -140,6 +134,32 @@ namespace TurnstileWidgets.Emulator
         {
             _budgets.Clear();
             BlocksStarted = 0;
+        }
+
+        /// <summary>
+        /// Drops the budgets that are as good as new: no block in force and no window open (the emulator clock may also
+        /// have been moved back before the window's start). At most once per second of emulator time, in either direction.
+        /// </summary>
+        private void Sweep(RateLimitRule rule, DateTimeOffset now)
+        {
+            if (now - _lastSweep < SweepInterval && _lastSweep - now < SweepInterval)
+            {
+                return;
+            }
+
+            _lastSweep = now;
+            TimeSpan window = TimeSpan.FromSeconds(rule.WindowSeconds);
+            foreach (KeyValuePair<string, Budget> pair in _budgets)
+            {
+                Budget budget = pair.Value;
+                bool blocked = budget.BlockedUntil is DateTimeOffset until && now < until;
+                bool windowOpen = budget.Count > 0 && now >= budget.WindowStart && now < budget.WindowStart + window;
+                if (!blocked && !windowOpen)
+                {
+                    // Removing the current entry while enumerating is allowed for Dictionary since .NET Core 3.0.
+                    _budgets.Remove(pair.Key);
+                }
+            }
         }
 
         private Budget Get(string credential)

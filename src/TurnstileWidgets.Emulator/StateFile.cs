@@ -9,31 +9,177 @@ namespace TurnstileWidgets.Emulator
     /// <summary>
     /// The optional durable state (--data). Every change rewrites the whole file atomically: write a temporary file in the
     /// same directory, flush it to disk, then rename it over the old one, so a crash leaves either the old or the new state.
-    /// A file that cannot be read or understood stops start-up and is never overwritten.
+    /// A file that cannot be read or understood stops start-up and is never overwritten. One emulator at a time owns a
+    /// file: it holds an exclusive lock on a lock file beside it (<c>.&lt;name&gt;.lock</c>) until it stops. The lock cannot
+    /// be on the state file itself, because each save renames a new file over it and a lock stays with the old one.
+    /// The state, temporary and lock files are created readable and writable by their owner only: they hold widget secrets.
     /// </summary>
-    internal sealed class StateFile
+    internal sealed class StateFile : IDisposable
     {
         private const int FormatVersion = 1;
+        private const string TemporarySuffix = ".tmp";
 
         private readonly Lock _writeLock = new();
+        private readonly string _givenPath;
         private long _writtenVersion = -1;
+        private string? _fullPath;
+        private FileStream? _ownership;
 
         public StateFile(string path)
         {
-            FullPath = Path.GetFullPath(path);
+            _givenPath = path;
         }
 
-        public string FullPath { get; }
+        /// <summary>The full path once <see cref="Open"/> has checked it; until then the path as given (--data).</summary>
+        public string FullPath => _fullPath ?? _givenPath;
 
-        public (IReadOnlyList<Widget> Widgets, long NextSequence) Load()
+        /// <summary>
+        /// Checks the path, takes ownership of the file (the lock), removes temporary files an emulator killed mid-save
+        /// left behind, and reads the state. Each refusal is one line that names the file; the file is left untouched.
+        /// </summary>
+        /// <exception cref="EmulatorStartupException">The path cannot hold a state file, another emulator owns it, or it cannot be read.</exception>
+        public (IReadOnlyList<Widget> Widgets, long NextSequence) Open()
         {
-            string? directory = Path.GetDirectoryName(FullPath);
+            CheckPath();
+            TakeOwnership();
+            try
+            {
+                RemoveLeftoverTemporaries();
+                return Load();
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Gives up ownership: another emulator may use the file from now on.</summary>
+        public void Dispose()
+        {
+            FileStream? ownership = Interlocked.Exchange(ref _ownership, null);
+            ownership?.Dispose();
+        }
+
+        /// <summary>The refusal for a state that could not be written at start-up (disk full, read-only file system).</summary>
+        public EmulatorStartupException CannotWrite(Exception e) =>
+            new($"The emulator state file '{FullPath}' cannot be written ({OneLine(e.Message)}). Free space or fix the permissions, or pass another --data path.", e);
+
+        private string LockPath => Path.Combine(Path.GetDirectoryName(FullPath)!, "." + Path.GetFileName(FullPath) + ".lock");
+
+        /// <summary>Temporary files are named this, a GUID ("N" format) and <see cref="TemporarySuffix"/>, in the state file's folder.</summary>
+        private string TemporaryPrefix => "." + Path.GetFileName(FullPath) + ".";
+
+        private void CheckPath()
+        {
+            if (_givenPath.Length == 0)
+            {
+                throw new EmulatorStartupException("The --data path is empty. Name a file, e.g. --data ./emulator-state.json.");
+            }
+
+            string full;
+            try
+            {
+                full = Path.GetFullPath(_givenPath);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw new EmulatorStartupException($"The --data path '{OneLine(_givenPath)}' is not a valid path ({OneLine(e.Message)}). Name a file, e.g. --data ./emulator-state.json.", e);
+            }
+
+            bool isFolder = Directory.Exists(full);
+            if (isFolder || EndsInSeparator(_givenPath))
+            {
+                string folder = Path.TrimEndingDirectorySeparator(full);
+                string what = isFolder ? "is a folder, not a file" : $"names a folder (it ends in '{_givenPath[^1]}'), not a file";
+                throw new EmulatorStartupException(
+                    $"The emulator state file '{folder}' {what}. Name a file in it, e.g. --data {Path.Combine(folder, "emulator-state.json")}.");
+            }
+
+            // A symbolic link to a state file is that file: the lock and the saves go beside the file it names, so two
+            // emulators given the link and the file are still one owner, and a save does not replace the link.
+            if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is FileSystemInfo target)
+            {
+                full = target.FullName;
+            }
+
+            _fullPath = full;
+            string? directory = Path.GetDirectoryName(full);
             if (directory is null || !Directory.Exists(directory))
             {
                 throw new EmulatorStartupException(
-                    $"The emulator state file '{FullPath}' cannot be created: its folder does not exist. Create the folder or pass another --data path.");
+                    $"The emulator state file '{full}' cannot be created: its folder does not exist. Create the folder or pass another --data path.");
             }
 
+            static bool EndsInSeparator(string path) =>
+                path[^1] == Path.DirectorySeparatorChar || path[^1] == Path.AltDirectorySeparatorChar;
+        }
+
+        private void TakeOwnership()
+        {
+            try
+            {
+                _ownership = new FileStream(LockPath, OwnerOnly(new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.None,
+                }));
+            }
+            catch (IOException e) when (IsHeldByAnother(e))
+            {
+                throw new EmulatorStartupException(
+                    $"The emulator state file '{FullPath}' is in use by another emulator (it holds '{LockPath}'). Stop that emulator, or pass another --data path.", e);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new EmulatorStartupException(
+                    $"The emulator state file '{FullPath}' cannot be used: its lock file '{LockPath}' cannot be created ({OneLine(e.Message)}). Fix the folder's permissions or pass another --data path.", e);
+            }
+        }
+
+        /// <summary>
+        /// Whether opening failed because another process holds the lock. .NET has no exception type for it, only the
+        /// platform's code: Windows' sharing or lock violation, or the EWOULDBLOCK of flock on Linux (11) and macOS/BSD (35).
+        /// </summary>
+        private static bool IsHeldByAnother(IOException e)
+        {
+            const int SharingViolation = unchecked((int)0x80070020);
+            const int LockViolation = unchecked((int)0x80070021);
+            return OperatingSystem.IsWindows()
+                ? e.HResult is SharingViolation or LockViolation
+                : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
+        }
+
+        /// <summary>
+        /// Deletes the temporary files of earlier saves of this file that never got renamed (the emulator was killed
+        /// mid-save). Only names this class writes are touched, and only while holding the lock, so no other emulator
+        /// can be writing one.
+        /// </summary>
+        private void RemoveLeftoverTemporaries()
+        {
+            string directory = Path.GetDirectoryName(FullPath)!;
+            string prefix = TemporaryPrefix;
+            try
+            {
+                foreach (string path in Directory.EnumerateFiles(directory, prefix + "*" + TemporarySuffix))
+                {
+                    string name = Path.GetFileName(path);
+                    string middle = name.Substring(prefix.Length, name.Length - prefix.Length - TemporarySuffix.Length);
+                    if (Guid.TryParseExact(middle, "N", out _))
+                    {
+                        TryDelete(path);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A folder that can be written but not listed: the leftovers stay, the state is still good.
+            }
+        }
+
+        private (IReadOnlyList<Widget> Widgets, long NextSequence) Load()
+        {
             if (!File.Exists(FullPath))
             {
                 return (Array.Empty<Widget>(), 1);
@@ -47,7 +193,7 @@ namespace TurnstileWidgets.Emulator
             }
             catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
-                throw Refuse(e is JsonException ? "it is not valid JSON (" + e.Message + ")" : "it cannot be read (" + e.Message + ")", e);
+                throw Refuse(e is JsonException ? "it is not valid JSON (" + OneLine(e.Message) + ")" : "it cannot be read (" + OneLine(e.Message) + ")", e);
             }
 
             if (state is null || state.Widgets is null)
@@ -70,7 +216,8 @@ namespace TurnstileWidgets.Emulator
                     : !seen.Add(w.Sitekey) ? $"sitekey {w.Sitekey} appears twice"
                     : string.IsNullOrEmpty(w.Secret) ? $"widget {w.Sitekey} has no secret"
                     : w.Name is null || w.Name.Length is < 1 or > WidgetInput.MaxNameLength ? $"widget {w.Sitekey} has no valid name"
-                    : w.Domains is null || w.Domains.Length is < 1 or > WidgetInput.MaxDomains ? $"widget {w.Sitekey} has no valid domains"
+                    // No upper bound: the file may come from an emulator started with a larger --max-domains.
+                    : w.Domains is null || w.Domains.Length < 1 ? $"widget {w.Sitekey} has no domains"
                     : Array.IndexOf(WidgetInput.Modes, w.Mode) < 0 ? $"widget {w.Sitekey} has an unknown mode"
                     : Array.IndexOf(WidgetInput.Regions, w.Region) < 0 ? $"widget {w.Sitekey} has an unknown region"
                     : Array.IndexOf(WidgetInput.ClearanceLevels, w.ClearanceLevel) < 0 ? $"widget {w.Sitekey} has an unknown clearance_level"
@@ -139,10 +286,11 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 string directory = Path.GetDirectoryName(FullPath)!;
-                string temporary = Path.Combine(directory, "." + Path.GetFileName(FullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+                string temporary = Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N") + TemporarySuffix);
                 try
                 {
-                    using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    // The rename carries the temporary file's owner-only mode over to the state file.
+                    using (var stream = new FileStream(temporary, OwnerOnly(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None })))
                     {
                         JsonSerializer.Serialize(stream, state, EmulatorJsonContext.Wire.PersistedState);
                         stream.Flush(flushToDisk: true);
@@ -166,6 +314,20 @@ namespace TurnstileWidgets.Emulator
                 "Move or delete it to start with an empty store, restore a good copy, or pass another --data path.";
             return inner is null ? new EmulatorStartupException(message) : new EmulatorStartupException(message, inner);
         }
+
+        /// <summary>Creates files with mode 0600 on Unix (Windows files inherit their folder's access list instead).</summary>
+        private static FileStreamOptions OwnerOnly(FileStreamOptions options)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            return options;
+        }
+
+        /// <summary>Messages from the platform may span lines; a refusal is printed as one.</summary>
+        private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
         private static void TryDelete(string path)
         {

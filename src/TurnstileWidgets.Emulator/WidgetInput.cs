@@ -15,7 +15,6 @@ namespace TurnstileWidgets.Emulator
         public static readonly string[] ClearanceLevels = { "no_clearance", "jschallenge", "managed", "interactive" };
 
         public const int MaxNameLength = 254;
-        public const int MaxDomains = 10;
 
         public string Name { get; private set; } = "";
         public string[] Domains { get; private set; } = Array.Empty<string>();
@@ -27,7 +26,10 @@ namespace TurnstileWidgets.Emulator
         public bool? Offlabel { get; private set; }
 
         /// <summary>Reads a create or update body; both require name, mode and domains. Unknown fields are ignored, as the real API does.</summary>
-        public static ApiError? TryRead(JsonElement body, out WidgetInput input)
+        /// <param name="body">The request body.</param>
+        /// <param name="maxDomains">The most domains a widget may have: the account's plan sets it (--max-domains).</param>
+        /// <param name="input">The validated input; empty when an error is returned.</param>
+        public static ApiError? TryRead(JsonElement body, int maxDomains, out WidgetInput input)
         {
             input = new WidgetInput();
             if (body.ValueKind != JsonValueKind.Object)
@@ -64,7 +66,7 @@ namespace TurnstileWidgets.Emulator
 
             input.Mode = mode!;
 
-            error = ReadDomains(body, out string[] domains);
+            error = ReadDomains(body, maxDomains, out string[] domains);
             if (error is not null)
             {
                 return error;
@@ -180,7 +182,7 @@ namespace TurnstileWidgets.Emulator
             return WrongType(field, "a boolean", element.ValueKind);
         }
 
-        private static ApiError? ReadDomains(JsonElement body, out string[] domains)
+        private static ApiError? ReadDomains(JsonElement body, int maxDomains, out string[] domains)
         {
             domains = Array.Empty<string>();
             JsonElement element = body.GetProperty("domains");
@@ -190,9 +192,10 @@ namespace TurnstileWidgets.Emulator
             }
 
             int count = element.GetArrayLength();
-            if (count < 1 || count > MaxDomains)
+            if (count < 1 || count > maxDomains)
             {
-                return ApiError.InvalidField($"field `domains` must hold 1 to {MaxDomains} entries, not {count}");
+                string plan = count > maxDomains ? $" (this account's plan allows at most {maxDomains} domains per widget)" : "";
+                return ApiError.InvalidField($"field `domains` must hold 1 to {maxDomains} entries, not {count}{plan}");
             }
 
             var set = new SortedSet<string>(StringComparer.Ordinal);

@@ -57,7 +57,7 @@ namespace TurnstileWidgets.Emulator
             _stateFile = stateFile;
             if (stateFile is not null)
             {
-                (IReadOnlyList<Widget> widgets, long nextSequence) = stateFile.Load();
+                (IReadOnlyList<Widget> widgets, long nextSequence) = stateFile.Open();
                 foreach (Widget widget in widgets)
                 {
                     _ordered.Add(widget);
@@ -65,7 +65,16 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 _nextSequence = nextSequence;
-                Persist();
+                try
+                {
+                    // Written at once, so a file from an older emulator gets today's format and owner-only mode.
+                    Persist();
+                }
+                catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+                {
+                    stateFile.Dispose();
+                    throw stateFile.CannotWrite(e);
+                }
             }
         }
 

@@ -13,25 +13,10 @@ namespace TurnstileWidgets.Emulator.Tests
 {
     public sealed class ProcessTests
     {
-        private static readonly Regex ReadyLine = new(@"http://127\.0\.0\.1:\d+/client/v4", RegexOptions.CultureInvariant);
-
-        private static Process Launch(params string[] args)
-        {
-            string dll = Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.Emulator.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(dll);
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            return Process.Start(start)!;
-        }
-
         [Fact]
         public async Task Started_as_a_process_it_prints_the_ready_line_serves_and_stops_on_sigterm()
         {
-            using Process process = Launch("--port", "0", "--api-token", "process-token");
+            using Process process = EmulatorProcess.Launch("--port", "0", "--api-token", "process-token");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
             {
@@ -46,7 +31,7 @@ namespace TurnstileWidgets.Emulator.Tests
                     }
 
                     printed += line + "\n";
-                    Match match = ReadyLine.Match(line!);
+                    Match match = EmulatorProcess.ReadyLine.Match(line!);
                     if (match.Success)
                     {
                         Assert.StartsWith("TurnstileWidgets emulator listening on ", line, StringComparison.Ordinal);
@@ -59,7 +44,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Contains("(the value given with --api-token)", printed, StringComparison.Ordinal);
                 Assert.Contains(new EmulatorOptions().ApiKey, printed, StringComparison.Ordinal);
                 Assert.Contains(EmulatorOptions.DefaultAccountId, printed, StringComparison.Ordinal);
-                Assert.Single(ReadyLine.Matches(printed));
+                Assert.Single(EmulatorProcess.ReadyLine.Matches(printed));
 
                 using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "process-token");
@@ -86,7 +71,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Bad_command_line_exits_2_with_a_message()
         {
-            using Process process = Launch("--port", "many");
+            using Process process = EmulatorProcess.Launch("--port", "many");
             string error = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             Assert.Equal(2, process.ExitCode);
@@ -129,7 +114,7 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 string file = Path.Combine(folder, "state.json");
                 File.WriteAllText(file, "garbage");
-                using Process process = Launch("--data", file);
+                using Process process = EmulatorProcess.Launch("--data", file);
                 string error = await process.StandardError.ReadToEndAsync();
                 await process.WaitForExitAsync();
                 Assert.Equal(3, process.ExitCode);
