@@ -1,9 +1,11 @@
 Set-StrictMode -Version Latest
 
-# The module's dependency isolation, inside real PowerShell: the engine's System.Text.Json and
-# Microsoft.Extensions.* load into the module's private AssemblyLoadContext, and the module works in a session
-# that loaded other versions of them first. Each case runs in a fresh process, since an assembly, once loaded,
-# stays for the life of the process.
+# The module's dependency isolation, inside real PowerShell 7: the engine (its net8.0 build) loads into the module's
+# private AssemblyLoadContext from Dependencies/, that context holds nothing else (above all no .NET Standard stand-in
+# of an assembly the runtime has, such as System.Memory or System.Buffers: a second System.Span<T>), the engine uses
+# the runtime's own System.Text.Json, Windows PowerShell 5.1's folder (Dependencies.Desktop/) is never touched, and
+# the module works in a session that loaded other versions of libraries first. Each case runs in a fresh process,
+# since an assembly, once loaded, stays for the life of the process.
 
 BeforeAll {
     $script:emulator = $null
@@ -12,17 +14,18 @@ BeforeAll {
     $script:emulator = Start-TurnstileTestSession
     $null = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('alpha', 'beta')
 
-    # Prints one line per assembly of interest: '<context>|<name>|<version>|<location>'.
+    # Prints one line per assembly of the private context, and of interest elsewhere: '<context>|<name>|<version>|<location>'.
     $script:report = @'
 Get-TurnstileWidget | Out-Null
 foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All) {
     foreach ($assembly in $context.Assemblies) {
         $name = $assembly.GetName()
-        if ($name.Name -match '^(System\.Text\.Json|Microsoft\.Extensions\.Http|Microsoft\.Extensions\.DependencyInjection|TurnstileWidgets\.Engine)$') {
+        if ($context.Name -eq 'TurnstileWidgets.Engine' -or $name.Name -match '^(System\.Text\.Json|System\.Memory|System\.Buffers|Microsoft\.Extensions\..*|TurnstileWidgets\.Engine)$') {
             'ASM|{0}|{1}|{2}|{3}' -f $context.Name, $name.Name, $name.Version, $assembly.Location
         }
     }
 }
+'RUNTIME|' + [System.IO.Path]::GetDirectoryName([object].Assembly.Location)
 '@
 
     function Get-LoadedAssembly {
@@ -34,6 +37,7 @@ foreach ($context in [System.Runtime.Loader.AssemblyLoadContext]::All) {
     }
 
     $script:dependencies = Join-Path -Path (Get-TurnstileRepositoryRoot) -ChildPath 'out/TurnstileWidgets/Dependencies'
+    $script:desktopDependencies = Join-Path -Path (Get-TurnstileRepositoryRoot) -ChildPath 'out/TurnstileWidgets/Dependencies.Desktop'
 }
 
 AfterAll {
@@ -41,24 +45,38 @@ AfterAll {
 }
 
 Describe 'The private load context' {
-    It 'holds the engine, System.Text.Json and Microsoft.Extensions.* loaded from the module''s Dependencies folder' {
-        $result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script $script:report
-        $result.ExitCode | Should -Be 0 -Because $result.Text
-        $loaded = @(Get-LoadedAssembly -Result $result)
+    BeforeAll {
+        $script:result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script $script:report
+        $script:loaded = @(Get-LoadedAssembly -Result $script:result)
+        $script:runtimeDirectory = ($script:result.Output | Where-Object { $_.StartsWith('RUNTIME|') } | Select-Object -First 1).Substring(8)
+    }
 
-        foreach ($name in @('TurnstileWidgets.Engine', 'System.Text.Json', 'Microsoft.Extensions.Http', 'Microsoft.Extensions.DependencyInjection')) {
-            $private = @($loaded | Where-Object { $_.Name -eq $name -and $_.Context -eq 'TurnstileWidgets.Engine' })
-            $private.Count | Should -Be 1 -Because "$name must load into the module's own context"
-            Split-Path -Parent $private[0].Location | Should -Be $script:dependencies
-        }
-        # The module never puts its System.Text.Json into the default context. Whether PowerShell has loaded its own
-        # there by now depends on the machine (a used profile folder, say), not on the module, so only the module's
-        # part is asserted: no copy from its Dependencies folder, and at most PowerShell's one.
-        $default = @($loaded | Where-Object { $_.Name -eq 'System.Text.Json' -and $_.Context -eq 'Default' })
-        $default.Count | Should -BeLessOrEqual 1
-        @($default | Where-Object { $_.Location -like "$script:dependencies*" }).Count | Should -Be 0
-        # The engine and its third-party dependencies never land in the default context.
-        @($loaded | Where-Object { $_.Context -eq 'Default' -and $_.Name -match '^(TurnstileWidgets\.Engine|Microsoft\.Extensions\.)' }).Count | Should -Be 0
+    It 'holds the engine, loaded from the module''s Dependencies folder' {
+        $script:result.ExitCode | Should -Be 0 -Because $script:result.Text
+        $engine = @($script:loaded | Where-Object { $_.Name -eq 'TurnstileWidgets.Engine' -and $_.Context -eq 'TurnstileWidgets.Engine' })
+        $engine.Count | Should -Be 1
+        Split-Path -Parent $engine[0].Location | Should -Be $script:dependencies
+        # The engine never lands in the default context.
+        @($script:loaded | Where-Object { $_.Context -eq 'Default' -and $_.Name -eq 'TurnstileWidgets.Engine' }).Count | Should -Be 0
+    }
+
+    It 'holds no stand-in of an assembly the runtime already has' {
+        $private = @($script:loaded | Where-Object Context -eq 'TurnstileWidgets.Engine')
+        $private.Count | Should -BeGreaterThan 0
+        $standIns = @($private | Where-Object { Test-Path -LiteralPath (Join-Path -Path $script:runtimeDirectory -ChildPath "$($_.Name).dll") })
+        $standIns.Name | Should -BeNullOrEmpty -Because ('the private context loaded {0} although .NET has them in {1}' -f (($standIns | ForEach-Object { "$($_.Name) $($_.Version)" }) -join ', '), $script:runtimeDirectory)
+        # Everything it holds comes from Dependencies/, never from Windows PowerShell 5.1's folder.
+        @($private | Where-Object { (Split-Path -Parent $_.Location) -ne $script:dependencies }).Name | Should -BeNullOrEmpty
+    }
+
+    It 'leaves System.Text.Json to the runtime and never reads Windows PowerShell 5.1''s folder' {
+        # The engine's net8.0 build uses the runtime's own System.Text.Json, in the default context.
+        @($script:loaded | Where-Object { $_.Name -eq 'System.Text.Json' -and $_.Context -eq 'TurnstileWidgets.Engine' }).Count | Should -Be 0
+        $json = @($script:loaded | Where-Object { $_.Name -eq 'System.Text.Json' -and $_.Context -eq 'Default' })
+        $json.Count | Should -Be 1
+        Split-Path -Parent $json[0].Location | Should -Be $script:runtimeDirectory
+        @($script:loaded | Where-Object { $_.Location -like "$script:desktopDependencies*" }).Name | Should -BeNullOrEmpty
+        @($script:loaded | Where-Object { $_.Name -like 'Microsoft.Extensions.*' -and $_.Context -eq 'TurnstileWidgets.Engine' }).Name | Should -BeNullOrEmpty
     }
 }
 
@@ -79,7 +97,8 @@ Describe 'A session that loaded other versions first' {
         $result.Output[-1] | Should -Be 'alpha,beta'
         $loaded = @(Get-LoadedAssembly -Result $result | Where-Object Name -eq 'Microsoft.Extensions.Http')
         ($loaded | Where-Object Context -eq 'Default').Version | Should -Be ([version]"$($version.Split('.')[0]).0.0.0")
-        ($loaded | Where-Object Context -eq 'TurnstileWidgets.Engine').Version.Major | Should -Be 10
+        # The engine needs no Microsoft.Extensions.* at all on PowerShell 7: nothing of it in the private context.
+        @($loaded | Where-Object Context -eq 'TurnstileWidgets.Engine').Count | Should -Be 0
     }
 
     It 'works after PowerShell itself has used its own System.Text.Json' {

@@ -130,7 +130,7 @@ namespace TurnstileWidgets.Engine
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Reveal(apiToken));
         }
 
-        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
+        internal override string BudgetFingerprint(Uri baseUri) => Transport.RateLimitPacer.Fingerprint(baseUri, Scheme, Reveal(apiToken));
 
         internal override IEnumerable<KeyValuePair<string, string>> SecretsForRedaction()
         {
@@ -159,7 +159,7 @@ namespace TurnstileWidgets.Engine
         }
 
         // Cloudflare counts per user: the email (case-insensitive) and its key are one budget.
-        internal override string BudgetFingerprint(Uri baseUri) => Internal.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
+        internal override string BudgetFingerprint(Uri baseUri) => Transport.RateLimitPacer.Fingerprint(baseUri, Scheme, email.ToUpperInvariant() + "\n" + Reveal(apiKey));
 
         // The key first: an email could be part of nothing else, but a key must never survive as part of a longer match.
         internal override IEnumerable<KeyValuePair<string, string>> SecretsForRedaction()

@@ -17,16 +17,66 @@ namespace TurnstileWidgets.Engine
         }
     }
 
+    /// <summary>What kind of failure an API answer was, decided by the engine from the status, Cloudflare's codes and the operation.</summary>
+    public enum TurnstileApiErrorKind
+    {
+        /// <summary>None of the kinds below (an unusual status).</summary>
+        Other,
+        /// <summary>The credential was not accepted (401, or Cloudflare's authentication codes): wrong, expired or revoked.</summary>
+        Authentication,
+        /// <summary>The credential is valid but lacks a permission for this account (403).</summary>
+        PermissionDenied,
+        /// <summary>The one resource the operation addresses (a widget) does not exist (404).</summary>
+        NotFound,
+        /// <summary>The API has no such route or account (404 on a collection, or Cloudflare's no-route codes): check the account id and base URL.</summary>
+        RouteNotFound,
+        /// <summary>Too many requests (429) and no more waiting allowed.</summary>
+        RateLimited,
+        /// <summary>The API refused the request's values (400, 422).</summary>
+        Validation,
+        /// <summary>An update tried to change a widget's region, which is fixed when it is created.</summary>
+        RegionChangeRefused,
+        /// <summary>The resource's state does not allow the operation now (409), such as a secret rotation during the previous secret's grace period.</summary>
+        Conflict,
+        /// <summary>The API failed (5xx).</summary>
+        Server,
+        /// <summary>The API answered success in a shape the client cannot use (no envelope, no result, a repeated page).</summary>
+        UnexpectedAnswer,
+    }
+
+    /// <summary>The API operation a failure happened in; one per client method that sends requests.</summary>
+    public enum TurnstileOperation
+    {
+        /// <summary>Not one of the operations below.</summary>
+        Unknown,
+        /// <summary><c>GET /user/tokens/verify</c>.</summary>
+        VerifyToken,
+        /// <summary><c>GET .../challenges/widgets</c>.</summary>
+        ListWidgets,
+        /// <summary><c>GET .../challenges/widgets/{sitekey}</c>.</summary>
+        GetWidget,
+        /// <summary><c>POST .../challenges/widgets</c>.</summary>
+        CreateWidget,
+        /// <summary><c>PUT .../challenges/widgets/{sitekey}</c>.</summary>
+        UpdateWidget,
+        /// <summary><c>DELETE .../challenges/widgets/{sitekey}</c>.</summary>
+        DeleteWidget,
+        /// <summary><c>POST .../challenges/widgets/{sitekey}/rotate_secret</c>.</summary>
+        RotateSecret,
+    }
+
     /// <summary>
     /// The API answered with a failure: an HTTP status and Cloudflare's error codes and messages,
-    /// with the request's method and path (never its headers or body).
+    /// with the request's method and path (never its headers or body), classified as a <see cref="Kind"/>.
     /// </summary>
     public sealed class TurnstileApiException : TurnstileException
     {
         /// <summary>Creates the exception; the API's messages are kept with every credential replaced by a placeholder.</summary>
-        public TurnstileApiException(string message, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null, bool requestMayHaveTakenEffect = false)
+        public TurnstileApiException(string message, TurnstileApiErrorKind kind, TurnstileOperation operation, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null, bool requestMayHaveTakenEffect = false)
             : base(message)
         {
+            Kind = kind;
+            Operation = operation;
             StatusCode = statusCode;
             Errors = Redact(errors);
             RequestMayHaveTakenEffect = requestMayHaveTakenEffect;
@@ -35,6 +85,10 @@ namespace TurnstileWidgets.Engine
             RetryAfter = retryAfter;
         }
 
+        /// <summary>What kind of failure it was; callers decide on this, never on the path or Cloudflare's codes.</summary>
+        public TurnstileApiErrorKind Kind { get; }
+        /// <summary>The operation that failed.</summary>
+        public TurnstileOperation Operation { get; }
         /// <summary>The HTTP status code.</summary>
         public int StatusCode { get; }
         /// <summary>The envelope's <c>errors</c>.</summary>
@@ -80,15 +134,18 @@ namespace TurnstileWidgets.Engine
     public sealed class TurnstileTransportException : TurnstileException
     {
         /// <summary>Creates the exception.</summary>
-        public TurnstileTransportException(string message, string method, string path, bool isTimeout, bool requestMayHaveTakenEffect, Exception? innerException = null)
+        public TurnstileTransportException(string message, TurnstileOperation operation, string method, string path, bool isTimeout, bool requestMayHaveTakenEffect, Exception? innerException = null)
             : base(message, innerException)
         {
+            Operation = operation;
             Method = method;
             Path = path;
             IsTimeout = isTimeout;
             RequestMayHaveTakenEffect = requestMayHaveTakenEffect;
         }
 
+        /// <summary>The operation that failed.</summary>
+        public TurnstileOperation Operation { get; }
         /// <summary>The request's HTTP method.</summary>
         public string Method { get; }
         /// <summary>The request's path and query below the base URI.</summary>

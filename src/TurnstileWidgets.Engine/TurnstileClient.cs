@@ -1,21 +1,16 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine
 {
@@ -25,26 +20,10 @@ namespace TurnstileWidgets.Engine
     /// </summary>
     public sealed class TurnstileClient : IDisposable
     {
-        private const string HttpClientName = "TurnstileWidgets";
-        private static readonly Lazy<string> UserAgentValue = new Lazy<string>(ComputeUserAgent);
-
-        private readonly TurnstileCredential credential;
         private readonly string? accountId;
-        private readonly Uri baseUri;
-        private readonly TimeSpan requestTimeout;
-        private readonly TimeSpan operationTimeout;
-        private readonly ServiceProvider services;
-        private readonly IHttpClientFactory httpClientFactory;
-        // The factory's own default handler lifetime: after it, the client is fetched again so the factory can rotate its
-        // pooled handler (and pick up DNS changes) as it would with CreateClient per request.
-        private static readonly long HttpClientLifetimeTicks = 2 * 60 * Stopwatch.Frequency;
-        private readonly object httpClientGate = new object();
-        private HttpClient? httpClient;
-        private long httpClientCreated;
-        private readonly RateLimitPacer? pacer;
-        private readonly Func<DateTimeOffset> pacingClock;
-        private readonly RetryOptions retryOptions;
-        private int disposed;
+        private readonly ApiTransport transport;
+        // Built on first use (an account id is required only by widget operations).
+        private string? widgetsPath;
         // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
         // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
         // since it read a page; counting too many costs requests, too few would skip widgets, so every attempt counts.
@@ -58,89 +37,36 @@ namespace TurnstileWidgets.Engine
             {
                 throw new ArgumentNullException(nameof(options));
             }
-            credential = options.Credential ?? throw new TurnstileValidationException("credential", "credential: no credential given. Connect with an API token (recommended), or with an email address and Global API key.");
+            if (options.Credential == null)
+            {
+                throw ApiTransport.NoCredential();
+            }
             if (options.AccountId != null)
             {
                 WidgetValidator.ValidateAccountId(options.AccountId);
                 accountId = options.AccountId;
             }
-            baseUri = BaseUris.Normalize(options.BaseUri ?? TurnstileClientOptions.DefaultBaseUri, "base_url");
-            if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
-            {
-                throw new TurnstileValidationException("request_timeout", "request_timeout: the per-request timeout must be positive (or infinite).");
-            }
-            requestTimeout = options.RequestTimeout;
-            if (options.OperationTimeout <= TimeSpan.Zero && options.OperationTimeout != Timeout.InfiniteTimeSpan)
-            {
-                throw new TurnstileValidationException("operation_timeout", "operation_timeout: the bound on a whole request must be positive (or infinite).");
-            }
-            operationTimeout = options.OperationTimeout;
-            RetryOptions retry = options.Retry ?? new RetryOptions();
-            if (retry.Delay == null)
-            {
-                throw new TurnstileValidationException("retry", "retry: RetryOptions.Delay must not be null.");
-            }
-            retryOptions = retry;
-            Func<DateTimeOffset>? clock = options.UtcNow;
-            RateLimitOptions rateLimit = options.RateLimit ?? new RateLimitOptions();
-            if (rateLimit.MaxBlockWait < TimeSpan.Zero)
-            {
-                throw new TurnstileValidationException("max_block_wait", "max_block_wait: the longest wait for a rate-limit block must not be negative (0 turns waiting for blocks off).");
-            }
-            // One budget per credential and API for the whole process: every client, runspace and pipeline shares it.
-            pacer = rateLimit.Pace ? RateLimitPacer.For(credential.BudgetFingerprint(baseUri)) : null;
-            pacingClock = clock ?? MonotonicClock.UtcNow;
-
-            var collection = new ServiceCollection();
-            IHttpClientBuilder builder = collection
-                .AddHttpClient(HttpClientName, http =>
-                {
-                    // Each attempt has its own timeout in the retry handler; the whole call is bounded by retries.
-                    http.Timeout = Timeout.InfiniteTimeSpan;
-                    http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
-                    http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                })
-                .AddHttpMessageHandler(() => new RetryHandler(retry, requestTimeout, clock, pacer, rateLimit));
-            HttpMessageHandler? primary = options.PrimaryHandler;
-            if (primary != null)
-            {
-                // A caller-owned handler must not be disposed by the factory's handler rotation.
-                builder.ConfigurePrimaryHttpMessageHandler(() => primary).SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-            }
-            else
-            {
-                builder.ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
-                {
-                    // A redirect could carry X-Auth-Key to another host; the API never redirects.
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                });
-            }
-            // No logging of request URIs or headers by the factory, whatever logging is configured.
-            builder.RemoveAllLoggers();
-            services = collection.BuildServiceProvider();
-            httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
+            transport = new ApiTransport(options, accountId);
         }
 
         /// <summary>The account every widget operation addresses; empty when none was given.</summary>
         public string AccountId => accountId ?? "";
         /// <summary>The API's base URI.</summary>
-        public Uri BaseUri => baseUri;
+        public Uri BaseUri => transport.BaseUri;
         /// <summary>How long one attempt may take.</summary>
-        public TimeSpan RequestTimeout => requestTimeout;
+        public TimeSpan RequestTimeout => transport.RequestTimeout;
         /// <summary>How long one request may take with all its attempts (rate-limit waits aside).</summary>
-        public TimeSpan OperationTimeout => operationTimeout;
+        public TimeSpan OperationTimeout => transport.OperationTimeout;
         /// <summary>The authentication scheme's name (<c>ApiToken</c> or <c>ApiKey</c>).</summary>
-        public string AuthenticationScheme => credential.Scheme;
+        public string AuthenticationScheme => transport.Credential.Scheme;
         /// <summary>
         /// What this process knows of the credential's rate-limit budget (shared with every client of the same credential),
         /// for progress between waits; null when pacing is off or no answer has carried the budget yet.
         /// </summary>
-        public RateLimitStatus? GetRateLimitStatus() => pacer?.Status(pacingClock());
+        public RateLimitStatus? GetRateLimitStatus() => transport.Pacer?.Status(transport.PacingClock());
 
         /// <summary>The User-Agent sent: <c>TurnstileWidgets/&lt;version&gt;</c>.</summary>
-        public static string UserAgent => UserAgentValue.Value;
+        public static string UserAgent => ApiTransport.UserAgent;
 
         /// <summary>
         /// Reports every attempt and retry wait made on this async flow to <paramref name="observer"/>
@@ -158,11 +84,12 @@ namespace TurnstileWidgets.Engine
         /// <summary><c>GET /user/tokens/verify</c>. Only for API-token credentials.</summary>
         public async Task<TokenVerification> VerifyTokenAsync(CancellationToken cancellationToken = default)
         {
-            if (!(credential is ApiTokenCredential))
+            if (!(transport.Credential is ApiTokenCredential))
             {
                 throw new TurnstileValidationException("credential", "credential: token verification needs an API token, but this client uses an email and Global API key. Use VerifyAccessAsync, which checks either kind.");
             }
-            EnvelopeDto<TokenVerificationDto> envelope = await SendAsync(HttpMethod.Get, "user/tokens/verify", null, TurnstileJsonContext.Default.EnvelopeDtoTokenVerificationDto, cancellationToken).ConfigureAwait(false);
+            var info = new RequestInfo("GET", "/user/tokens/verify", TurnstileOperation.VerifyToken);
+            EnvelopeDto<TokenVerificationDto> envelope = await transport.SendAsync(info, "user/tokens/verify", null, TurnstileJsonContext.Default.EnvelopeDtoTokenVerificationDto, cancellationToken).ConfigureAwait(false);
             TokenVerificationDto result = envelope.Result!;
             return new TokenVerification
             {
@@ -181,7 +108,7 @@ namespace TurnstileWidgets.Engine
         public async Task VerifyAccessAsync(CancellationToken cancellationToken = default)
         {
             string account = RequireAccountId();
-            if (credential is ApiTokenCredential)
+            if (transport.Credential is ApiTokenCredential)
             {
                 TokenVerification verification = await VerifyTokenAsync(cancellationToken).ConfigureAwait(false);
                 if (!string.Equals(verification.Status, "active", StringComparison.OrdinalIgnoreCase))
@@ -189,19 +116,19 @@ namespace TurnstileWidgets.Engine
                     string path = "/user/tokens/verify";
                     throw new TurnstileApiException(
                         $"The API token is {(verification.Status.Length == 0 ? "not active" : verification.Status)} (GET {path}). Create or re-enable a token in the Cloudflare dashboard (My Profile > API Tokens) and connect again.",
-                        401, Array.Empty<ApiMessage>(), "GET", path);
+                        TurnstileApiErrorKind.Authentication, TurnstileOperation.VerifyToken, 401, Array.Empty<ApiMessage>(), "GET", path);
                 }
             }
             try
             {
-                await GetWidgetPageAsync(new WidgetListQuery { PerPage = WidgetValidator.MinPerPage }, 1, cancellationToken).ConfigureAwait(false);
+                await ReadPageAsync(new WidgetListQuery { PerPage = WidgetValidator.MinPerPage }, 1, cancellationToken).ConfigureAwait(false);
             }
-            catch (TurnstileApiException ex) when (ex.StatusCode == 403)
+            catch (TurnstileApiException ex) when (ex.Kind == TurnstileApiErrorKind.PermissionDenied)
             {
                 string codes = ex.Errors.Count > 0 ? ": " + string.Join("; ", ex.Errors.Select(e => e.ToString())) : "";
                 throw new TurnstileApiException(
                     $"The credential cannot read the Turnstile widgets of account {account} (GET {ex.Path}: 403 Forbidden{codes}). Check the account id, and give the API token the '{CloudflarePermissions.Read}' or '{CloudflarePermissions.Write}' permission for this account.",
-                    ex.StatusCode, ex.Errors, ex.Method, ex.Path, ex.RetryAfter);
+                    ex.Kind, ex.Operation, ex.StatusCode, ex.Errors, ex.Method, ex.Path, ex.RetryAfter);
             }
         }
 
@@ -238,21 +165,23 @@ namespace TurnstileWidgets.Engine
         }
 
         /// <summary>Reads one page of a listing.</summary>
-        public async Task<WidgetPage> GetWidgetPageAsync(WidgetListQuery query, int page, CancellationToken cancellationToken = default)
+        public Task<WidgetPage> GetWidgetPageAsync(WidgetListQuery query, int page, CancellationToken cancellationToken = default)
         {
             WidgetValidator.ValidateListQuery(query);
             if (page < 1)
             {
                 throw new TurnstileValidationException("page", $"page: {page} is not a page number. Pages start at 1.");
             }
+            return ReadPageAsync(query, page, cancellationToken);
+        }
+
+        /// <summary>Reads one page of a query already validated (once per listing, not once per page).</summary>
+        internal async Task<WidgetPage> ReadPageAsync(WidgetListQuery query, int page, CancellationToken cancellationToken)
+        {
             string path = WidgetsPath() + "?" + ListQueryString(query, page);
-            EnvelopeDto<List<WidgetDto>> envelope = await SendAsync(HttpMethod.Get, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
-            List<WidgetDto> items = envelope.Result ?? new List<WidgetDto>();
-            var widgets = new Widget[items.Count];
-            for (int i = 0; i < widgets.Length; i++)
-            {
-                widgets[i] = ToWidget(items[i], includeSecret: false);
-            }
+            var request = new RequestInfo("GET", "/" + path, TurnstileOperation.ListWidgets);
+            EnvelopeDto<List<WidgetDto>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
+            Widget[] widgets = ToWidgets(envelope.Result);
             ResultInfoDto? info = envelope.ResultInfo;
             return new WidgetPage
             {
@@ -268,7 +197,7 @@ namespace TurnstileWidgets.Engine
         public Task<Widget> GetWidgetAsync(string sitekey, CancellationToken cancellationToken = default)
         {
             WidgetValidator.ValidateSitekey(sitekey);
-            return SendForWidgetAsync(HttpMethod.Get, WidgetPath(sitekey), null, cancellationToken);
+            return SendForWidgetAsync(TurnstileOperation.GetWidget, "GET", WidgetPath(sitekey), null, cancellationToken);
         }
 
         /// <summary><c>POST .../widgets</c>.</summary>
@@ -276,7 +205,7 @@ namespace TurnstileWidgets.Engine
         {
             WidgetValidator.ValidateDefinition(definition);
             string path = WidgetsPath();
-            return SendForWidgetAsync(HttpMethod.Post, path, Body(definition), cancellationToken);
+            return SendForWidgetAsync(TurnstileOperation.CreateWidget, "POST", path, Body(definition), cancellationToken);
         }
 
         /// <summary><c>PUT .../widgets/{sitekey}</c>: replaces the widget's settings.</summary>
@@ -285,7 +214,7 @@ namespace TurnstileWidgets.Engine
             WidgetValidator.ValidateSitekey(sitekey);
             WidgetValidator.ValidateDefinition(definition);
             string path = WidgetPath(sitekey);
-            return SendForWidgetAsync(HttpMethod.Put, path, Body(definition), cancellationToken);
+            return SendForWidgetAsync(TurnstileOperation.UpdateWidget, "PUT", path, Body(definition), cancellationToken);
         }
 
         /// <summary>
@@ -298,13 +227,13 @@ namespace TurnstileWidgets.Engine
         {
             WidgetValidator.ValidateSitekey(sitekey);
             string path = WidgetPath(sitekey);
-            var info = new RequestInfo(HttpMethod.Delete.Method, "/" + path);
+            var info = new RequestInfo("DELETE", "/" + path, TurnstileOperation.DeleteWidget) { AddressesOneResource = true };
             try
             {
-                EnvelopeDto<WidgetDto> envelope = await SendAsync(HttpMethod.Delete, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken, info).ConfigureAwait(false);
+                EnvelopeDto<WidgetDto> envelope = await SendWriteAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
                 return ToWidget(envelope.Result!, includeSecret: true);
             }
-            catch (TurnstileApiException ex) when (ex.StatusCode == 404 && info.EarlierAttemptMayHaveTakenEffect)
+            catch (TurnstileApiException ex) when (ex.Kind == TurnstileApiErrorKind.NotFound && info.EarlierAttemptMayHaveTakenEffect)
             {
                 return new Widget { Sitekey = sitekey };
             }
@@ -319,16 +248,13 @@ namespace TurnstileWidgets.Engine
             WidgetValidator.ValidateSitekey(sitekey);
             string path = WidgetPath(sitekey) + "/rotate_secret";
             byte[] body = JsonSerializer.SerializeToUtf8Bytes(new RotateSecretRequestDto { InvalidateImmediately = invalidateImmediately }, TurnstileJsonContext.Default.RotateSecretRequestDto);
-            return SendForWidgetAsync(HttpMethod.Post, path, body, cancellationToken);
+            return SendForWidgetAsync(TurnstileOperation.RotateSecret, "POST", path, body, cancellationToken);
         }
 
         /// <summary>Releases the HTTP connections.</summary>
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                services.Dispose();
-            }
+            transport.Dispose();
         }
 
         internal static string ListQueryString(WidgetListQuery query, int page)
@@ -351,6 +277,22 @@ namespace TurnstileWidgets.Engine
             return builder.ToString();
         }
 
+        [MethodImpl(HotPath.Optimized)]
+        private static Widget[] ToWidgets(List<WidgetDto>? items)
+        {
+            if (items == null || items.Count == 0)
+            {
+                return Array.Empty<Widget>();
+            }
+            var widgets = new Widget[items.Count];
+            for (int i = 0; i < widgets.Length; i++)
+            {
+                widgets[i] = ToWidget(items[i], includeSecret: false);
+            }
+            return widgets;
+        }
+
+        [MethodImpl(HotPath.Optimized)]
         internal static Widget ToWidget(WidgetDto dto, bool includeSecret)
         {
             Dictionary<string, string>? unrecognized = null;
@@ -382,7 +324,8 @@ namespace TurnstileWidgets.Engine
                 Sitekey = dto.Sitekey ?? "",
                 Secret = includeSecret ? dto.Secret : null,
                 Name = dto.Name ?? "",
-                Domains = dto.Domains?.ToArray() ?? Array.Empty<string>(),
+                // The DTO is dropped here, so its list becomes the widget's: no copy per widget.
+                Domains = (IReadOnlyList<string>?)dto.Domains ?? Array.Empty<string>(),
                 Mode = mode,
                 Region = region,
                 ClearanceLevel = level,
@@ -438,35 +381,27 @@ namespace TurnstileWidgets.Engine
             return accountId;
         }
 
-        private string WidgetsPath() => "accounts/" + Uri.EscapeDataString(RequireAccountId()) + "/challenges/widgets";
+        private string WidgetsPath() => widgetsPath ?? (widgetsPath = "accounts/" + Uri.EscapeDataString(RequireAccountId()) + "/challenges/widgets");
 
         private string WidgetPath(string sitekey) => WidgetsPath() + "/" + Uri.EscapeDataString(sitekey);
 
-        private async Task<Widget> SendForWidgetAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+        private async Task<Widget> SendForWidgetAsync(TurnstileOperation operation, string method, string path, byte[]? body, CancellationToken cancellationToken)
         {
-            EnvelopeDto<WidgetDto> envelope = await SendAsync(method, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
+            var info = new RequestInfo(method, "/" + path, operation) { AddressesOneResource = operation != TurnstileOperation.CreateWidget };
+            EnvelopeDto<WidgetDto> envelope = method == "GET"
+                ? await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false)
+                : await SendWriteAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
             return ToWidget(envelope.Result!, includeSecret: true);
         }
 
-        /// <summary>
-        /// Sends one request (the handler retries), streams the body into <typeparamref name="T"/>, and turns every failure
-        /// into a <see cref="TurnstileException"/>; caller cancellation stays an <see cref="OperationCanceledException"/>.
-        /// </summary>
-        private async Task<EnvelopeDto<T>> SendAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo? requestInfo = null)
+        /// <summary>Sends a write (PUT, DELETE, POST), counted in the write journal before it is sent and after it settles.</summary>
+        private async Task<EnvelopeDto<T>> SendWriteAsync<T>(RequestInfo info, string path, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
             where T : class
         {
-            if (Volatile.Read(ref disposed) != 0)
-            {
-                throw new ObjectDisposedException(nameof(TurnstileClient));
-            }
-            if (method == HttpMethod.Get)
-            {
-                return await SendOnceAsync(method, relativePath, body, typeInfo, cancellationToken, requestInfo).ConfigureAwait(false);
-            }
             Interlocked.Increment(ref writesStarted);
             try
             {
-                return await SendOnceAsync(method, relativePath, body, typeInfo, cancellationToken, requestInfo).ConfigureAwait(false);
+                return await transport.SendAsync(info, path, body, typeInfo, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -481,171 +416,22 @@ namespace TurnstileWidgets.Engine
         /// they touch this class, so they can move onto another transport by changing this method alone. <paramref name="path"/>
         /// is what -Verbose shows (no query string, never a secret).
         /// </summary>
-        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken)
-        {
-            if (Volatile.Read(ref disposed) != 0)
-            {
-                throw new ObjectDisposedException(nameof(TurnstileClient));
-            }
-            var info = new RequestInfo(request.Method.Method, path) { OutsideRestBudget = true };
-            info.AttachTo(request);
-            if (authenticate)
-            {
-                credential.ApplyTo(request);
-            }
-            return CurrentHttpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
+        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken) =>
+            transport.SendOutsideRestBudgetAsync(request, path, authenticate, cancellationToken);
 
         /// <summary>The retry options: waits of the other clients on this seam go through its <see cref="RetryOptions.Delay"/>.</summary>
-        internal RetryOptions RetryOptions => retryOptions;
+        internal RetryOptions RetryOptions => transport.RetryOptions;
 
         /// <summary>The clock pacing uses (the emulator's in tests).</summary>
-        internal Func<DateTimeOffset> PacingClock => pacingClock;
+        internal Func<DateTimeOffset> PacingClock => transport.PacingClock;
 
         /// <summary>Names the credential's budget at <paramref name="api"/> (a fingerprint, never the secret).</summary>
-        internal string BudgetFingerprint(Uri api) => credential.BudgetFingerprint(api);
+        internal string BudgetFingerprint(Uri api) => transport.Credential.BudgetFingerprint(api);
 
         /// <summary>Writes (PUT, DELETE, POST) this client has begun, counted before each is sent.</summary>
         internal long WritesStarted => Interlocked.Read(ref writesStarted);
 
         /// <summary>Writes whose call has returned or thrown; never more than <see cref="WritesStarted"/>.</summary>
         internal long WritesSettled => Interlocked.Read(ref writesSettled);
-
-        private async Task<EnvelopeDto<T>> SendOnceAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo? requestInfo)
-            where T : class
-        {
-            RequestInfo info = requestInfo ?? new RequestInfo(method.Method, "/" + relativePath);
-            using (var deadline = new OperationDeadline(operationTimeout, cancellationToken))
-            {
-                info.Deadline = deadline;
-                try
-                {
-                    return await SendWithinDeadlineAsync(method, relativePath, body, typeInfo, deadline.Token, info).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (deadline.Expired)
-                {
-                    throw OperationTimedOut(info, ex);
-                }
-                finally
-                {
-                    info.Deadline = null;
-                }
-            }
-        }
-
-        private TurnstileTransportException OperationTimedOut(RequestInfo info, Exception cause)
-        {
-            bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
-            string effect = mayHaveTakenEffect ? " The request may have reached the API and taken effect: check the widget's current state before repeating it." : "";
-            string attempts = info.Attempts == 1 ? "1 attempt" : info.Attempts.ToString(CultureInfo.InvariantCulture) + " attempts";
-            string message = $"{info.Method} {info.Path} timed out: no answer came within {RetryPolicy.FormatDuration(operationTimeout)}, the bound on the whole request (OperationTimeout; {attempts} of at most {RetryPolicy.FormatDuration(requestTimeout)} each, RequestTimeout). Check the network and the base URL, or allow more time (OperationTimeout, RequestTimeout).{effect}";
-            return new TurnstileTransportException(message, info.Method, info.Path, true, mayHaveTakenEffect, cause);
-        }
-
-        private async Task<EnvelopeDto<T>> SendWithinDeadlineAsync<T>(HttpMethod method, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken, RequestInfo info)
-            where T : class
-        {
-            using (var request = new HttpRequestMessage(method, new Uri(baseUri, relativePath)))
-            {
-                info.AttachTo(request);
-                if (body != null)
-                {
-                    request.Content = new ByteArrayContent(body);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                }
-                credential.ApplyTo(request);
-                HttpClient http = CurrentHttpClient();
-                using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-                {
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
-                    }
-                    EnvelopeDto<T>? envelope = await ReadBodyAsync(response, info, typeInfo, cancellationToken).ConfigureAwait(false);
-                    if (envelope == null || !envelope.Success || envelope.Result == null)
-                    {
-                        IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
-                        string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
-                        int status = (int)response.StatusCode;
-                        string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
-                        throw new TurnstileApiException(message, status, errors, info.Method, info.Path);
-                    }
-                    return envelope;
-                }
-            }
-        }
-
-        private async Task<EnvelopeDto<T>?> ReadBodyAsync<T>(HttpResponseMessage response, RequestInfo info, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
-            where T : class
-        {
-            using (var bodyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                if (requestTimeout != Timeout.InfiniteTimeSpan)
-                {
-                    bodyCancellation.CancelAfter(requestTimeout);
-                }
-                bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
-                string effect = mayHaveTakenEffect ? " The request reached the API and probably took effect: check the widget's current state before repeating it." : "";
-                try
-                {
-                    using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                    {
-                        return await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyCancellation.Token).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
-                {
-                    throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(requestTimeout)}. Check the network, or allow more time per attempt (RequestTimeout).{effect}", info.Method, info.Path, true, mayHaveTakenEffect, ex);
-                }
-                catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-                {
-                    throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{effect}", info.Method, info.Path, false, mayHaveTakenEffect, ex);
-                }
-                catch (JsonException ex)
-                {
-                    int status = (int)response.StatusCode;
-                    string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
-                    string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
-                    throw new TurnstileApiException(message, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
-                }
-            }
-        }
-
-        /// <summary>
-        /// One HttpClient per client, renewed from the factory every couple of minutes: CreateClient on every request
-        /// re-ran the client's configuration (headers parsed again) and a factory lookup for nothing.
-        /// </summary>
-        private HttpClient CurrentHttpClient()
-        {
-            long now = Stopwatch.GetTimestamp();
-            HttpClient? current = Volatile.Read(ref httpClient);
-            if (current != null && now - Volatile.Read(ref httpClientCreated) < HttpClientLifetimeTicks)
-            {
-                return current;
-            }
-            lock (httpClientGate)
-            {
-                if (httpClient == null || now - httpClientCreated >= HttpClientLifetimeTicks)
-                {
-                    // The factory owns the handlers; a client it made needs no disposal.
-                    Volatile.Write(ref httpClientCreated, now);
-                    Volatile.Write(ref httpClient, httpClientFactory.CreateClient(HttpClientName));
-                }
-                return httpClient!;
-            }
-        }
-
-        private static string ComputeUserAgent()
-        {
-            Assembly assembly = typeof(TurnstileClient).Assembly;
-            string? version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            if (string.IsNullOrEmpty(version))
-            {
-                version = assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-            }
-            int plus = version!.IndexOf('+');
-            return "TurnstileWidgets/" + (plus >= 0 ? version.Substring(0, plus) : version);
-        }
     }
-
 }

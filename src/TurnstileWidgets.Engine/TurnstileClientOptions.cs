@@ -11,6 +11,20 @@ namespace TurnstileWidgets.Engine
         /// <summary>The real API's base URI.</summary>
         public static readonly Uri DefaultBaseUri = new Uri("https://api.cloudflare.com/client/v4/");
 
+        /// <summary>
+        /// The base URI as every client uses it (a trailing slash added, so paths resolve below it); throws
+        /// <see cref="TurnstileValidationException"/> (field <c>base_url</c>) for anything but an absolute http(s) URL
+        /// without user info, query or fragment. The one owner of that rule: callers that show a base URI use this.
+        /// </summary>
+        public static Uri NormalizeBaseUri(Uri baseUri)
+        {
+            if (baseUri == null)
+            {
+                throw new ArgumentNullException(nameof(baseUri));
+            }
+            return BaseUris.Normalize(baseUri, "base_url");
+        }
+
         /// <summary>How requests authenticate. Required.</summary>
         public TurnstileCredential? Credential { get; set; }
         /// <summary>The account's 32-hex-character identifier. Required for widget operations.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
@@ -60,12 +61,6 @@ namespace TurnstileWidgets.Engine
         private int pagesRead;
         private long? totalCount;
 
-        private WidgetListing()
-        {
-            client = null!;
-            query = null!;
-        }
-
         internal WidgetListing(TurnstileClient client, WidgetListQuery query)
         {
             this.client = client;
@@ -78,9 +73,6 @@ namespace TurnstileWidgets.Engine
         public long? TotalCount => totalCount;
         /// <summary>True once the last page has been read.</summary>
         public bool IsComplete => ended;
-
-        /// <summary>True once widgets moved under the listing (this client wrote, or the total shrank) and it re-read pages to stay exact.</summary>
-        internal bool WasDisturbed => emitted.Disturbed;
 
         /// <summary>
         /// Returns the widgets not returned before, in listing order, from one or more pages (at least half a page of
@@ -122,7 +114,7 @@ namespace TurnstileWidgets.Engine
                     }
 
                     long mark = client.WritesSettled;
-                    page = await client.GetWidgetPageAsync(query, number, cancellationToken).ConfigureAwait(false);
+                    page = await client.ReadPageAsync(query, number, cancellationToken).ConfigureAwait(false);
                     pagesRead++;
                     long? previousTotal = totalCount;
                     if (page.TotalCount.HasValue)
@@ -204,6 +196,7 @@ namespace TurnstileWidgets.Engine
         }
 
         /// <summary>The page's widgets this listing has not returned before; the page's own list when that is all of them.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private IReadOnlyList<Widget> NotReturnedBefore(IReadOnlyList<Widget> widgets)
         {
             List<Widget>? some = null;
@@ -250,7 +243,7 @@ namespace TurnstileWidgets.Engine
                 string path = "/accounts/" + client.AccountId + "/challenges/widgets?" + TurnstileClient.ListQueryString(query, number);
                 throw new TurnstileApiException(
                     $"Cloudflare API answered GET {path} with a page it had already sent (same first and last widget), so the listing stopped after {pagesRead} pages instead of looping forever. The server is ignoring the page number; list again, or report the problem if it persists.",
-                    200, Array.Empty<ApiMessage>(), "GET", path);
+                    TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.ListWidgets, 200, Array.Empty<ApiMessage>(), "GET", path);
             }
         }
     }

@@ -113,19 +113,31 @@ namespace TurnstileWidgets.Engine
             }
         }
 
-        /// <summary>32 hexadecimal characters.</summary>
+        /// <summary>True for an account id: exactly 32 hexadecimal characters.</summary>
+        public static bool IsAccountId(string? value)
+        {
+            if (value == null || value.Length != 32)
+            {
+                return false;
+            }
+            foreach (char c in value)
+            {
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>Refuses an account id that is not 32 hexadecimal characters.</summary>
         public static void ValidateAccountId(string accountId)
         {
             if (string.IsNullOrEmpty(accountId))
             {
                 throw new TurnstileValidationException("account_id", "account_id: no account id given. Give the 32-character hexadecimal account id shown in the Cloudflare dashboard (or set CLOUDFLARE_ACCOUNT_ID).");
             }
-            bool hex = accountId.Length == 32;
-            foreach (char c in accountId)
-            {
-                hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            }
-            if (!hex)
+            if (!IsAccountId(accountId))
             {
                 throw new TurnstileValidationException("account_id", $"account_id: '{Shorten(Printable(accountId))}' is not an account id. Allowed: exactly 32 hexadecimal characters (0-9, a-f), as shown in the Cloudflare dashboard.");
             }

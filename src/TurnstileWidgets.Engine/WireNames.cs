@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+using TurnstileWidgets.Engine.Internal;
 
 namespace TurnstileWidgets.Engine
 {
@@ -43,6 +46,7 @@ namespace TurnstileWidgets.Engine
         /// <summary>Parses <c>asc</c> or <c>desc</c> (case-insensitive).</summary>
         public static OrderDirection ParseDirection(string value) => (OrderDirection)Parse(DirectionNames, value, "direction");
 
+        [MethodImpl(HotPath.Optimized)]
         internal static bool TryParse(string[] names, string? value, out int index)
         {
             // A plain loop: this runs three times per listed widget, and a lambda would allocate a closure each time.

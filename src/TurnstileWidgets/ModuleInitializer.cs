@@ -6,12 +6,14 @@ using System.Reflection;
 namespace TurnstileWidgets
 {
     /// <summary>
-    /// Runs when PowerShell imports the module: points requests for the engine at the private
-    /// <c>Dependencies</c> folder before any cmdlet touches it.
+    /// Runs when PowerShell imports the module: points requests for the engine at its private folder before any
+    /// cmdlet touches it: <c>Dependencies</c> (the net8.0 engine, nothing else) on PowerShell 7,
+    /// <c>Dependencies.Desktop</c> (the netstandard2.0 engine and the .NET Standard packages) on Windows PowerShell 5.1.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         private const string DependencyFolderName = "Dependencies";
+        private const string DesktopDependencyFolderName = "Dependencies.Desktop";
         private const string LoadContextAssemblyFileName = "TurnstileWidgets.LoadContext.dll";
         private const string LoadContextTypeName = "TurnstileWidgets.LoadContext.EngineLoadContext";
 
@@ -19,6 +21,8 @@ namespace TurnstileWidgets
             Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? ".";
 
         private static readonly string DependencyDirectory = Path.Combine(ModuleDirectory, DependencyFolderName);
+
+        private static readonly string DesktopDependencyDirectory = Path.Combine(ModuleDirectory, DesktopDependencyFolderName);
 
         /// <summary>Installs the resolver for this edition of PowerShell.</summary>
         public void OnImport()
@@ -51,7 +55,7 @@ namespace TurnstileWidgets
         private static Assembly? ResolveFromDependencyDirectory(object? sender, ResolveEventArgs args)
         {
             string simpleName = new AssemblyName(args.Name).Name ?? "";
-            string candidate = Path.Combine(DependencyDirectory, simpleName + ".dll");
+            string candidate = Path.Combine(DesktopDependencyDirectory, simpleName + ".dll");
             return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
         }
     }

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Analytics
 {
@@ -64,12 +64,12 @@ namespace TurnstileWidgets.Engine.Analytics
                 if (depletedUntil > now)
                 {
                     TimeSpan left = depletedUntil - now;
-                    wait = Describe(RateLimitWaitKind.Block, path, left, $"GraphQL budget depleted: the API refused queries with this credential; waiting {RetryPolicy.FormatDuration(left)}");
+                    wait = Describe(RateLimitWaitKind.Block, path, left, $"GraphQL budget depleted: the API refused queries with this credential; waiting {DurationText.Format(left)}");
                 }
                 else if (started.Count >= quota)
                 {
                     TimeSpan left = started.Peek() + window - now + RateLimitPacer.Margin(window);
-                    wait = Describe(RateLimitWaitKind.Pacing, path, left, $"GraphQL pacing: {quota} queries were sent in the last {RetryPolicy.FormatDuration(window)}; waiting {RetryPolicy.FormatDuration(left)} for the oldest to leave the window");
+                    wait = Describe(RateLimitWaitKind.Pacing, path, left, $"GraphQL pacing: {quota} queries were sent in the last {DurationText.Format(window)}; waiting {DurationText.Format(left)} for the oldest to leave the window");
                 }
                 else
                 {

@@ -103,7 +103,7 @@ namespace TurnstileWidgets.Engine.Analytics
             {
                 return Math.Round(days).ToString(System.Globalization.CultureInfo.InvariantCulture) + (Math.Round(days) == 1 ? " day" : " days");
             }
-            return Internal.RetryPolicy.FormatDuration(span);
+            return DurationText.Format(span);
         }
 
         private static string Seconds(TimeSpan span) => ((long)span.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " s";

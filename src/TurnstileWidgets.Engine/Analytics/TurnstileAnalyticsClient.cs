@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Analytics
 {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace TurnstileWidgets.Engine.Internal
 {
@@ -29,13 +30,12 @@ namespace TurnstileWidgets.Engine.Internal
         private HashSet<ulong>? recent = new HashSet<ulong>();
         private HashSet<ulong>? all;
 
-        /// <summary>True once <see cref="MarkDisturbed"/> was called.</summary>
-        internal bool Disturbed => all != null;
 
         /// <summary>Widgets remembered.</summary>
         internal int Count => all?.Count ?? historyCount;
 
         /// <summary>Remembers a returned widget; false when it was returned before (as far as this set can tell).</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal bool Add(string sitekey)
         {
             ulong hash = Hash(sitekey);
@@ -55,13 +55,6 @@ namespace TurnstileWidgets.Engine.Internal
             history![historyCount / ChunkSize][offset] = hash;
             historyCount++;
             return true;
-        }
-
-        /// <summary>True when the widget was returned before; in undisturbed mode only the recent pages are checked.</summary>
-        internal bool Contains(string sitekey)
-        {
-            ulong hash = Hash(sitekey);
-            return all != null ? all.Contains(hash) : recent!.Contains(hash);
         }
 
         /// <summary>Closes the page being read: the oldest page beyond <see cref="RecentWindows"/> leaves the small set.</summary>
@@ -105,6 +98,7 @@ namespace TurnstileWidgets.Engine.Internal
         private ulong At(int index) => history![index / ChunkSize][index % ChunkSize];
 
         /// <summary>FNV-1a over the UTF-16 code units, then MurmurHash3's 64-bit finaliser to spread the bits.</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal static ulong Hash(string text)
         {
             ulong hash = 14695981039346656037UL;

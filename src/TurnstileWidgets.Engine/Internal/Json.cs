@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -156,6 +157,7 @@ namespace TurnstileWidgets.Engine.Internal
     {
         private static readonly string[] Known = Vocabulary();
 
+        [MethodImpl(HotPath.Optimized)]
         public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String)

@@ -52,7 +52,7 @@ namespace TurnstileWidgets.Engine.Internal
                         {
                             if (buffer.Length + read > MaxBody)
                             {
-                                throw new TurnstileTransportException($"{method} {path}: the answer is larger than {MaxBody / (1024 * 1024)} MB, more than any answer of this API; check the URL.", method, path, false, false);
+                                throw new TurnstileTransportException($"{method} {path}: the answer is larger than {MaxBody / (1024 * 1024)} MB, more than any answer of this API; check the URL.", TurnstileOperation.Unknown, method, path, false, false);
                             }
                             buffer.Write(chunk, 0, read);
                         }
@@ -61,11 +61,11 @@ namespace TurnstileWidgets.Engine.Internal
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
                 {
-                    throw new TurnstileTransportException($"{method} {path} timed out: the answer did not arrive in full within {RetryPolicy.FormatDuration(client.RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).", method, path, true, false, ex);
+                    throw new TurnstileTransportException($"{method} {path} timed out: the answer did not arrive in full within {DurationText.Format(client.RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).", TurnstileOperation.Unknown, method, path, true, false, ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
                 {
-                    throw new TurnstileTransportException($"Could not read the answer to {method} {path}: the connection dropped mid-answer. Check the network and try again.", method, path, false, false, ex);
+                    throw new TurnstileTransportException($"Could not read the answer to {method} {path}: the connection dropped mid-answer. Check the network and try again.", TurnstileOperation.Unknown, method, path, false, false, ex);
                 }
             }
         }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Siteverify
 {
@@ -266,7 +267,7 @@ namespace TurnstileWidgets.Engine.Siteverify
             {
             }
             string message = $"siteverify (POST {path}) answered HTTP {answer.Status} with {(answer.MediaType ?? "no content type")}, not its JSON answer. Check the siteverify URL.";
-            throw new TurnstileApiException(message, answer.Status, Array.Empty<ApiMessage>(), "POST", path);
+            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.Unknown, answer.Status, Array.Empty<ApiMessage>(), "POST", path);
         }
 
         private static string? String(JsonElement element, string name) =>

@@ -4,8 +4,7 @@ using TurnstileWidgets.Engine.DesiredState;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Shows how the account differs from a desired-state file.</para>
-    /// <para type="description">Emits one TurnstileWidgetChange per widget to create, update or (with -Prune) remove; nothing when the account matches. Sends no write.</para>
+    /// Shows how the account differs from a desired-state file.
     /// </summary>
     [Cmdlet(VerbsData.Compare, "TurnstileWidget", DefaultParameterSetName = ByPathSet)]
     [OutputType(typeof(TurnstileWidgetChange))]

@@ -10,8 +10,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Connects to a Cloudflare account's Turnstile widgets.</para>
-    /// <para type="description">Verifies the credential (a token with /user/tokens/verify, then one listing call) before it replaces any earlier connection.</para>
+    /// Connects to a Cloudflare account's Turnstile widgets.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Turnstile", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(TurnstileConnection))]

@@ -6,8 +6,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Ends Cloudflare connections.</para>
-    /// <para type="description">Forgets the named connections, or with no name every connection of the session. When the default goes, the most recent remaining connection becomes the default.</para>
+    /// Ends Cloudflare connections.
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "Turnstile")]
     [OutputType(typeof(void))]

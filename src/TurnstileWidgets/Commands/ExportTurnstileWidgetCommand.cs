@@ -10,8 +10,7 @@ using TurnstileWidgets.Errors;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Writes widgets to a desired-state file (.json or .psd1), never a secret.</para>
-    /// <para type="description">Writes the widgets piped to it, or with no input every widget of the connection, in a stable order and form that diffs cleanly in Git.</para>
+    /// Writes widgets to a desired-state file (.json or .psd1), never a secret.
     /// </summary>
     [Cmdlet(VerbsData.Export, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]

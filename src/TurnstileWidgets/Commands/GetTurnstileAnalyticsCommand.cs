@@ -6,7 +6,6 @@ using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Engine.Analytics;
 using TurnstileWidgets.Errors;
-using TurnstileWidgets.Listing;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
@@ -144,7 +143,7 @@ namespace TurnstileWidgets.Commands
         // One listing of the account (1,000 widgets a request) names every widget; cheaper than a read per sitekey.
         private void ReadNames(TurnstileClient client, bool addAll)
         {
-            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = PagingWindow.MaxPerPage });
+            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = WidgetValidator.MaxPerPage });
             while (true)
             {
                 WidgetPage? page = Invoke(client, listing.NextPageAsync);

@@ -7,8 +7,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Shows the session's Cloudflare connections.</para>
-    /// <para type="description">Shows each connection's name, account, authentication scheme, API address and when it was made, the default first; never the token or key.</para>
+    /// Shows the session's Cloudflare connections.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TurnstileConnection")]
     [OutputType(typeof(TurnstileConnection))]

@@ -11,8 +11,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets Turnstile widgets: a listing (optionally filtered, by name with wildcards) or widgets by sitekey.</para>
-    /// <para type="description">Listings stream page by page and carry no secrets; by sitekey, each widget is read in full, secret included.</para>
+    /// Gets Turnstile widgets: a listing (optionally filtered, by name with wildcards) or widgets by sitekey.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TurnstileWidget", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(TurnstileWidget))]

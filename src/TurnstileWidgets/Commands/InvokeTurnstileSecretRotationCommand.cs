@@ -6,8 +6,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Rotates Turnstile widgets' secrets.</para>
-    /// <para type="description">The old secret keeps working for 2 hours, or stops at once with -InvalidateImmediately (which asks a second question unless -Force).</para>
+    /// Rotates Turnstile widgets' secrets.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "TurnstileSecretRotation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]

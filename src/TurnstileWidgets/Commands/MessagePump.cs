@@ -53,12 +53,6 @@ namespace TurnstileWidgets.Commands
             this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
         }
 
-        /// <summary>Creates a pump that delivers only the -Verbose lines, to <paramref name="deliverVerbose"/>.</summary>
-        public MessagePump(Action<string> deliverVerbose)
-            : this(new VerboseSink(deliverVerbose ?? throw new ArgumentNullException(nameof(deliverVerbose))))
-        {
-        }
-
         /// <summary>Whether a rate-limit progress record was written, so the cmdlet completes it at its end.</summary>
         public bool WroteRateLimitProgress { get; private set; }
 
@@ -245,30 +239,5 @@ namespace TurnstileWidgets.Commands
             WroteRateLimitProgress = true;
             return true;
         }
-    }
-
-    /// <summary>A sink that keeps only the -Verbose lines.</summary>
-    internal sealed class VerboseSink : IMessageSink
-    {
-        private readonly Action<string> deliver;
-
-        /// <summary>Creates a sink that hands each -Verbose line to <paramref name="deliver"/>.</summary>
-        public VerboseSink(Action<string> deliver) => this.deliver = deliver;
-
-        /// <inheritdoc />
-        public void WriteVerboseLine(string text) => deliver(text);
-
-        /// <inheritdoc />
-        public void WriteDebugLine(string text)
-        {
-        }
-
-        /// <inheritdoc />
-        public void WriteProgressRecord(ProgressRecord record)
-        {
-        }
-
-        /// <inheritdoc />
-        public void WriteWarningLine(string text) => deliver("WARNING: " + text);
     }
 }

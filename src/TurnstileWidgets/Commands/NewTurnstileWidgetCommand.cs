@@ -9,8 +9,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Creates a Turnstile widget.</para>
-    /// <para type="description">Every parameter but -AsPlainText binds by property name, so rows from Import-Csv create one widget each.</para>
+    /// Creates a Turnstile widget.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(TurnstileWidget))]

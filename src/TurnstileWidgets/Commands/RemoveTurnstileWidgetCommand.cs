@@ -5,8 +5,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Deletes Turnstile widgets.</para>
-    /// <para type="description">Asks for confirmation unless -Force; -WhatIf always wins over -Force.</para>
+    /// Deletes Turnstile widgets.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileWidget))]

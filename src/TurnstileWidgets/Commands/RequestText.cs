@@ -24,7 +24,7 @@ namespace TurnstileWidgets.Commands
             var text = new StringBuilder("HTTP ");
             text.Append(record.Method).Append(' ').Append(PathForDisplay(record.Path)).Append(" -> ");
             text.Append(record.StatusCode.HasValue ? record.StatusCode.Value.ToString(CultureInfo.InvariantCulture) : "no answer");
-            text.Append(" in ").Append(FormatDuration(record.Duration));
+            text.Append(" in ").Append(DurationText.Format(record.Duration));
             text.Append(" (attempt ").Append(record.Attempt.ToString(CultureInfo.InvariantCulture)).Append(')');
             AppendHeader(text, "Ratelimit", record.RateLimit);
             AppendHeader(text, "Ratelimit-Policy", record.RateLimitPolicy);
@@ -37,7 +37,7 @@ namespace TurnstileWidgets.Commands
         public static string Format(RateLimitWait wait)
         {
             if (wait == null) throw new ArgumentNullException(nameof(wait));
-            string text = "Waiting " + FormatDuration(wait.Delay) + " before " + wait.Method + " " + PathForDisplay(wait.Path);
+            string text = "Waiting " + DurationText.Format(wait.Delay) + " before " + wait.Method + " " + PathForDisplay(wait.Path);
             return string.IsNullOrEmpty(wait.Reason) ? text : text + ": " + wait.Reason;
         }
 
@@ -49,9 +49,9 @@ namespace TurnstileWidgets.Commands
         {
             if (wait == null) throw new ArgumentNullException(nameof(wait));
             TimeSpan blockFor = wait.WindowResetsIn.HasValue && wait.WindowResetsIn.Value > wait.Delay ? wait.WindowResetsIn.Value : wait.Delay;
-            return "The Cloudflare API is refusing requests with this credential for " + FormatDuration(blockFor)
+            return "The Cloudflare API is refusing requests with this credential for " + DurationText.Format(blockFor)
                 + " (rate limit exceeded, 429: the credential's quota is spent, perhaps by another tool or session). Waiting "
-                + FormatDuration(wait.Delay) + " before " + wait.Method + " " + PathForDisplay(wait.Path)
+                + DurationText.Format(wait.Delay) + " before " + wait.Method + " " + PathForDisplay(wait.Path)
                 + " and the rest of this command; press Ctrl+C to stop.";
         }
 
@@ -63,14 +63,14 @@ namespace TurnstileWidgets.Commands
             string status;
             if (wait.Kind == RateLimitWaitKind.Block)
             {
-                status = "Blocked by the rate limit; going on in " + FormatDuration(left) + " (Ctrl+C stops)";
+                status = "Blocked by the rate limit; going on in " + DurationText.Format(left) + " (Ctrl+C stops)";
             }
             else if (wait.QuotaRemaining.HasValue)
             {
                 status = "Pacing requests: " + wait.QuotaRemaining.Value.ToString(CultureInfo.InvariantCulture)
                     + (wait.Quota.HasValue ? " of " + wait.Quota.Value.ToString(CultureInfo.InvariantCulture) : "")
                     + " left in this window"
-                    + (wait.WindowResetsIn.HasValue ? ", the next opens in " + FormatDuration(wait.WindowResetsIn.Value) : "");
+                    + (wait.WindowResetsIn.HasValue ? ", the next opens in " + DurationText.Format(wait.WindowResetsIn.Value) : "");
             }
             else
             {
@@ -108,7 +108,7 @@ namespace TurnstileWidgets.Commands
             string outcome = record.StatusCode.HasValue
                 ? record.StatusCode.Value.ToString(CultureInfo.InvariantCulture)
                 : "no answer";
-            string text = record.Method + " " + PathForDisplay(record.Path) + " -> " + outcome + " in " + FormatDuration(record.Duration);
+            string text = record.Method + " " + PathForDisplay(record.Path) + " -> " + outcome + " in " + DurationText.Format(record.Duration);
             if (record.Attempt > 1)
             {
                 text += " (attempt " + record.Attempt.ToString(CultureInfo.InvariantCulture) + ")";
@@ -121,7 +121,7 @@ namespace TurnstileWidgets.Commands
         public static string Format(RetryNotice notice)
         {
             if (notice == null) throw new ArgumentNullException(nameof(notice));
-            string text = "Waiting " + FormatDuration(notice.Delay) + " before attempt "
+            string text = "Waiting " + DurationText.Format(notice.Delay) + " before attempt "
                 + notice.NextAttempt.ToString(CultureInfo.InvariantCulture) + " of "
                 + notice.Method + " " + PathForDisplay(notice.Path);
             if (!string.IsNullOrEmpty(notice.Reason))
@@ -137,23 +137,6 @@ namespace TurnstileWidgets.Commands
         {
             if (string.IsNullOrEmpty(path)) return "/";
             return path![0] == '/' ? path : "/" + path;
-        }
-
-        /// <summary><c>35 ms</c> below a second, <c>1.5 s</c> or <c>30 s</c> below ten minutes, then <c>12 min</c>.</summary>
-        public static string FormatDuration(TimeSpan duration)
-        {
-            if (duration < TimeSpan.Zero) duration = TimeSpan.Zero;
-            if (duration.TotalSeconds < 1)
-            {
-                return Math.Round(duration.TotalMilliseconds).ToString("0", CultureInfo.InvariantCulture) + " ms";
-            }
-
-            if (duration.TotalMinutes < 10)
-            {
-                return duration.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
-            }
-
-            return duration.TotalMinutes.ToString("0", CultureInfo.InvariantCulture) + " min";
         }
     }
 }

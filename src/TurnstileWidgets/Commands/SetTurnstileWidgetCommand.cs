@@ -12,8 +12,7 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Changes a Turnstile widget's settings.</para>
-    /// <para type="description">Changes only what is given, and sends the update only when something changes. A widget this session read within -MaxReadAge is updated from that reading; otherwise it is read first. The region cannot change.</para>
+    /// Changes a Turnstile widget's settings.
     /// </summary>
     /// <remarks>
     /// The settings take pipeline input by property name (in the BySitekey set) for one reason: PowerShell computes a
@@ -280,7 +279,7 @@ namespace TurnstileWidgets.Commands
                 {
                     WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                         "Updating {0} from its settings as read {1} ago (within -MaxReadAge {2}); not reading it again.",
-                        ConfirmationText.Target(reading.Widget.Name, reading.Widget.Sitekey), RequestText.FormatDuration(now - reading.ReadOn), RequestText.FormatDuration(MaxReadAge)));
+                        ConfirmationText.Target(reading.Widget.Name, reading.Widget.Sitekey), DurationText.Format(now - reading.ReadOn), DurationText.Format(MaxReadAge)));
                     return reading;
                 }
 
@@ -289,7 +288,7 @@ namespace TurnstileWidgets.Commands
                 {
                     WriteVerboseLine(string.Format(CultureInfo.InvariantCulture,
                         "{0} was changed by this session after the piped object was read; updating it from the answer to that change, {1} ago, not from the piped object.",
-                        ConfirmationText.Target(newest.Widget.Name, newest.Widget.Sitekey), RequestText.FormatDuration(now - newest.ReadOn)));
+                        ConfirmationText.Target(newest.Widget.Name, newest.Widget.Sitekey), DurationText.Format(now - newest.ReadOn)));
                     return newest;
                 }
 

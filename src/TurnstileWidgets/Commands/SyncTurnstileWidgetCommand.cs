@@ -10,8 +10,7 @@ using TurnstileWidgets.Errors;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Makes the account match a desired-state file.</para>
-    /// <para type="description">Applies exactly the changes Compare-TurnstileWidget shows, each through ShouldProcess; removals (with -Prune) are high impact. A second run sends no write.</para>
+    /// Makes the account match a desired-state file.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "TurnstileWidget", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByPathSet)]
     [OutputType(typeof(TurnstileWidgetChange))]

@@ -130,7 +130,7 @@ namespace TurnstileWidgets.Commands
                 throw;
             }
 
-            WriteVerboseLine("Each request may take " + RequestText.FormatDuration(settings.RequestTimeout) + " per attempt (-RequestTimeout) and " + RequestText.FormatDuration(settings.OperationTimeout) + " in all (-OperationTimeout).");
+            WriteVerboseLine("Each request may take " + DurationText.Format(settings.RequestTimeout) + " per attempt (-RequestTimeout) and " + DurationText.Format(settings.OperationTimeout) + " in all (-OperationTimeout).");
             var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, settings.SiteverifyUri));
             TurnstileSession.Connect(name, connection);
             WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using TurnstileWidgets.Commands;
 using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Errors
@@ -131,108 +130,89 @@ namespace TurnstileWidgets.Errors
                 target, exception);
         }
 
+        // Decides on the engine's classification alone: never on the request path or Cloudflare's codes.
         private static ErrorRecord MapApi(TurnstileApiException exception, object? target)
         {
             string message = WithCloudflareErrors(exception);
-            bool isRotation = exception.Path.IndexOf("/rotate_secret", StringComparison.OrdinalIgnoreCase) >= 0;
-            bool isOneWidget = IsSingleWidgetPath(exception.Path);
-            bool isTokenVerification = exception.Path.IndexOf("/user/tokens/verify", StringComparison.OrdinalIgnoreCase) >= 0;
-            int status = exception.StatusCode;
-
-            if (isTokenVerification && (status == 401 || status == 403 || status == 400))
+            switch (exception.Kind)
             {
-                // Token verification names no account, so the engine's advice about the account id does not apply.
-                return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
-                    "Cloudflare refused the API token (" + exception.Method + " " + exception.Path + ": " + status.ToString(CultureInfo.InvariantCulture)
-                    + CodesSuffix(exception.Errors) + "). The token itself is wrong, expired, revoked or not active; the account was not checked.",
-                    "Check the token given to -ApiToken (or CLOUDFLARE_API_TOKEN): create or roll one in the Cloudflare dashboard (My Profile > API Tokens) with the "
-                    + ReadPermission + " or " + WritePermission + " permission, then connect again.",
-                    target, exception);
-            }
-
-            if (status == 401 || (status == 403 && HasAuthenticationCode(exception.Errors)))
-            {
-                return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, message,
-                    "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the " + ReadPermission + " or " + WritePermission + " permission. Then run Connect-Turnstile again.",
-                    target, exception);
-            }
-
-            if (status == 403)
-            {
-                return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
-                    "Give the API token the " + WritePermission + " permission (" + ReadPermission + " to read only) for this account, or check -AccountId.",
-                    target, exception);
-            }
-
-            if (status == 404 && isOneWidget && !HasNoRouteCode(exception.Errors))
-            {
-                return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
-                    target is string value && value.Length > 0
-                        ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name '" + DisplayText.Visible(value).Replace("'", "''") + "'."
-                        : "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
-                    target, exception);
-            }
-
-            if (status == 429)
-            {
-                string wait = exception.RetryAfter.HasValue
-                    ? "Wait " + RequestText.FormatDuration(exception.RetryAfter.Value) + " and try again"
-                    : "Wait a few minutes and try again";
-                return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded, message,
-                    wait + "; Cloudflare limits each user to 1,200 requests per 5 minutes.",
-                    target, exception);
-            }
-
-            if (HasCode(exception.Errors, RegionChangeCode))
-            {
-                return Record(ErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, message,
-                    "Leave -Region out. A widget's region is fixed when it is created; to use another region, create a new widget with New-TurnstileWidget -Region and update your sites to its sitekey.",
-                    target, exception);
-            }
-
-            if (HasCode(exception.Errors, RotationRefusedCode) || (isRotation && status == 409))
-            {
-                return Record(ErrorIds.SecretRotationRefused, ErrorCategory.ResourceBusy, message,
-                    "The widget's previous secret is still in its 2-hour grace period; rotate again after it ends.",
-                    target, exception);
-            }
-
-            if (status == 400 || status == 422)
-            {
-                int? domainLimit = ParameterNames.DomainLimit(exception.Errors);
-                if (domainLimit.HasValue)
-                {
-                    // The limit depends on the account's plan, so only the API can say it; the module sends what it was given.
-                    return Record(ErrorIds.DomainLimitExceeded, ErrorCategory.LimitsExceeded,
-                        string.Format(CultureInfo.InvariantCulture,
-                            "-Domain: Cloudflare allows at most {0} domains per widget for this account and refused the request. {1}",
-                            domainLimit.Value, message),
-                        string.Format(CultureInfo.InvariantCulture,
-                            "Give -Domain at most {0} domains (the limit is set by the account's plan); nothing was changed.", domainLimit.Value),
+                case TurnstileApiErrorKind.Authentication when exception.Operation == TurnstileOperation.VerifyToken:
+                case TurnstileApiErrorKind.PermissionDenied when exception.Operation == TurnstileOperation.VerifyToken:
+                case TurnstileApiErrorKind.Validation when exception.Operation == TurnstileOperation.VerifyToken:
+                    // Token verification names no account, so the engine's advice about the account id does not apply.
+                    return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
+                        "Cloudflare refused the API token (" + exception.Method + " " + exception.Path + ": " + exception.StatusCode.ToString(CultureInfo.InvariantCulture)
+                        + CodesSuffix(exception.Errors) + "). The token itself is wrong, expired, revoked or not active; the account was not checked.",
+                        "Check the token given to -ApiToken (or CLOUDFLARE_API_TOKEN): create or roll one in the Cloudflare dashboard (My Profile > API Tokens) with the "
+                        + ReadPermission + " or " + WritePermission + " permission, then connect again.",
                         target, exception);
-                }
+                case TurnstileApiErrorKind.Authentication:
+                    return Record(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, message,
+                        "Check the API token (or email and Global API key): it may be wrong, expired, revoked, or lack the " + ReadPermission + " or " + WritePermission + " permission. Then run Connect-Turnstile again.",
+                        target, exception);
+                case TurnstileApiErrorKind.PermissionDenied:
+                    return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
+                        "Give the API token the " + WritePermission + " permission (" + ReadPermission + " to read only) for this account, or check -AccountId.",
+                        target, exception);
+                case TurnstileApiErrorKind.NotFound:
+                    return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
+                        target is string value && value.Length > 0
+                            ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name '" + DisplayText.Visible(value).Replace("'", "''") + "'."
+                            : "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
+                        target, exception);
+                case TurnstileApiErrorKind.RouteNotFound:
+                    return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
+                        "Check -AccountId: the account was not found or this credential cannot see it.",
+                        target, exception);
+                case TurnstileApiErrorKind.RateLimited:
+                    string wait = exception.RetryAfter.HasValue
+                        ? "Wait " + DurationText.Format(exception.RetryAfter.Value) + " and try again"
+                        : "Wait a few minutes and try again";
+                    return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded, message,
+                        wait + "; Cloudflare limits each user to 1,200 requests per 5 minutes.",
+                        target, exception);
+                case TurnstileApiErrorKind.RegionChangeRefused:
+                    return Record(ErrorIds.RegionChangeRefused, ErrorCategory.InvalidArgument, message,
+                        "Leave -Region out. A widget's region is fixed when it is created; to use another region, create a new widget with New-TurnstileWidget -Region and update your sites to its sitekey.",
+                        target, exception);
+                case TurnstileApiErrorKind.Conflict when exception.Operation == TurnstileOperation.RotateSecret:
+                    return Record(ErrorIds.SecretRotationRefused, ErrorCategory.ResourceBusy, message,
+                        "The widget's previous secret is still in its 2-hour grace period; rotate again after it ends.",
+                        target, exception);
+                case TurnstileApiErrorKind.Conflict:
+                    return Record(ErrorIds.ApiError, ErrorCategory.ResourceBusy, message,
+                        "The widget's current state does not allow this now; read it again with Get-TurnstileWidget and retry.",
+                        target, exception);
+                case TurnstileApiErrorKind.Validation:
+                    int? domainLimit = ParameterNames.DomainLimit(exception.Errors);
+                    if (domainLimit.HasValue)
+                    {
+                        // The limit depends on the account's plan, so only the API can say it; the module sends what it was given.
+                        return Record(ErrorIds.DomainLimitExceeded, ErrorCategory.LimitsExceeded,
+                            string.Format(CultureInfo.InvariantCulture,
+                                "-Domain: Cloudflare allows at most {0} domains per widget for this account and refused the request. {1}",
+                                domainLimit.Value, message),
+                            string.Format(CultureInfo.InvariantCulture,
+                                "Give -Domain at most {0} domains (the limit is set by the account's plan); nothing was changed.", domainLimit.Value),
+                            target, exception);
+                    }
 
-                string? named = ParameterNames.NamedIn(exception.Errors);
-                return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
-                    named == null ? "Correct the values Cloudflare named and try again." : "Correct " + named + " and try again.",
-                    target, exception);
+                    string? named = ParameterNames.NamedIn(exception.Errors);
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
+                        named == null ? "Correct the values Cloudflare named and try again." : "Correct " + named + " and try again.",
+                        target, exception);
+                case TurnstileApiErrorKind.Server:
+                    // Like a dropped connection: a create (or rotation) may have happened although it failed.
+                    string check = exception.RequestMayHaveTakenEffect
+                        ? " The request may have taken effect: check with Get-TurnstileWidget (for a create, whether the widget was created) before trying again."
+                        : "";
+                    return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
+                        "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com." + check,
+                        target, exception);
+                default:
+                    return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
+                        "Read Cloudflare's message above; correct the request and try again.", target, exception);
             }
-
-            if (status >= 500)
-            {
-                // Like a dropped connection: a create (or rotation) may have happened although it failed.
-                string check = exception.RequestMayHaveTakenEffect
-                    ? " The request may have taken effect: check with Get-TurnstileWidget (for a create, whether the widget was created) before trying again."
-                    : "";
-                return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
-                    "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com." + check,
-                    target, exception);
-            }
-
-            string action = status == 404
-                ? "Check -AccountId: the account was not found or this credential cannot see it."
-                : "Read Cloudflare's message above; correct the request and try again.";
-            return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message, action, target, exception);
         }
 
         private static string CodesSuffix(IReadOnlyList<ApiMessage>? errors) =>
@@ -240,22 +220,6 @@ namespace TurnstileWidgets.Errors
 
         private const string ReadPermission = "'" + CloudflarePermissions.Read + "'";
         private const string WritePermission = "'" + CloudflarePermissions.Write + "'";
-
-        // Cloudflare's codes for "update tried to change the region" and "rotation refused during the grace period".
-        private const int RegionChangeCode = 10004;
-        private const int RotationRefusedCode = 10005;
-
-        private static bool HasCode(IReadOnlyList<ApiMessage>? errors, int code) => errors != null && errors.Any(e => e.Code == code);
-
-        // Codes Cloudflare uses for a credential it cannot accept, whatever status carries them.
-        private static readonly HashSet<int> AuthenticationCodes = new HashSet<int> { 10000, 6003, 6100, 6101, 6102, 6103, 6111, 9103, 9106 };
-
-        private static bool HasAuthenticationCode(IReadOnlyList<ApiMessage>? errors) =>
-            errors != null && errors.Any(e => AuthenticationCodes.Contains(e.Code));
-
-        // 7000/7003: Cloudflare found no route, which means a wrong account id rather than a missing widget.
-        private static bool HasNoRouteCode(IReadOnlyList<ApiMessage>? errors) =>
-            errors != null && errors.Any(e => e.Code == 7000 || e.Code == 7003);
 
         private static bool IsSingleWidgetPath(string path)
         {

@@ -27,9 +27,8 @@ namespace TurnstileWidgets.Listing
                     filter));
             }
 
-            string normalized = field.ToLowerInvariant() + ":" + filter.Substring(colon + 1);
-            WidgetValidator.ValidateFilter(normalized);
-            return normalized;
+            // The rest of the filter's rule (how long its text may be) is the engine's, checked once when the listing starts.
+            return field.ToLowerInvariant() + ":" + filter.Substring(colon + 1);
         }
 
         /// <summary>Maps a <c>-SortBy</c> value (case-insensitive) to the API's order; null when not given.</summary>

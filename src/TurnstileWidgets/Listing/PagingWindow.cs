@@ -1,4 +1,5 @@
 using System.Globalization;
+using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Listing
 {
@@ -8,10 +9,9 @@ namespace TurnstileWidgets.Listing
     /// </summary>
     internal sealed class PagingWindow
     {
-        /// <summary>The API's smallest page.</summary>
-        public const int MinPerPage = 5;
-        /// <summary>The API's largest page.</summary>
-        public const int MaxPerPage = 1000;
+        // The page-size bounds are the engine's (WidgetValidator), the one owner of the API's per_page rule.
+        private const int MinPerPage = WidgetValidator.MinPerPage;
+        private const int MaxPerPage = WidgetValidator.MaxPerPage;
 
         private ulong toSkip;
         private ulong emitted;

@@ -63,16 +63,12 @@ namespace TurnstileWidgets.Session
     /// <summary>Decides a connection's credential, account and base URI from parameters first, then environment variables.</summary>
     internal static class ConnectionResolver
     {
-        /// <summary><c>CLOUDFLARE_API_TOKEN</c>.</summary>
-        public const string ApiTokenVariable = "CLOUDFLARE_API_TOKEN";
-        /// <summary><c>CLOUDFLARE_EMAIL</c>.</summary>
-        public const string EmailVariable = "CLOUDFLARE_EMAIL";
-        /// <summary><c>CLOUDFLARE_API_KEY</c>.</summary>
-        public const string ApiKeyVariable = "CLOUDFLARE_API_KEY";
-        /// <summary><c>CLOUDFLARE_ACCOUNT_ID</c>.</summary>
-        public const string AccountIdVariable = "CLOUDFLARE_ACCOUNT_ID";
-        /// <summary><c>CLOUDFLARE_BASE_URL</c>.</summary>
-        public const string BaseUrlVariable = "CLOUDFLARE_BASE_URL";
+        // The variables' names are the engine's (EnvironmentSettings), which reads the same variables for any caller.
+        private const string ApiTokenVariable = EnvironmentSettings.ApiTokenVariable;
+        private const string EmailVariable = EnvironmentSettings.EmailVariable;
+        private const string ApiKeyVariable = EnvironmentSettings.ApiKeyVariable;
+        private const string AccountIdVariable = EnvironmentSettings.AccountIdVariable;
+        private const string BaseUrlVariable = EnvironmentSettings.BaseUrlVariable;
 
         /// <summary>
         /// Resolves the connection. Throws <see cref="TurnstileValidationException"/> with what to do when the
@@ -101,7 +97,7 @@ namespace TurnstileWidgets.Session
             }
 
             accountId = accountId.Trim();
-            if (!IsAccountId(accountId))
+            if (!WidgetValidator.IsAccountId(accountId))
             {
                 throw new TurnstileValidationException("account_id", string.Format(CultureInfo.InvariantCulture,
                     "The account id '{0}' (from {1}) is not 32 hexadecimal characters. Copy it from the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
@@ -136,19 +132,6 @@ namespace TurnstileWidgets.Session
             NullIfBlank(getVariable(ApiTokenVariable)) != null
             || NullIfBlank(getVariable(EmailVariable)) != null
             || NullIfBlank(getVariable(ApiKeyVariable)) != null;
-
-        /// <summary>True for 32 hexadecimal characters.</summary>
-        public static bool IsAccountId(string? value)
-        {
-            if (value == null || value.Length != 32) return false;
-            foreach (char c in value)
-            {
-                bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-                if (!hex) return false;
-            }
-
-            return true;
-        }
 
         private static TurnstileCredential ResolveCredential(ConnectionParameters parameters, Func<string, string?> getVariable, out string source)
         {

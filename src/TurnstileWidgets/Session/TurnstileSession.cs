@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Engine;
-using TurnstileWidgets.Listing;
 
 namespace TurnstileWidgets.Session
 {
@@ -146,7 +145,7 @@ namespace TurnstileWidgets.Session
         private static async Task<IReadOnlyList<WidgetName>> ReadWidgetNamesAsync(TurnstileClient client, CancellationToken cancellationToken)
         {
             var names = new List<WidgetName>();
-            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = PagingWindow.MaxPerPage });
+            WidgetListing listing = client.ListWidgets(new WidgetListQuery { PerPage = WidgetValidator.MaxPerPage });
             for (int page = 0; page < CompletionPageLimit; page++)
             {
                 WidgetPage? read = await listing.NextPageAsync(cancellationToken).ConfigureAwait(false);
@@ -158,57 +157,6 @@ namespace TurnstileWidgets.Session
             }
 
             return names;
-        }
-    }
-
-    /// <summary>
-    /// A thread-safe holder of the current connection. Replacing it disposes the old one; clearing it disposes it too.
-    /// </summary>
-    /// <typeparam name="TConnection">The connection type.</typeparam>
-    internal sealed class ConnectionHolder<TConnection>
-        where TConnection : class, IDisposable
-    {
-        private readonly object gate = new object();
-        private TConnection? current;
-
-        /// <summary>The current connection, or null when not connected.</summary>
-        public TConnection? Current
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return current;
-                }
-            }
-        }
-
-        /// <summary>Makes <paramref name="connection"/> current and disposes the one it replaces.</summary>
-        public void Replace(TConnection connection)
-        {
-            if (connection == null) throw new ArgumentNullException(nameof(connection));
-            TConnection? old;
-            lock (gate)
-            {
-                old = current;
-                current = connection;
-            }
-
-            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
-        }
-
-        /// <summary>Forgets and disposes the current connection; true when there was one.</summary>
-        public bool Clear()
-        {
-            TConnection? old;
-            lock (gate)
-            {
-                old = current;
-                current = null;
-            }
-
-            old?.Dispose();
-            return old != null;
         }
     }
 

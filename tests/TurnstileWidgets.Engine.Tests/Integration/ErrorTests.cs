@@ -65,6 +65,28 @@ public class ErrorTests : EmulatorTest
     }
 
     [Fact]
+    public async Task Real_answers_carry_their_kind_and_operation()
+    {
+        using var client = Fixture.Client();
+        var missing = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAAAAAAnothere"));
+        Assert.Equal((TurnstileApiErrorKind.NotFound, TurnstileOperation.GetWidget), (missing.Kind, missing.Operation));
+        var deleted = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync("0x4AAAAAAAnothere"));
+        Assert.Equal((TurnstileApiErrorKind.NotFound, TurnstileOperation.DeleteWidget), (deleted.Kind, deleted.Operation));
+
+        using var wrongRoute = Fixture.Client(baseUri: new Uri(Server.BaseUri, "../v3/"));
+        var route = await Assert.ThrowsAsync<TurnstileApiException>(() => wrongRoute.GetWidgetAsync("0x4AAA"));
+        Assert.Equal(TurnstileApiErrorKind.RouteNotFound, route.Kind);
+
+        using var otherAccount = Fixture.Client(accountId: OtherAccount);
+        var denied = await Assert.ThrowsAsync<TurnstileApiException>(() => otherAccount.GetWidgetPageAsync(new WidgetListQuery(), 1));
+        Assert.Equal((TurnstileApiErrorKind.PermissionDenied, TurnstileOperation.ListWidgets), (denied.Kind, denied.Operation));
+
+        using var wrongToken = Fixture.Client(credential: TestSecrets.Token("wrong-token"));
+        var refused = await Assert.ThrowsAsync<TurnstileApiException>(() => wrongToken.CreateWidgetAsync(Definition()));
+        Assert.Equal((TurnstileApiErrorKind.Authentication, TurnstileOperation.CreateWidget), (refused.Kind, refused.Operation));
+    }
+
+    [Fact]
     public async Task Errors_are_not_retried()
     {
         var delays = new RecordedDelays();

@@ -187,7 +187,9 @@ public class RetryTests : EmulatorTest
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(600), ex.RetryAfter);
-        Assert.Contains("600 s", ex.Message);
+        Assert.Contains("10 min", ex.Message);
+        Assert.Equal(TurnstileApiErrorKind.RateLimited, ex.Kind);
+        Assert.Equal(TurnstileOperation.ListWidgets, ex.Operation);
         Assert.Contains("MaxBlockWait", ex.Message);
         Assert.Equal(1, Server.Stats.ListRequests);
         Assert.Empty(delays.Delays);

@@ -1,5 +1,5 @@
 using System;
-using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 
@@ -43,7 +43,7 @@ public class ErrorFormattingTests
     public void Advice_for_a_long_retry_after_says_how_long()
     {
         string advice = ApiErrors.Advice(429, Array.Empty<ApiMessage>(), "acc", TimeSpan.FromSeconds(600), TimeSpan.FromSeconds(300))!;
-        Assert.Contains("600 s", advice);
+        Assert.Contains("10 min", advice);
         Assert.Contains("300 s", advice);
     }
 

@@ -1,5 +1,5 @@
 using System;
-using TurnstileWidgets.Engine.Internal;
+using TurnstileWidgets.Engine.Transport;
 
 namespace TurnstileWidgets.Engine.Tests.Unit;
 

@@ -14,7 +14,7 @@ namespace TurnstileWidgets.Module.Tests.Commands
         {
             int callingThread = Environment.CurrentManagedThreadId;
             var delivered = new List<(string Text, int Thread)>();
-            var pump = new MessagePump(text => delivered.Add((text, Environment.CurrentManagedThreadId)));
+            var pump = new MessagePump(new VerboseLines(text => delivered.Add((text, Environment.CurrentManagedThreadId))));
 
             Task<int> work = Task.Run(async () =>
             {
@@ -36,11 +36,11 @@ namespace TurnstileWidgets.Module.Tests.Commands
         {
             var delivered = new List<string>();
             var firstDelivered = new ManualResetEventSlim(false);
-            var pump = new MessagePump(text =>
+            var pump = new MessagePump(new VerboseLines(text =>
             {
                 delivered.Add(text);
                 firstDelivered.Set();
-            });
+            }));
             Task work = Task.Run(() =>
             {
                 pump.Post("first");
@@ -56,7 +56,7 @@ namespace TurnstileWidgets.Module.Tests.Commands
         [Fact]
         public void RethrowsTheOriginalExceptionNotAnAggregate()
         {
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             Task<int> failing = Task.Run(new Func<int>(() => throw new TurnstileValidationException("name", "bad name")));
             var error = Assert.Throws<TurnstileValidationException>(() => pump.Run(failing));
             Assert.Equal("bad name", error.Message);
@@ -68,7 +68,7 @@ namespace TurnstileWidgets.Module.Tests.Commands
         [Fact]
         public void CancellationStopsWaitingEvenIfTheTaskIgnoresIt()
         {
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             var never = new TaskCompletionSource<int>();
             using var cancellation = new CancellationTokenSource();
             Task<int> work = never.Task;
@@ -79,7 +79,7 @@ namespace TurnstileWidgets.Module.Tests.Commands
         [Fact]
         public void CompletedTaskReturnsAtOnce()
         {
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             Assert.Equal("done", pump.Run(Task.FromResult("done")));
         }
     }

@@ -34,7 +34,7 @@ namespace TurnstileWidgets.Module.Tests.Commands
         [InlineData(900, "15 min")]
         public void Durations(double seconds, string expected)
         {
-            Assert.Equal(expected, RequestText.FormatDuration(TimeSpan.FromSeconds(seconds)));
+            Assert.Equal(expected, DurationText.Format(TimeSpan.FromSeconds(seconds)));
         }
     }
 }

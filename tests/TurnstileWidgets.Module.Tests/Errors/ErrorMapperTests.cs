@@ -7,72 +7,55 @@ namespace TurnstileWidgets.Module.Tests.Errors
 {
     public class ErrorMapperTests
     {
-        private const string WidgetPath = "/client/v4/accounts/0123456789abcdef0123456789abcdef/challenges/widgets/0x4AAA";
         private const string ListPath = "/client/v4/accounts/0123456789abcdef0123456789abcdef/challenges/widgets?page=1&per_page=1000";
 
-        private static TurnstileApiException Api(int status, string path, int code = 0, string method = "GET", TimeSpan? retryAfter = null)
-        {
-            ApiMessage[] errors = code == 0 ? Array.Empty<ApiMessage>() : new[] { new ApiMessage { Code = code, Message = "refused for a reason" } };
-            return new TurnstileApiException("Cloudflare API refused " + method + " " + path + ": " + status, status, errors, method, path, retryAfter);
-        }
+        private static TurnstileApiException Api(TurnstileApiErrorKind kind, TurnstileOperation operation = TurnstileOperation.GetWidget, TimeSpan? retryAfter = null) =>
+            // Status, codes and path are deliberately unrelated to the kind: the mapper must decide on the kind alone. The
+            // message names the code, as the engine's do, so the mapper (which adds codes a message left out) keeps it as is.
+            new TurnstileApiException("Cloudflare API refused GET /x: 418: [1] refused for a reason", kind, operation, 418,
+                new[] { new ApiMessage { Code = 1, Message = "refused for a reason" } }, "GET", "/x", retryAfter);
 
         [Theory]
-        [InlineData(404, WidgetPath, 10404, "TurnstileWidgetNotFound", ErrorCategory.ObjectNotFound)]
-        [InlineData(404, ListPath, 7003, "TurnstileApiError", ErrorCategory.NotSpecified)]
-        [InlineData(404, WidgetPath, 7003, "TurnstileApiError", ErrorCategory.NotSpecified)]
-        [InlineData(401, ListPath, 0, "TurnstileAuthenticationFailed", ErrorCategory.AuthenticationError)]
-        [InlineData(403, ListPath, 10000, "TurnstileAuthenticationFailed", ErrorCategory.AuthenticationError)]
-        [InlineData(403, ListPath, 9109, "TurnstileAccessDenied", ErrorCategory.PermissionDenied)]
-        [InlineData(429, ListPath, 971, "TurnstileRateLimited", ErrorCategory.LimitsExceeded)]
-        [InlineData(400, WidgetPath, 10001, "TurnstileValidationFailed", ErrorCategory.InvalidArgument)]
-        [InlineData(400, WidgetPath, 10004, "TurnstileRegionChangeRefused", ErrorCategory.InvalidArgument)]
-        [InlineData(400, WidgetPath + "/rotate_secret", 10005, "TurnstileSecretRotationRefused", ErrorCategory.ResourceBusy)]
-        [InlineData(409, WidgetPath + "/rotate_secret", 0, "TurnstileSecretRotationRefused", ErrorCategory.ResourceBusy)]
-        [InlineData(500, ListPath, 10500, "TurnstileServerError", ErrorCategory.NotSpecified)]
-        [InlineData(503, WidgetPath, 0, "TurnstileServerError", ErrorCategory.NotSpecified)]
-        [InlineData(409, WidgetPath, 0, "TurnstileApiError", ErrorCategory.NotSpecified)]
-        public void ApiFailuresMapToTheSurfaceIds(int status, string path, int code, string errorId, ErrorCategory category)
+        [InlineData(TurnstileApiErrorKind.NotFound, TurnstileOperation.GetWidget, "TurnstileWidgetNotFound", ErrorCategory.ObjectNotFound)]
+        [InlineData(TurnstileApiErrorKind.RouteNotFound, TurnstileOperation.ListWidgets, "TurnstileApiError", ErrorCategory.NotSpecified)]
+        [InlineData(TurnstileApiErrorKind.Authentication, TurnstileOperation.ListWidgets, "TurnstileAuthenticationFailed", ErrorCategory.AuthenticationError)]
+        [InlineData(TurnstileApiErrorKind.PermissionDenied, TurnstileOperation.ListWidgets, "TurnstileAccessDenied", ErrorCategory.PermissionDenied)]
+        [InlineData(TurnstileApiErrorKind.RateLimited, TurnstileOperation.ListWidgets, "TurnstileRateLimited", ErrorCategory.LimitsExceeded)]
+        [InlineData(TurnstileApiErrorKind.Validation, TurnstileOperation.UpdateWidget, "TurnstileValidationFailed", ErrorCategory.InvalidArgument)]
+        [InlineData(TurnstileApiErrorKind.RegionChangeRefused, TurnstileOperation.UpdateWidget, "TurnstileRegionChangeRefused", ErrorCategory.InvalidArgument)]
+        [InlineData(TurnstileApiErrorKind.Conflict, TurnstileOperation.RotateSecret, "TurnstileSecretRotationRefused", ErrorCategory.ResourceBusy)]
+        [InlineData(TurnstileApiErrorKind.Conflict, TurnstileOperation.UpdateWidget, "TurnstileApiError", ErrorCategory.ResourceBusy)]
+        [InlineData(TurnstileApiErrorKind.Server, TurnstileOperation.ListWidgets, "TurnstileServerError", ErrorCategory.NotSpecified)]
+        [InlineData(TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.ListWidgets, "TurnstileApiError", ErrorCategory.NotSpecified)]
+        [InlineData(TurnstileApiErrorKind.Other, TurnstileOperation.GetWidget, "TurnstileApiError", ErrorCategory.NotSpecified)]
+        public void ApiFailureKindsMapToTheSurfaceIds(TurnstileApiErrorKind kind, TurnstileOperation operation, string errorId, ErrorCategory category)
         {
-            ErrorRecord descriptor = ErrorMapper.Map(Api(status, path, code), "0x4AAA");
+            TurnstileApiException exception = Api(kind, operation);
+            ErrorRecord descriptor = ErrorMapper.Map(exception, "0x4AAA");
             Assert.Equal(errorId, descriptor.FullyQualifiedErrorId);
             Assert.Equal(category, descriptor.CategoryInfo.Category);
             Assert.Equal("0x4AAA", descriptor.TargetObject);
-            Assert.False(string.IsNullOrWhiteSpace(descriptor.ErrorDetails.RecommendedAction));
-        }
-
-        [Fact]
-        public void MessageCarriesCloudflareCodesEvenWhenTheEngineLeftThemOut()
-        {
-            ErrorRecord descriptor = ErrorMapper.Map(Api(400, WidgetPath, 10001), null);
-            Assert.Contains("[10001] refused for a reason", descriptor.ErrorDetails.Message);
-        }
-
-        [Fact]
-        public void CodesAlreadyInTheMessageAreNotRepeated()
-        {
-            var exception = new TurnstileApiException("Cloudflare API refused GET /x: 400 Bad Request: [10001] bad name.", 400,
-                new[] { new ApiMessage { Code = 10001, Message = "bad name" } }, "GET", "/x");
-            ErrorRecord descriptor = ErrorMapper.Map(exception, null);
             Assert.Equal(exception.Message, descriptor.ErrorDetails.Message);
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.ErrorDetails.RecommendedAction));
         }
 
         [Fact]
         public void RateLimitSaysHowLongToWait()
         {
-            ErrorRecord descriptor = ErrorMapper.Map(Api(429, ListPath, 971, retryAfter: TimeSpan.FromSeconds(30)), null);
+            ErrorRecord descriptor = ErrorMapper.Map(Api(TurnstileApiErrorKind.RateLimited, TurnstileOperation.ListWidgets, TimeSpan.FromSeconds(30)), null);
             Assert.StartsWith("Wait 30 s", descriptor.ErrorDetails.RecommendedAction);
         }
 
         [Fact]
         public void TimeoutAndConnectionFailure()
         {
-            var timeout = new TurnstileTransportException("timed out", "POST", ListPath, isTimeout: true, requestMayHaveTakenEffect: true);
+            var timeout = new TurnstileTransportException("timed out", TurnstileOperation.CreateWidget, "POST", ListPath, isTimeout: true, requestMayHaveTakenEffect: true);
             ErrorRecord timedOut = ErrorMapper.Map(timeout, "login");
             Assert.Equal("TurnstileRequestTimedOut", timedOut.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.OperationTimeout, timedOut.CategoryInfo.Category);
             Assert.Contains("may have taken effect", timedOut.ErrorDetails.RecommendedAction);
 
-            var refused = new TurnstileTransportException("refused", "GET", ListPath, isTimeout: false, requestMayHaveTakenEffect: false);
+            var refused = new TurnstileTransportException("refused", TurnstileOperation.ListWidgets, "GET", ListPath, isTimeout: false, requestMayHaveTakenEffect: false);
             ErrorRecord failed = ErrorMapper.Map(refused, null);
             Assert.Equal("TurnstileConnectionFailed", failed.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ConnectionError, failed.CategoryInfo.Category);

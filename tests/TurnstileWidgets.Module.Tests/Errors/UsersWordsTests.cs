@@ -11,9 +11,26 @@ namespace TurnstileWidgets.Module.Tests.Errors
         private const string WidgetPath = "/client/v4/accounts/0123456789abcdef0123456789abcdef/challenges/widgets/0x4AAAAAAAkey";
         private const string CreatePath = "/client/v4/accounts/0123456789abcdef0123456789abcdef/challenges/widgets";
 
-        private static TurnstileApiException Api(int status, string path, int code, string text, string method = "GET") =>
-            new TurnstileApiException("Cloudflare API refused " + method + " " + path + ": " + status + ": [" + code + "] " + text + ". Check the sitekey and the account id.",
-                status, new[] { new ApiMessage { Code = code, Message = text } }, method, path);
+        // The kind and operation the engine would give these answers (it classifies; the module maps by kind).
+        private static TurnstileApiException Api(int status, string path, int code, string text, string method = "GET")
+        {
+            TurnstileOperation operation = path.EndsWith("/user/tokens/verify", StringComparison.Ordinal) ? TurnstileOperation.VerifyToken
+                : method == "POST" ? TurnstileOperation.CreateWidget
+                : path == WidgetPath ? TurnstileOperation.GetWidget
+                : TurnstileOperation.Unknown;
+            TurnstileApiErrorKind kind = status switch
+            {
+                401 => TurnstileApiErrorKind.Authentication,
+                403 => TurnstileApiErrorKind.PermissionDenied,
+                404 => path == WidgetPath ? TurnstileApiErrorKind.NotFound : TurnstileApiErrorKind.RouteNotFound,
+                429 => TurnstileApiErrorKind.RateLimited,
+                400 or 422 => TurnstileApiErrorKind.Validation,
+                >= 500 => TurnstileApiErrorKind.Server,
+                _ => TurnstileApiErrorKind.Other,
+            };
+            return new TurnstileApiException("Cloudflare API refused " + method + " " + path + ": " + status + ": [" + code + "] " + text + ". Check the sitekey and the account id.",
+                kind, operation, status, new[] { new ApiMessage { Code = code, Message = text } }, method, path);
+        }
 
         [Fact]
         public void EveryMappedRecordCarriesThePublicExceptionWithTheEngineFailureInside()

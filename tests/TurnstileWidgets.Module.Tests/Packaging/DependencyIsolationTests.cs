@@ -41,27 +41,44 @@ namespace TurnstileWidgets.Module.Tests.Packaging
             Assert.Equal(new[] { "TurnstileWidgets.LoadContext.dll", "TurnstileWidgets.dll" }, rootAssemblies.OrderBy(name => name, StringComparer.Ordinal));
         }
 
-        [Fact]
-        public void EveryAssemblyTheEngineReferencesIsStagedOrPartOfTheFramework()
+        [Theory]
+        [InlineData("Dependencies")]
+        [InlineData("Dependencies.Desktop")]
+        public void EveryAssemblyTheEngineReferencesIsStagedOrPartOfTheFramework(string folder)
         {
             RepositoryLayout.RequireStagedModule();
+            string directory = Path.Combine(RepositoryLayout.StagedModuleDirectory, folder);
             var staged = new HashSet<string>(
-                Directory.GetFiles(RepositoryLayout.DependencyDirectory, "*.dll").Select(Path.GetFileNameWithoutExtension)!,
+                Directory.GetFiles(directory, "*.dll").Select(Path.GetFileNameWithoutExtension)!,
                 StringComparer.OrdinalIgnoreCase);
 
-            foreach (string assemblyPath in Directory.GetFiles(RepositoryLayout.DependencyDirectory, "*.dll"))
+            foreach (string assemblyPath in Directory.GetFiles(directory, "*.dll"))
             {
                 foreach (string reference in AssemblyReferences(assemblyPath))
                 {
                     Assert.True(
                         staged.Contains(reference) || IsInbox(reference),
-                        $"{Path.GetFileName(assemblyPath)} references {reference}, which is neither staged in Dependencies/ nor part of .NET.");
+                        $"{Path.GetFileName(assemblyPath)} references {reference}, which is neither staged in {folder}/ nor part of .NET.");
                 }
             }
         }
 
         [Fact]
-        public void PrivateLoadContextServesItsOwnCopiesOfTheEngineDependencies()
+        public void PowerShell7FolderHoldsNoStandInOfARuntimeAssembly()
+        {
+            RepositoryLayout.RequireStagedModule();
+
+            // The load context prefers its own copy of anything in the folder, so a System.Memory (or any other assembly
+            // .NET itself ships) staged there would be loaded beside the runtime's: a second System.Span<T>.
+            string[] standIns = Directory.GetFiles(RepositoryLayout.DependencyDirectory, "*.dll")
+                .Select(Path.GetFileNameWithoutExtension)
+                .Where(name => IsInbox(name!))
+                .ToArray()!;
+            Assert.True(standIns.Length == 0, "Dependencies/ stages assemblies .NET already has: " + string.Join(", ", standIns));
+        }
+
+        [Fact]
+        public void PrivateLoadContextServesTheEngineAndLeavesSystemTextJsonToTheRuntime()
         {
             RepositoryLayout.RequireStagedModule();
             var context = new EngineLoadContext(RepositoryLayout.DependencyDirectory);
@@ -70,10 +87,9 @@ namespace TurnstileWidgets.Module.Tests.Packaging
             Assembly json = context.LoadFromAssemblyName(new AssemblyName("System.Text.Json"));
 
             Assert.StartsWith(RepositoryLayout.DependencyDirectory, engine.Location, StringComparison.Ordinal);
-            Assert.StartsWith(RepositoryLayout.DependencyDirectory, json.Location, StringComparison.Ordinal);
-            // The host's own System.Text.Json stays what it was: two modules can each have theirs.
-            Assert.NotSame(typeof(System.Text.Json.JsonSerializer).Assembly, json);
-            Assert.Same(context, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(json));
+            Assert.Same(context, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine));
+            // System.Text.Json is part of .NET 8+: the engine uses the runtime's, never a copy of its own.
+            Assert.Same(typeof(System.Text.Json.JsonSerializer).Assembly, json);
         }
 
         [Fact]

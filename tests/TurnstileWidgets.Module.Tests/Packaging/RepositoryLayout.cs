@@ -14,7 +14,11 @@ namespace TurnstileWidgets.Module.Tests.Packaging
 
         public static string StagedModuleDirectory => Path.Combine(Root, "out", "TurnstileWidgets");
 
+        /// <summary>PowerShell 7's folder: the engine's net8.0 build, loaded by the private load context.</summary>
         public static string DependencyDirectory => Path.Combine(StagedModuleDirectory, "Dependencies");
+
+        /// <summary>Windows PowerShell 5.1's folder: the engine's netstandard2.0 build and the packages it needs.</summary>
+        public static string DesktopDependencyDirectory => Path.Combine(StagedModuleDirectory, "Dependencies.Desktop");
 
         public static string SourceManifestPath => Path.Combine(Root, "TurnstileWidgets.psd1");
 
@@ -25,10 +29,15 @@ namespace TurnstileWidgets.Module.Tests.Packaging
 
         public static string PackagePath => Path.Combine(Root, "out", $"TurnstileWidgets.{VersionPrefix}.nupkg");
 
-        /// <summary>The explicit dependency list the build stages from.</summary>
-        public static IReadOnlyList<string> ListedDependencies =>
+        /// <summary>The explicit dependency list the build stages into Dependencies/ (PowerShell 7).</summary>
+        public static IReadOnlyList<string> ListedDependencies => Listed("ModuleDependency");
+
+        /// <summary>The explicit dependency list the build stages into Dependencies.Desktop/ (Windows PowerShell 5.1).</summary>
+        public static IReadOnlyList<string> ListedDesktopDependencies => Listed("DesktopModuleDependency");
+
+        private static IReadOnlyList<string> Listed(string item) =>
             XDocument.Load(Path.Combine(Root, "src", "TurnstileWidgets", "Module.targets"))
-                .Descendants("ModuleDependency")
+                .Descendants(item)
                 .Select(element => (string)element.Attribute("Include")!)
                 .ToList();
 

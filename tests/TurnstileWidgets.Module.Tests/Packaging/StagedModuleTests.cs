@@ -28,6 +28,7 @@ namespace TurnstileWidgets.Module.Tests.Packaging
         private static IEnumerable<string> ExpectedFiles(bool withHelp) =>
             RootFiles
                 .Concat(RepositoryLayout.ListedDependencies.Select(name => "Dependencies/" + name))
+                .Concat(RepositoryLayout.ListedDesktopDependencies.Select(name => "Dependencies.Desktop/" + name))
                 .Concat(withHelp ? new[] { HelpFile } : Array.Empty<string>())
                 .OrderBy(name => name, StringComparer.Ordinal);
 

@@ -70,7 +70,7 @@ namespace TurnstileWidgets.Module.Tests.Parameters
                 AccountId = "0123456789abcdef0123456789abcdef",
                 ApiBaseUri = parameter == null ? null : new Uri(parameter),
             };
-            var ex = Assert.Throws<TurnstileValidationException>(() => ConnectionResolver.Resolve(parameters, name => name == ConnectionResolver.BaseUrlVariable ? variable : null));
+            var ex = Assert.Throws<TurnstileValidationException>(() => ConnectionResolver.Resolve(parameters, name => name == EnvironmentSettings.BaseUrlVariable ? variable : null));
             Assert.DoesNotContain("hunter2", ex.Message);
             Assert.Contains(parameter != null ? "-ApiBaseUri" : "CLOUDFLARE_BASE_URL", ex.Message);
             Assert.DoesNotContain("hunter2", ErrorMapper.Map(ex, null).ErrorDetails.Message);
@@ -79,7 +79,7 @@ namespace TurnstileWidgets.Module.Tests.Parameters
         [Fact]
         public void A_timeout_says_which_settings_exist_and_where()
         {
-            var timeout = new TurnstileTransportException("GET /x timed out", "GET", "/x", true, false);
+            var timeout = new TurnstileTransportException("GET /x timed out", TurnstileOperation.GetWidget, "GET", "/x", true, false);
             ErrorRecord record = ErrorMapper.Map(timeout, null);
             Assert.Equal("TurnstileRequestTimedOut", record.FullyQualifiedErrorId);
             Assert.Contains("Connect-Turnstile -RequestTimeout", record.ErrorDetails.RecommendedAction);
@@ -91,7 +91,7 @@ namespace TurnstileWidgets.Module.Tests.Parameters
         [InlineData(false)]
         public void A_5xx_that_may_have_taken_effect_says_to_check_like_a_dropped_connection(bool mayHaveTakenEffect)
         {
-            var failure = new TurnstileApiException("Cloudflare API refused POST /w: 500", 500, Array.Empty<ApiMessage>(), "POST", "/w", null, mayHaveTakenEffect);
+            var failure = new TurnstileApiException("Cloudflare API refused POST /w: 500", TurnstileApiErrorKind.Server, TurnstileOperation.CreateWidget, 500, Array.Empty<ApiMessage>(), "POST", "/w", null, mayHaveTakenEffect);
             ErrorRecord record = ErrorMapper.Map(failure, "shop");
             Assert.Equal("TurnstileServerError", record.FullyQualifiedErrorId);
             Assert.Equal(mayHaveTakenEffect, record.ErrorDetails.RecommendedAction.Contains("whether the widget was created"));

@@ -132,10 +132,22 @@ namespace TurnstileWidgets.Module.Tests.Session
         [Theory]
         [InlineData("ftp://example.com/")]
         [InlineData("not a uri")]
+        [InlineData("https://api.example.com/client/v4?x=1")]
+        [InlineData("https://user:pw@api.example.com/client/v4")]
         public void BadBaseUriFromEnvironmentIsRefused(string value)
         {
             Assert.Throws<TurnstileValidationException>(() =>
                 ConnectionResolver.Resolve(new ConnectionParameters { ApiToken = Secure("t"), AccountId = Account }, Env(("CLOUDFLARE_BASE_URL", value))));
+        }
+
+        [Fact]
+        public void BaseUriWithAQueryIsRefusedAtConnectNotKeptForTheEngineToRefuse()
+        {
+            // It used to be kept (with a slash inserted before the query) and refused only when the client was built.
+            var error = Assert.Throws<TurnstileValidationException>(() => ConnectionResolver.Resolve(
+                new ConnectionParameters { ApiToken = Secure("t"), AccountId = Account, ApiBaseUri = new Uri("http://127.0.0.1:5000/client/v4?debug=1") }, Env()));
+            Assert.Contains("-ApiBaseUri", error.Message);
+            Assert.DoesNotContain("debug=1", error.Message);
         }
 
         [Fact]

@@ -10,6 +10,7 @@ using TurnstileWidgets.Commands;
 using TurnstileWidgets.Completion;
 using TurnstileWidgets.Errors;
 using TurnstileWidgets.Listing;
+using TurnstileWidgets.Module.Tests.Commands;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Module.Tests.Session
@@ -48,7 +49,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         {
             using TurnstileClient client = Client();
             var lines = new List<string>();
-            var pump = new MessagePump(lines.Add);
+            var pump = new MessagePump(new VerboseLines(lines.Add));
             using (client.Observe(pump))
             {
                 pump.Run(client.VerifyAccessAsync());
@@ -73,7 +74,7 @@ namespace TurnstileWidgets.Module.Tests.Session
                 new ConnectionParameters { Email = server.Email, ApiKey = Secure(server.ApiKey), AccountId = server.AccountId, ApiBaseUri = server.BaseUri },
                 _ => null);
             using var client = new TurnstileClient(resolved.ToClientOptions());
-            new MessagePump(_ => { }).Run(client.VerifyAccessAsync());
+            new MessagePump(new VerboseLines(_ => { })).Run(client.VerifyAccessAsync());
             Assert.Null(ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.UnixEpoch).TokenStatus);
             Assert.Equal(0, server.Stats.VerifyTokenRequests);
         }
@@ -82,7 +83,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         public void WrongTokenMapsToAuthenticationFailed()
         {
             using TurnstileClient client = Client("wrong-token");
-            var error = Assert.ThrowsAny<TurnstileException>(() => new MessagePump(_ => { }).Run(client.VerifyAccessAsync()));
+            var error = Assert.ThrowsAny<TurnstileException>(() => new MessagePump(new VerboseLines(_ => { })).Run(client.VerifyAccessAsync()));
             ErrorRecord descriptor = ErrorMapper.Map(error, null);
             Assert.Equal("TurnstileAuthenticationFailed", descriptor.FullyQualifiedErrorId);
             Assert.DoesNotContain("wrong-token", descriptor.ErrorDetails.Message);
@@ -92,7 +93,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         public void MissingWidgetMapsToWidgetNotFound()
         {
             using TurnstileClient client = Client();
-            var error = Assert.Throws<TurnstileApiException>(() => new MessagePump(_ => { }).Run(client.GetWidgetAsync("0x4AAAAAAAnothere")));
+            var error = Assert.Throws<TurnstileApiException>(() => new MessagePump(new VerboseLines(_ => { })).Run(client.GetWidgetAsync("0x4AAAAAAAnothere")));
             ErrorRecord descriptor = ErrorMapper.Map(error, "0x4AAAAAAAnothere");
             Assert.Equal("TurnstileWidgetNotFound", descriptor.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ObjectNotFound, descriptor.CategoryInfo.Category);
@@ -103,7 +104,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         public void SecondRotationInTheGracePeriodMapsToRotationRefused()
         {
             using TurnstileClient client = Client();
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             Widget created = pump.Run(client.CreateWidgetAsync(NewWidgetRequest.Build("rotating", new[] { "example.com" }, null, null, null, null, null, null)));
             pump.Run(client.RotateSecretAsync(created.Sitekey, false));
             var error = Assert.Throws<TurnstileApiException>(() => pump.Run(client.RotateSecretAsync(created.Sitekey, false)));
@@ -117,7 +118,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         public void SetMergesOverTheCurrentWidgetAndRefusesARegionChangeWithoutAPut()
         {
             using TurnstileClient client = Client();
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             Widget created = pump.Run(client.CreateWidgetAsync(NewWidgetRequest.Build("shop", new[] { "shop.example" }, "invisible", "world", null, true, null, null)));
 
             Widget current = pump.Run(client.GetWidgetAsync(created.Sitekey));
@@ -148,7 +149,7 @@ namespace TurnstileWidgets.Module.Tests.Session
             long listRequestsBefore = server.Stats.ListRequests;
             PagingWindow window = PagingWindow.Create(skip: 22, first: 6, includeTotalCount: true, filteredOnClient: false);
             WidgetListing listing = client.ListWidgets(ListingRequest.Build(null, null, false, window));
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             var emitted = new List<string>();
             TotalCountReport? total = null;
             int pagesRead = 0;
@@ -175,7 +176,7 @@ namespace TurnstileWidgets.Module.Tests.Session
             NamePattern pattern = NamePattern.Parse("SEED-1?");
             Assert.Equal("name:SEED-1", pattern.ApiFilter);
             WidgetListing listing = client.ListWidgets(new WidgetListQuery { Filter = pattern.ApiFilter });
-            var pump = new MessagePump(_ => { });
+            var pump = new MessagePump(new VerboseLines(_ => { }));
             var names = new List<string>();
             long? apiTotal = null;
             for (WidgetPage? page = pump.Run(listing.NextPageAsync()); page != null; page = pump.Run(listing.NextPageAsync()))
@@ -215,7 +216,7 @@ namespace TurnstileWidgets.Module.Tests.Session
                 Assert.Same(first, TurnstileSession.Current);
                 TurnstileSession.Connect(second);
                 Assert.Same(second, TurnstileSession.Current);
-                Assert.ThrowsAny<ObjectDisposedException>(() => new MessagePump(_ => { }).Run(first.Client.GetWidgetAsync("0x4AAAAAAAabc")));
+                Assert.ThrowsAny<ObjectDisposedException>(() => new MessagePump(new VerboseLines(_ => { })).Run(first.Client.GetWidgetAsync("0x4AAAAAAAabc")));
                 Assert.True(TurnstileSession.Disconnect());
                 Assert.Null(TurnstileSession.Current);
                 Assert.False(TurnstileSession.Disconnect());

@@ -8,7 +8,9 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TurnstileWidgets.Engine.Internal
+using TurnstileWidgets.Engine.Internal;
+
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>Turns a failed response into a <see cref="TurnstileApiException"/> whose message says what happened and what to do.</summary>
     internal static class ApiErrors
@@ -66,10 +68,56 @@ namespace TurnstileWidgets.Engine.Internal
             return text;
         }
 
+        // Cloudflare's codes: a credential it cannot accept (whatever status carries them), no such route, an update that
+        // tried to change the region, a rotation refused during the previous secret's grace period.
+        private static readonly int[] AuthenticationCodes = { 10000, 6003, 6100, 6101, 6102, 6103, 6111, 9103, 9106 };
+        private const int NoRouteCode = 7003;
+        private const int NoRouteCodeOld = 7000;
+        private const int RegionChangeCode = 10004;
+        private const int RotationRefusedCode = 10005;
+
+        /// <summary>
+        /// The one place a failed answer is classified: from the status, Cloudflare's codes and whether the request
+        /// addressed one resource. Callers (the module's ErrorMapper) decide on the kind alone.
+        /// </summary>
+        internal static TurnstileApiErrorKind Classify(int status, IReadOnlyList<ApiMessage> errors, bool addressesOneResource)
+        {
+            if (status == 401 || (status == 403 && errors.Any(e => Array.IndexOf(AuthenticationCodes, e.Code) >= 0)))
+            {
+                return TurnstileApiErrorKind.Authentication;
+            }
+            if (status == 403)
+            {
+                return TurnstileApiErrorKind.PermissionDenied;
+            }
+            if (status == 404)
+            {
+                bool noRoute = errors.Any(e => e.Code == NoRouteCode || e.Code == NoRouteCodeOld);
+                return addressesOneResource && !noRoute ? TurnstileApiErrorKind.NotFound : TurnstileApiErrorKind.RouteNotFound;
+            }
+            if (status == 429)
+            {
+                return TurnstileApiErrorKind.RateLimited;
+            }
+            if (errors.Any(e => e.Code == RegionChangeCode))
+            {
+                return TurnstileApiErrorKind.RegionChangeRefused;
+            }
+            if (status == 409 || errors.Any(e => e.Code == RotationRefusedCode))
+            {
+                return TurnstileApiErrorKind.Conflict;
+            }
+            if (status == 400 || status == 422)
+            {
+                return TurnstileApiErrorKind.Validation;
+            }
+            return status >= 500 ? TurnstileApiErrorKind.Server : TurnstileApiErrorKind.Other;
+        }
+
         /// <summary>What to do about a status, in one sentence.</summary>
         internal static string? Advice(int status, IReadOnlyList<ApiMessage> errors, string? accountId, TimeSpan? retryAfter, TimeSpan? budgetLeft, bool mayHaveTakenEffect = false)
         {
-            if (errors.Any(e => e.Code == 7003 || e.Code == 7000))
+            if (errors.Any(e => e.Code == NoRouteCode || e.Code == NoRouteCodeOld))
             {
                 return "The API has no such route: check the account id and the base URL.";
             }
@@ -88,10 +136,10 @@ namespace TurnstileWidgets.Engine.Internal
                 case 429:
                     if (retryAfter.HasValue && budgetLeft.HasValue)
                     {
-                        return $"The API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again, longer than the {RetryPolicy.FormatDuration(budgetLeft.Value)} of rate-limit waiting left ({nameof(RateLimitOptions.MaxBlockWait)}); try again after that.";
+                        return $"The API asked to wait {DurationText.Format(retryAfter.Value)} before trying again, longer than the {DurationText.Format(budgetLeft.Value)} of rate-limit waiting left ({nameof(RateLimitOptions.MaxBlockWait)}); try again after that.";
                     }
                     return retryAfter.HasValue
-                        ? $"Rate limited: the API asked to wait {RetryPolicy.FormatDuration(retryAfter.Value)} before trying again."
+                        ? $"Rate limited: the API asked to wait {DurationText.Format(retryAfter.Value)} before trying again."
                         : "Rate limited (Cloudflare allows 1200 requests per 5 minutes): wait a few minutes and try again.";
             }
             if (status >= 500 && mayHaveTakenEffect)
@@ -156,7 +204,8 @@ namespace TurnstileWidgets.Engine.Internal
                 advice = $"(Gave up after {info.Attempts} attempts.) " + advice;
             }
             string message = Format(info.Method, info.Path, status, response.ReasonPhrase, errors, bodyNote, advice.Trim());
-            return new TurnstileApiException(message, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect);
+            TurnstileApiErrorKind kind = Classify(status, errors, info.AddressesOneResource);
+            return new TurnstileApiException(message, kind, info.Operation, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect);
         }
 
         internal static ApiMessage ToApiMessage(MessageDto dto) => new ApiMessage

@@ -1,87 +1,40 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
-    /// <summary>What the pipeline needs to know about a request besides the message itself.</summary>
-    internal sealed class RequestInfo
-    {
-        private const string Key = "TurnstileWidgets.RequestInfo";
-
-        internal RequestInfo(string method, string path)
-        {
-            Method = method;
-            Path = path;
-        }
-
-        /// <summary>The HTTP method.</summary>
-        internal string Method { get; }
-        /// <summary>Path and query below the base URI, with a leading slash; never the host.</summary>
-        internal string Path { get; }
-        /// <summary>Set when retrying stopped because the API asked for a wait longer than the retry budget left.</summary>
-        internal TimeSpan? RetryAfterBeyondBudget { get; set; }
-        /// <summary>The retry budget that was left when <see cref="RetryAfterBeyondBudget"/> was set.</summary>
-        internal TimeSpan BudgetLeft { get; set; }
-        /// <summary>The end of the latest rate-limit block this request has already waited out (so it never waits for one twice).</summary>
-        internal DateTimeOffset BlockServedUntil { get; set; }
-        /// <summary>Attempts made.</summary>
-        internal int Attempts { get; set; }
-        /// <summary>
-        /// Set when an attempt that was then retried may have taken effect on the server: it got a 5xx or 408, or the
-        /// connection dropped or timed out after the request may have been sent.
-        /// </summary>
-        internal bool EarlierAttemptMayHaveTakenEffect { get; set; }
-        /// <summary>The bound on the whole request; paused while a rate-limit wait runs. Null: unbounded.</summary>
-        internal OperationDeadline? Deadline { get; set; }
-        /// <summary>Set for GraphQL and siteverify requests: they do not spend the REST API's rate-limit budget, so the REST pacer lets them by.</summary>
-        internal bool OutsideRestBudget { get; set; }
-
-        internal void AttachTo(HttpRequestMessage request) => request.Properties[Key] = this;
-
-        internal static RequestInfo Of(HttpRequestMessage request)
-        {
-            if (request.Properties.TryGetValue(Key, out object? value) && value is RequestInfo info)
-            {
-                return info;
-            }
-            return new RequestInfo(request.Method.Method, request.RequestUri?.PathAndQuery ?? "");
-        }
-    }
-
     /// <summary>
-    /// The retry loop, as a handler in the IHttpClientFactory pipeline. Each attempt first takes its turn from the
-    /// credential's rate-limit budget (<see cref="RateLimitPacer"/>, when pacing is on) and then gets its own timeout;
-    /// every attempt and every wait is reported to the observers of the calling async flow.
+    /// The retry loop, the outermost handler of the chain: it sends each attempt down the chain (pacing, reporting,
+    /// the attempt's timeout), asks the pure <see cref="RetryPolicy"/> whether and when to try again, and waits. A
+    /// rate-limit block is waited through the <see cref="PacingContext"/>, so rate-limit observers see it; any other
+    /// wait through <see cref="RetryOptions.Delay"/>. An attempt that got no answer at all and may not be retried
+    /// becomes a <see cref="TurnstileTransportException"/>; an answer, good or bad, is returned as is.
     /// </summary>
     internal sealed class RetryHandler : DelegatingHandler
     {
         private readonly RetryOptions options;
         private readonly TimeSpan requestTimeout;
         private readonly Func<DateTimeOffset> utcNow;
-        private readonly RateLimitPacer? pacer;
-        private readonly TimeSpan maxBlockWait;
         private readonly PacingContext pacing;
+        private readonly RateLimitPacer? pacer;
         private readonly Random random = new Random();
         private readonly object randomGate = new object();
 
-        internal RetryHandler(RetryOptions options, TimeSpan requestTimeout, Func<DateTimeOffset>? utcNow = null, RateLimitPacer? pacer = null, RateLimitOptions? rateLimit = null)
+        /// <param name="options">The retry budget and how to wait.</param>
+        /// <param name="requestTimeout">The per-attempt timeout, only to say it in a timeout's message.</param>
+        /// <param name="pacing">Rate-limit waits and their budget (MaxBlockWait).</param>
+        /// <param name="utcNow">The clock Retry-After dates are measured against when a response has no Date header.</param>
+        /// <param name="pacer">The credential's pacer, when pacing is on: a block it already announced is not announced again.</param>
+        internal RetryHandler(RetryOptions options, TimeSpan requestTimeout, PacingContext pacing, Func<DateTimeOffset>? utcNow = null, RateLimitPacer? pacer = null)
         {
             this.options = options;
-            this.requestTimeout = requestTimeout;
-            this.utcNow = utcNow ?? (() => DateTimeOffset.UtcNow);
             this.pacer = pacer;
-            maxBlockWait = (rateLimit ?? new RateLimitOptions()).MaxBlockWait;
-            if (maxBlockWait < TimeSpan.Zero)
-            {
-                maxBlockWait = TimeSpan.Zero;
-            }
-            // Pacing needs a clock that only moves forward; tests give their own (the emulator's) through utcNow.
-            pacing = new PacingContext(utcNow ?? MonotonicClock.UtcNow, options.Delay, maxBlockWait);
+            this.requestTimeout = requestTimeout;
+            this.pacing = pacing;
+            this.utcNow = utcNow ?? (() => DateTimeOffset.UtcNow);
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -89,66 +42,29 @@ namespace TurnstileWidgets.Engine.Internal
             RequestInfo info = RequestInfo.Of(request);
             TimeSpan waited = TimeSpan.Zero;
             TimeSpan waitedForRateLimit = TimeSpan.Zero;
+            TimeSpan maxBlockWait = pacing.MaxWait;
             int maxRetries = Math.Max(0, options.MaxRetries);
             for (int attempt = 1; ; attempt++)
             {
                 info.Attempts = attempt;
+                info.AttemptBlockEnd = null;
                 HttpResponseMessage? response = null;
                 Exception? error = null;
                 FailureKind failure = FailureKind.None;
-                // The turn is taken before the attempt's timeout starts: a pacing wait is not the server being slow.
-                RateLimitPacer.Ticket? ticket = null;
-                if (pacer != null && !info.OutsideRestBudget)
-                {
-                    info.Deadline?.Pause();
-                    try
-                    {
-                        ticket = await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        info.Deadline?.Resume();
-                    }
-                }
-                DateTimeOffset? blockEnd = null;
-                Stopwatch stopwatch = Stopwatch.StartNew();
                 try
                 {
-                    using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-                    {
-                        if (requestTimeout != Timeout.InfiniteTimeSpan)
-                        {
-                            attemptCancellation.CancelAfter(requestTimeout);
-                        }
-                        try
-                        {
-                            response = await base.SendAsync(request, attemptCancellation.Token).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attemptCancellation.IsCancellationRequested)
-                        {
-                            failure = FailureKind.Timeout;
-                            error = ex;
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            Report(info, (int?)null, stopwatch.Elapsed, attempt);
-                            throw;
-                        }
-                        catch (HttpRequestException ex)
-                        {
-                            failure = Classify(ex);
-                            error = ex;
-                        }
-                    }
+                    response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 }
-                finally
+                catch (AttemptTimeoutException ex)
                 {
-                    if (ticket != null)
-                    {
-                        blockEnd = pacer!.Complete(ticket, response, pacing.UtcNow());
-                    }
+                    failure = FailureKind.Timeout;
+                    error = ex.InnerException ?? ex;
                 }
-                Report(info, response, stopwatch.Elapsed, attempt);
+                catch (HttpRequestException ex)
+                {
+                    failure = Classify(ex);
+                    error = ex;
+                }
 
                 if (response != null && response.IsSuccessStatusCode)
                 {
@@ -186,6 +102,7 @@ namespace TurnstileWidgets.Engine.Internal
                     delay = backoff > left ? left : backoff;
                 }
 
+                DateTimeOffset? blockEnd = info.AttemptBlockEnd;
                 if (rateLimited && blockEnd.HasValue)
                 {
                     // The budget headers came with it: a block on the whole credential, waited with the pacer's margin.
@@ -217,7 +134,7 @@ namespace TurnstileWidgets.Engine.Internal
                             Method = info.Method,
                             Path = info.Path,
                             Delay = delay,
-                            Reason = $"rate-limit block: the API refused this request ({reason}); waiting {RetryPolicy.FormatDuration(delay)} before attempt {attempt + 1}",
+                            Reason = $"rate-limit block: the API refused this request ({reason}); waiting {DurationText.Format(delay)} before attempt {attempt + 1}",
                             QuotaRemaining = 0,
                             WindowResetsIn = delay,
                             IsNewBlock = pacer == null || !blockEnd.HasValue || pacer.AnnounceBlock(blockEnd.Value),
@@ -252,44 +169,6 @@ namespace TurnstileWidgets.Engine.Internal
             }
         }
 
-        private static void Report(RequestInfo info, int? status, TimeSpan duration, int attempt)
-        {
-            ObserverScope.Report(new RequestRecord
-            {
-                Method = info.Method,
-                Path = info.Path,
-                StatusCode = status,
-                Duration = duration,
-                Attempt = attempt,
-            });
-        }
-
-        private static void Report(RequestInfo info, HttpResponseMessage? response, TimeSpan duration, int attempt)
-        {
-            if (response == null)
-            {
-                Report(info, (int?)null, duration, attempt);
-                return;
-            }
-            ObserverScope.Report(new RequestRecord
-            {
-                Method = info.Method,
-                Path = info.Path,
-                StatusCode = (int)response.StatusCode,
-                Duration = duration,
-                Attempt = attempt,
-                // Only headers that describe the API's state: none of them carries a credential or a secret.
-                RateLimit = HeaderValue(response, "Ratelimit"),
-                RateLimitPolicy = HeaderValue(response, "Ratelimit-Policy"),
-                RetryAfter = response.Headers.RetryAfter?.ToString(),
-                RayId = HeaderValue(response, "cf-ray"),
-            });
-        }
-
-        // Redacted: a proxy that echoes the request's headers could put a credential into any of them.
-        private static string? HeaderValue(HttpResponseMessage response, string name) =>
-            response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? CredentialRedaction.RedactCredentials(string.Join(", ", values)) : null;
-
         internal static FailureKind Classify(Exception exception)
         {
             for (Exception? current = exception; current != null; current = current.InnerException)
@@ -318,7 +197,7 @@ namespace TurnstileWidgets.Engine.Internal
                 text = status.Value == 429 ? "429 rate limited" : $"{status.Value} {ApiErrors.ReasonPhrase(status.Value, null)}".TrimEnd();
                 if (asked.HasValue)
                 {
-                    text += $", Retry-After {RetryPolicy.FormatDuration(asked.Value)}";
+                    text += $", Retry-After {DurationText.Format(asked.Value)}";
                 }
                 if (serverSaysRetry == true)
                 {
@@ -348,7 +227,7 @@ namespace TurnstileWidgets.Engine.Internal
             switch (failure)
             {
                 case FailureKind.Timeout:
-                    what = $"no answer came within {RetryPolicy.FormatDuration(requestTimeout)}{tries}. Check the network, or allow more time per attempt (RequestTimeout).";
+                    what = $"no answer came within {DurationText.Format(requestTimeout)}{tries}. Check the network, or allow more time per attempt (RequestTimeout).";
                     break;
                 case FailureKind.ConnectionRefused:
                     what = $"the connection was refused{tries}. Check the base URL and that the server is running and reachable.";
@@ -366,7 +245,7 @@ namespace TurnstileWidgets.Engine.Internal
             string message = failure == FailureKind.Timeout
                 ? $"{info.Method} {info.Path} timed out: {what}{effect}"
                 : $"Could not reach the Cloudflare API for {info.Method} {info.Path}: {what}{effect}";
-            return new TurnstileTransportException(message, info.Method, info.Path, failure == FailureKind.Timeout, mayHaveTakenEffect, error);
+            return new TurnstileTransportException(message, info.Operation, info.Method, info.Path, failure == FailureKind.Timeout, mayHaveTakenEffect, error);
         }
 
         private static string Innermost(Exception exception)

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>Why an attempt got no answer.</summary>
     internal enum FailureKind
@@ -135,16 +135,6 @@ namespace TurnstileWidgets.Engine.Internal
                 ms = ms / 2 + (ms / 2 * random());
             }
             return TimeSpan.FromMilliseconds(ms);
-        }
-
-        internal static string FormatDuration(TimeSpan span)
-        {
-            if (span >= TimeSpan.FromSeconds(1))
-            {
-                double seconds = span.TotalSeconds;
-                return (Math.Abs(seconds - Math.Round(seconds)) < 0.05 ? Math.Round(seconds).ToString(CultureInfo.InvariantCulture) : seconds.ToString("0.#", CultureInfo.InvariantCulture)) + " s";
-            }
-            return Math.Round(span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms";
         }
     }
 }

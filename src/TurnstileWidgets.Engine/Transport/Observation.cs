@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>
     /// The observers active on the current async flow. Scopes nest: an inner scope reports to its
@@ -27,6 +27,9 @@ namespace TurnstileWidgets.Engine.Internal
             CurrentScope.Value = scope;
             return scope;
         }
+
+        /// <summary>True when some observer listens on this async flow; reporting is skipped otherwise.</summary>
+        internal static bool IsActive => CurrentScope.Value != null;
 
         internal static void Report(RequestRecord record)
         {

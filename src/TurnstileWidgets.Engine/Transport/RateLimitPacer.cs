@@ -9,7 +9,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TurnstileWidgets.Engine.Internal
+namespace TurnstileWidgets.Engine.Transport
 {
     /// <summary>The budget one answer reports: <c>Ratelimit: "default";r=50;t=30</c> and <c>Ratelimit-Policy: "burst";q=100;w=60</c>.</summary>
     internal readonly struct RateLimitReport
@@ -216,7 +216,7 @@ namespace TurnstileWidgets.Engine.Internal
                     {
                         blockEnd = blockedUntil;
                         wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.CapBlock(blockedUntil - now), now,
-                            $"rate-limit block: the API refused requests with this credential (429); waiting {RetryPolicy.FormatDuration(blockedUntil - now)} for the block to end");
+                            $"rate-limit block: the API refused requests with this credential (429); waiting {DurationText.Format(blockedUntil - now)} for the block to end");
                         wait.IsNewBlock = AnnounceLocked(blockedUntil);
                     }
                     else if (!seen)
@@ -250,7 +250,7 @@ namespace TurnstileWidgets.Engine.Internal
                             spentWindow = windowFirstSequence;
                             // Not capped either: a request released before the reset would go into a spent window.
                             wait = DescribeLocked(RateLimitWaitKind.Pacing, info, windowEnd - now, now,
-                                $"pacing: this window's quota is spent; waiting {RetryPolicy.FormatDuration(windowEnd - now)} for it to reset");
+                                $"pacing: this window's quota is spent; waiting {DurationText.Format(windowEnd - now)} for it to reset");
                         }
                         else if (probe == null)
                         {
@@ -426,7 +426,7 @@ namespace TurnstileWidgets.Engine.Internal
         private string Pacing(int left, DateTimeOffset now)
         {
             string of = quota.HasValue ? $" of {quota.Value.ToString(CultureInfo.InvariantCulture)}" : "";
-            return $"pacing: {left.ToString(CultureInfo.InvariantCulture)}{of} requests left in this window, which resets in {RetryPolicy.FormatDuration(windowEnd - now)}";
+            return $"pacing: {left.ToString(CultureInfo.InvariantCulture)}{of} requests left in this window, which resets in {DurationText.Format(windowEnd - now)}";
         }
 
         private RateLimitWait DescribeLocked(RateLimitWaitKind kind, RequestInfo info, TimeSpan delay, DateTimeOffset now, string reason)
@@ -475,10 +475,13 @@ namespace TurnstileWidgets.Engine.Internal
         {
             UtcNow = utcNow;
             this.delay = delay;
-            this.maxWait = maxWait;
+            this.maxWait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait;
         }
 
         internal Func<DateTimeOffset> UtcNow { get; }
+
+        /// <summary>The longest rate-limit block wait allowed (<see cref="RateLimitOptions.MaxBlockWait"/>), never negative.</summary>
+        internal TimeSpan MaxWait => maxWait;
 
         /// <summary>
         /// No wait for a block is longer than MaxBlockWait, whatever a header claims. Only block waits: pacing waits are

@@ -1,0 +1,286 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.Engine.Transport;
+
+namespace TurnstileWidgets.Engine.Tests.Unit;
+
+/// <summary>The end of a chain under test: answers each attempt from a script, or throws, and remembers what it saw.</summary>
+internal sealed class ScriptedHandler : HttpMessageHandler
+{
+    private readonly ConcurrentQueue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> script = new();
+
+    public int Calls;
+
+    public ScriptedHandler Answer(HttpStatusCode status, Action<HttpResponseMessage>? headers = null)
+    {
+        script.Enqueue((_, _) =>
+        {
+            var response = new HttpResponseMessage(status) { Content = new StringContent("{}") };
+            headers?.Invoke(response);
+            return Task.FromResult(response);
+        });
+        return this;
+    }
+
+    public ScriptedHandler Throw(Exception exception)
+    {
+        script.Enqueue((_, _) => Task.FromException<HttpResponseMessage>(exception));
+        return this;
+    }
+
+    /// <summary>Never answers: waits until the attempt's token is cancelled.</summary>
+    public ScriptedHandler Hang()
+    {
+        script.Enqueue(async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        });
+        return this;
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Calls);
+        Assert.True(script.TryDequeue(out var next), "The handler was called more often than scripted.");
+        return next!(request, cancellationToken);
+    }
+}
+
+internal static class Chain
+{
+    internal static HttpMessageInvoker Over(DelegatingHandler handler, HttpMessageHandler inner)
+    {
+        handler.InnerHandler = inner;
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    internal static HttpRequestMessage Request(string method = "GET", TurnstileOperation operation = TurnstileOperation.GetWidget, string path = "/accounts/a/challenges/widgets/0x4AAA")
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), "http://127.0.0.1:1" + path);
+        new RequestInfo(method, path, operation).AttachTo(request);
+        return request;
+    }
+
+    internal static HttpRequestException Refused() =>
+        new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused));
+}
+
+public class AttemptTimeoutHandlerTests
+{
+    [Fact]
+    public async Task An_attempt_that_outlives_its_timeout_becomes_an_attempt_timeout()
+    {
+        using var invoker = Chain.Over(new AttemptTimeoutHandler(TimeSpan.FromMilliseconds(20)), new ScriptedHandler().Hang());
+
+        await Assert.ThrowsAsync<AttemptTimeoutException>(() => invoker.SendAsync(Chain.Request(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_stays_a_cancellation()
+    {
+        using var invoker = Chain.Over(new AttemptTimeoutHandler(TimeSpan.FromHours(1)), new ScriptedHandler().Hang());
+        using var cancellation = new CancellationTokenSource();
+
+        Task<HttpResponseMessage> sending = invoker.SendAsync(Chain.Request(), cancellation.Token);
+        cancellation.Cancel();
+
+        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.IsNotType<AttemptTimeoutException>(error);
+    }
+
+    [Fact]
+    public async Task An_answer_in_time_passes_through()
+    {
+        using var invoker = Chain.Over(new AttemptTimeoutHandler(TimeSpan.FromHours(1)), new ScriptedHandler().Answer(HttpStatusCode.NotFound));
+
+        using HttpResponseMessage response = await invoker.SendAsync(Chain.Request(), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
+
+public class ReportingHandlerTests
+{
+    [Fact]
+    public async Task Each_answer_is_reported_with_the_state_headers_and_never_a_credential()
+    {
+        var observer = new RecordingObserver();
+        var inner = new ScriptedHandler().Answer(HttpStatusCode.OK, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Ratelimit", "\"default\";r=50;t=30");
+            r.Headers.TryAddWithoutValidation("cf-ray", "8f00-LHR");
+        });
+        using var invoker = Chain.Over(new ReportingHandler(), inner);
+        HttpRequestMessage request = Chain.Request();
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "secret-token-value");
+        RequestInfo.Of(request).Attempts = 2;
+
+        using (ObserverScope.Begin(observer))
+        {
+            using HttpResponseMessage _ = await invoker.SendAsync(request, CancellationToken.None);
+        }
+
+        RequestRecord record = Assert.Single(observer.Records);
+        Assert.Equal(("GET", "/accounts/a/challenges/widgets/0x4AAA", 200, 2), (record.Method, record.Path, record.StatusCode!.Value, record.Attempt));
+        Assert.Equal("\"default\";r=50;t=30", record.RateLimit);
+        Assert.Equal("8f00-LHR", record.RayId);
+        Assert.DoesNotContain(observer.AllText(), text => text.Contains("secret-token-value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_attempt_without_an_answer_is_reported_without_a_status_and_the_failure_goes_on()
+    {
+        var observer = new RecordingObserver();
+        using var invoker = Chain.Over(new ReportingHandler(), new ScriptedHandler().Throw(Chain.Refused()));
+
+        using (ObserverScope.Begin(observer))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(Chain.Request(), CancellationToken.None));
+        }
+
+        Assert.Null(Assert.Single(observer.Records).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_an_observer_nothing_is_recorded_and_the_answer_passes_through()
+    {
+        using var invoker = Chain.Over(new ReportingHandler(), new ScriptedHandler().Answer(HttpStatusCode.Created));
+
+        using HttpResponseMessage response = await invoker.SendAsync(Chain.Request(), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+}
+
+public class PacingHandlerTests
+{
+    private DateTimeOffset now = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+
+    private PacingContext Context() => new(() => now, (delay, _) =>
+    {
+        now += delay;
+        return Task.CompletedTask;
+    }, TimeSpan.FromMinutes(6));
+
+    [Fact]
+    public async Task A_429_with_budget_headers_records_the_block_end_on_the_request()
+    {
+        var inner = new ScriptedHandler().Answer((HttpStatusCode)429, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Ratelimit", "\"default\";r=0;t=30");
+            r.Headers.TryAddWithoutValidation("Ratelimit-Policy", "\"burst\";q=10;w=10");
+            r.Headers.TryAddWithoutValidation("Retry-After", "30");
+        });
+        using var invoker = Chain.Over(new PacingHandler(new RateLimitPacer(), Context()), inner);
+        HttpRequestMessage request = Chain.Request("DELETE", TurnstileOperation.DeleteWidget);
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(now + TimeSpan.FromSeconds(30) + RateLimitPacer.Margin(TimeSpan.FromSeconds(30)), RequestInfo.Of(request).AttemptBlockEnd);
+    }
+
+    [Fact]
+    public async Task The_turn_is_given_back_when_the_attempt_fails_so_the_next_one_is_not_held()
+    {
+        var inner = new ScriptedHandler().Throw(Chain.Refused()).Answer(HttpStatusCode.OK);
+        using var invoker = Chain.Over(new PacingHandler(new RateLimitPacer(), Context()), inner);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(Chain.Request(), CancellationToken.None));
+        HttpRequestMessage second = Chain.Request();
+        Task<HttpResponseMessage> next = invoker.SendAsync(second, CancellationToken.None);
+
+        Assert.True(next.IsCompleted, "The second attempt waited for a turn the failed one never gave back.");
+        using HttpResponseMessage response = await next;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(RequestInfo.Of(second).AttemptBlockEnd);
+    }
+}
+
+public class RetryHandlerTests
+{
+    private readonly RecordedDelays delays = new();
+
+    private RetryHandler Handler(int maxRetries = 4, TimeSpan? maxBlockWait = null) =>
+        new(delays.Options(maxRetries), TimeSpan.FromSeconds(60),
+            new PacingContext(() => DateTimeOffset.UtcNow, delays.Options().Delay, maxBlockWait ?? TimeSpan.FromMinutes(6)));
+
+    [Fact]
+    public async Task A_get_answered_503_is_tried_again_after_a_backoff()
+    {
+        var inner = new ScriptedHandler().Answer(HttpStatusCode.ServiceUnavailable).Answer(HttpStatusCode.OK);
+        using var invoker = Chain.Over(Handler(), inner);
+        HttpRequestMessage request = Chain.Request();
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, inner.Calls);
+        Assert.Equal(2, RequestInfo.Of(request).Attempts);
+        Assert.Single(delays.Delays);
+        Assert.True(RequestInfo.Of(request).EarlierAttemptMayHaveTakenEffect);
+    }
+
+    [Fact]
+    public async Task A_post_answered_503_is_not_repeated_and_the_answer_is_returned()
+    {
+        var inner = new ScriptedHandler().Answer(HttpStatusCode.ServiceUnavailable);
+        using var invoker = Chain.Over(Handler(), inner);
+
+        using HttpResponseMessage response = await invoker.SendAsync(Chain.Request("POST", TurnstileOperation.CreateWidget, "/accounts/a/challenges/widgets"), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, inner.Calls);
+        Assert.Empty(delays.Delays);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_retried_then_becomes_a_transport_exception_naming_the_operation()
+    {
+        var inner = new ScriptedHandler().Throw(Chain.Refused()).Throw(Chain.Refused()).Throw(Chain.Refused());
+        using var invoker = Chain.Over(Handler(maxRetries: 2), inner);
+
+        var error = await Assert.ThrowsAsync<TurnstileTransportException>(() => invoker.SendAsync(Chain.Request(), CancellationToken.None));
+
+        Assert.Equal(3, inner.Calls);
+        Assert.Equal(TurnstileOperation.GetWidget, error.Operation);
+        Assert.False(error.IsTimeout);
+        Assert.Contains("refused (after 3 attempts)", error.Message);
+    }
+
+    [Fact]
+    public async Task An_attempt_timeout_is_retried_for_a_get_and_reported_as_a_timeout_at_the_end()
+    {
+        var timeout = new AttemptTimeoutException(TimeSpan.FromSeconds(60), new OperationCanceledException());
+        var inner = new ScriptedHandler().Throw(timeout).Throw(timeout);
+        using var invoker = Chain.Over(Handler(maxRetries: 1), inner);
+
+        var error = await Assert.ThrowsAsync<TurnstileTransportException>(() => invoker.SendAsync(Chain.Request(), CancellationToken.None));
+
+        Assert.True(error.IsTimeout);
+        Assert.Equal(2, inner.Calls);
+        Assert.Contains("60 s", error.Message);
+    }
+
+    [Fact]
+    public async Task A_retry_after_beyond_the_block_budget_returns_the_429_and_says_so_on_the_request()
+    {
+        var inner = new ScriptedHandler().Answer((HttpStatusCode)429, r => r.Headers.TryAddWithoutValidation("Retry-After", "600"));
+        using var invoker = Chain.Over(Handler(maxBlockWait: TimeSpan.FromMinutes(1)), inner);
+        HttpRequestMessage request = Chain.Request();
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(600), RequestInfo.Of(request).RetryAfterBeyondBudget);
+        Assert.Equal(TimeSpan.FromMinutes(1), RequestInfo.Of(request).BudgetLeft);
+        Assert.Empty(delays.Delays);
+    }
+}
