@@ -1,0 +1,61 @@
+Set-StrictMode -Version Latest
+
+# A hostile tester's findings on issues 15 and 16 (never a silent wrong write; a hostile world), each one a test first.
+# The emulator's counters and its API, read apart from the module, are the witness of what was sent and stored.
+
+BeforeAll {
+    $script:emulator = $null
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
+    $script:emulator = Start-TurnstileTestSession
+
+    function Get-ApiWidget {
+        # Straight from the emulator's API, not through the module under test.
+        param([string] $Sitekey)
+        $parameters = @{
+            Uri                            = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($script:emulator.AccountId)/challenges/widgets/$Sitekey")
+            Authentication                 = 'Bearer'
+            Token                          = $script:emulator.ApiToken
+            AllowUnencryptedAuthentication = $true
+            ErrorAction                    = 'Stop'
+        }
+        (Invoke-RestMethod @parameters).result
+    }
+
+    function Connect-Second {
+        # A second named connection of this process to the same account.
+        param([string] $Name)
+        Connect-Turnstile -Name $Name -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -PassThru -ErrorAction Stop
+    }
+}
+
+AfterAll {
+    Stop-TurnstileTestSession -Emulator $script:emulator
+}
+
+Describe 'A write through another connection of this process to the same account' {
+    BeforeEach {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('twoconn')
+        $script:first = Connect-Second -Name 'first'
+        $script:second = Connect-Second -Name 'second'
+    }
+
+    AfterEach {
+        Disconnect-Turnstile -Name 'first'
+        Disconnect-Turnstile -Name 'second'
+    }
+
+    It 'is never hidden by a reading the other connection took before it' {
+        $held = Get-TurnstileWidget -Sitekey $script:widgets['twoconn'].sitekey -Connection $script:first
+        $held | Set-TurnstileWidget -Mode invisible -Connection $script:second
+        $held | Set-TurnstileWidget -Mode managed -Connection $script:first
+        (Get-ApiWidget $held.Sitekey).mode | Should -Be 'managed'
+    }
+
+    It 'gives a clear not-found, not "nothing to change", after the other connection removed the widget' {
+        $held = Get-TurnstileWidget -Sitekey $script:widgets['twoconn'].sitekey -Connection $script:first
+        $held | Remove-TurnstileWidget -Force -Connection $script:second
+        $held | Set-TurnstileWidget -Mode managed -Connection $script:first -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileWidgetNotFound*'
+    }
+}
