@@ -21,6 +21,19 @@ BeforeAll {
         (Invoke-RestMethod @parameters).result
     }
 
+    function Set-DriftedField {
+        # The emulator's PATCH: the API holds a value the module would not send (API drift).
+        param([string] $Sitekey, [hashtable] $Fields)
+        $parameters = @{
+            Method      = 'Patch'
+            Uri         = [uri]($script:emulator.ControlUri.AbsoluteUri.TrimEnd('/') + "/widgets/$Sitekey")
+            ContentType = 'application/json'
+            Body        = ConvertTo-Json -InputObject $Fields -Compress
+            ErrorAction = 'Stop'
+        }
+        $null = Invoke-RestMethod @parameters
+    }
+
     function Connect-Second {
         # A second named connection of this process to the same account.
         param([string] $Name)
@@ -57,5 +70,37 @@ Describe 'A write through another connection of this process to the same account
         $held | Set-TurnstileWidget -Mode managed -Connection $script:first -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed.Count | Should -Be 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileWidgetNotFound*'
+    }
+}
+
+Describe 'A name the API already holds, with a control character in it' {
+    BeforeEach {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('held')
+        $script:sitekey = $script:widgets['held'].sitekey
+        $script:heldName = "evil`e[2J`u{202E}name"
+        Set-DriftedField -Sitekey $script:sitekey -Fields @{ name = $script:heldName }
+    }
+
+    It 'does not stop Set-TurnstileWidget -<Change> from changing something else, and is carried over verbatim' -ForEach @(
+        @{ Change = 'AddDomain'; Parameters = @{ AddDomain = 'more.example.com' }; Field = 'domains'; Expected = 'more.example.com' }
+        @{ Change = 'Mode'; Parameters = @{ Mode = 'invisible' }; Field = 'mode'; Expected = 'invisible' }
+    ) {
+        Set-TurnstileWidget -Sitekey $script:sitekey @Parameters -ErrorAction Stop
+        $live = Get-ApiWidget $script:sitekey
+        @($live.$Field) | Should -Contain $Expected
+        $live.name | Should -BeExactly $script:heldName
+    }
+
+    It 'does not stop a Sync entry that names the widget by its sitekey and changes its mode' {
+        $path = Join-Path -Path $TestDrive -ChildPath 'by-sitekey.json'
+        ConvertTo-Json -InputObject @(@{ Sitekey = $script:sitekey; Mode = 'invisible' }) | Set-Content -LiteralPath $path -Encoding utf8
+        Sync-TurnstileWidget -Path $path -ErrorAction Stop
+        $live = Get-ApiWidget $script:sitekey
+        $live.mode | Should -Be 'invisible'
+        $live.name | Should -BeExactly $script:heldName
+    }
+
+    It 'is still refused as a new name' {
+        { Set-TurnstileWidget -Sitekey $script:sitekey -Name "new`ename" -ErrorAction Stop } | Should -Throw -ErrorId 'TurnstileValidationFailed*'
     }
 }
