@@ -104,3 +104,27 @@ Describe 'A name the API already holds, with a control character in it' {
         { Set-TurnstileWidget -Sitekey $script:sitekey -Name "new`ename" -ErrorAction Stop } | Should -Throw -ErrorId 'TurnstileValidationFailed*'
     }
 }
+
+Describe 'Connect-Turnstile with a timeout longer than a timer can wait' {
+    It 'refuses -<Parameter> [timespan]::MaxValue with its own message, not "(Parameter ''delay'')"' -ForEach @(
+        @{ Parameter = 'RequestTimeout' }
+        @{ Parameter = 'OperationTimeout' }
+    ) {
+        $timeouts = @{ $Parameter = [timespan]::MaxValue }
+        $failure = { Connect-Turnstile -Name 'too-long' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId @timeouts -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TurnstileValidationFailed*' -PassThru
+        $failure.Exception.Message | Should -BeLike "*-$Parameter*"
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-TurnstileConnection -Name 'too-long' -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
+    It 'still takes an infinite -RequestTimeout, bounded by -OperationTimeout' {
+        $connection = Connect-Turnstile -Name 'no-bound' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -RequestTimeout ([System.Threading.Timeout]::InfiniteTimeSpan) -PassThru -ErrorAction Stop
+        try {
+            $connection.RequestTimeout | Should -Be ([System.Threading.Timeout]::InfiniteTimeSpan)
+        }
+        finally {
+            Disconnect-Turnstile -Name 'no-bound'
+        }
+    }
+}

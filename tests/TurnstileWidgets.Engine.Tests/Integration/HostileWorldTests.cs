@@ -315,6 +315,16 @@ public class HostileWorldTests : EmulatorTest
     }
 
     [Fact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_refused_when_the_client_is_made()
+    {
+        var tooLong = TurnstileClientOptions.MaxTimeout + TimeSpan.FromMilliseconds(1);
+        Assert.Equal("request_timeout", Assert.Throws<TurnstileValidationException>(() => new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), RequestTimeout = tooLong })).Field);
+        Assert.Equal("operation_timeout", Assert.Throws<TurnstileValidationException>(() => new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), OperationTimeout = TimeSpan.MaxValue })).Field);
+        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), RequestTimeout = TurnstileClientOptions.MaxTimeout });
+        Assert.Equal(TurnstileClientOptions.MaxTimeout, client.RequestTimeout);
+    }
+
+    [Fact]
     public async Task A_create_refused_with_a_5xx_says_to_check_whether_it_was_created()
     {
         using var client = Fixture.Client(maxRetries: 4);
