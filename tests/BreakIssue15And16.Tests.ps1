@@ -128,3 +128,34 @@ Describe 'Connect-Turnstile with a timeout longer than a timer can wait' {
         }
     }
 }
+
+Describe 'Sync-TurnstileWidget with two entries that give the same name' {
+    BeforeEach {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('first', 'other')
+    }
+
+    It 'refuses the file when an entry by sitekey renames its widget to a name another entry <Other>' -ForEach @(
+        @{ Other = 'matches'; Second = @{ Name = 'other'; Domains = @('other.example.com') } }
+        @{ Other = 'creates'; Second = @{ Name = 'renamed'; Domains = @('new.example.com') } }
+    ) {
+        $target = if ($Other -eq 'matches') { 'other' } else { 'renamed' }
+        $path = Join-Path -Path $TestDrive -ChildPath "rename-$Other.json"
+        ConvertTo-Json -Depth 4 -InputObject @(@{ Sitekey = $script:widgets['first'].sitekey; Name = $target }, $Second) | Set-Content -LiteralPath $path -Encoding utf8
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+
+        Sync-TurnstileWidget -Path $path -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        ($after.update_requests - $before.update_requests) + ($after.create_requests - $before.create_requests) | Should -Be 0
+        ($failed | Where-Object { $_.Exception.Message -like "*entry 1 of rename-$Other.json*" -and $_.Exception.Message -like "*'$target'*" }) | Should -Not -BeNullOrEmpty
+        (Get-ApiWidget $script:widgets['first'].sitekey).name | Should -BeExactly 'first'
+    }
+
+    It 'still applies an export of an account where two widgets already share a name' {
+        $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'other' -Domain 'twin.example.com'
+        $path = Join-Path -Path $TestDrive -ChildPath 'twins.json'
+        Get-TurnstileWidget | Export-TurnstileWidget -Path $path
+        Sync-TurnstileWidget -Path $path -ErrorAction Stop
+        @(Compare-TurnstileWidget -Path $path -ErrorAction Stop).Count | Should -Be 0
+    }
+}
