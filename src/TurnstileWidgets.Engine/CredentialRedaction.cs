@@ -22,6 +22,14 @@ namespace TurnstileWidgets.Engine
         /// <summary>Secrets shorter than this are not replaced: no Cloudflare credential is, and short text is everywhere.</summary>
         public const int MinimumSecretLength = 8;
 
+        /// <summary>
+        /// A quoted piece of a secret that leaves fewer characters than this unknown counts as the secret (a proxy that
+        /// shows "the token starting ..." cut a few characters short gives the rest away to a guess); 16 random
+        /// characters are beyond guessing. Pieces shorter than this are never replaced, so text that merely shares a word
+        /// with a short test credential is left alone.
+        /// </summary>
+        public const int MinimumUnknownCharacters = 16;
+
         private static readonly object Gate = new object();
         // Weak, so a credential nobody holds any more is forgotten; a credential lives as long as its client.
         private static readonly List<WeakReference<TurnstileCredential>> Credentials = new List<WeakReference<TurnstileCredential>>();
@@ -64,6 +72,7 @@ namespace TurnstileWidgets.Engine
                 foreach (KeyValuePair<string, string> secret in credential.SecretsForRedaction())
                 {
                     result = ReplaceAll(result, secret.Key, secret.Value);
+                    result = ReplacePieces(result, secret.Key, secret.Value);
                     // A proxy may quote the value URL-encoded; a token of letters, digits, '-' and '_' looks the same.
                     string escaped = Uri.EscapeDataString(secret.Key);
                     if (!string.Equals(escaped, secret.Key, StringComparison.Ordinal))
@@ -88,6 +97,25 @@ namespace TurnstileWidgets.Engine
             }
             var builder = new UriBuilder(uri) { UserName = "", Password = "" };
             return builder.Uri.ToString();
+        }
+
+        // Every piece of the secret long enough to leave fewer than MinimumUnknownCharacters unknown, longest first; not
+        // for an email address, which is no secret to guess.
+        private static string ReplacePieces(string text, string secret, string placeholder)
+        {
+            if (placeholder == EmailPlaceholder)
+            {
+                return text;
+            }
+            int shortest = Math.Max(MinimumUnknownCharacters, secret.Length - MinimumUnknownCharacters + 1);
+            for (int length = secret.Length - 1; length >= shortest; length--)
+            {
+                for (int start = 0; start + length <= secret.Length; start++)
+                {
+                    text = ReplaceAll(text, secret.Substring(start, length), placeholder);
+                }
+            }
+            return text;
         }
 
         // Ordinal for secrets; an email address compares without case, as mail systems treat it.

@@ -139,6 +139,13 @@ namespace TurnstileWidgets.Engine
         /// or that a desired-state entry names. Empty for ordinary definitions.
         /// </summary>
         public IDictionary<string, string> UnrecognizedValues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Wire fields (<c>name</c>, <c>domains</c>) an update carries over unchanged from the widget as the API holds it:
+        /// sent as they are and not judged again by this version, because the API accepted them (a name stored before
+        /// control characters were refused must not stop a change of mode). Empty for ordinary definitions.
+        /// </summary>
+        public ISet<string> CarriedOver { get; set; } = new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>What a listing asks for: order, direction and filter, passed through to the API.</summary>

@@ -31,6 +31,13 @@ namespace TurnstileWidgets.Engine
         public string? AccountId { get; set; }
         /// <summary>The API's base URI; point it at the emulator to rehearse offline.</summary>
         public Uri BaseUri { get; set; } = DefaultBaseUri;
+        /// <summary>
+        /// The longest <see cref="RequestTimeout"/> or <see cref="OperationTimeout"/> (about 24.8 days): the most a .NET
+        /// timer can wait (<see cref="int.MaxValue"/> milliseconds). For no bound at all, give
+        /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.
+        /// </summary>
+        public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
         /// <summary>The default <see cref="RequestTimeout"/>: 30 seconds.</summary>
         public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
         /// <summary>The default <see cref="OperationTimeout"/>: 2 minutes.</summary>

@@ -156,6 +156,16 @@ namespace TurnstileWidgets.Engine
                 EphemeralId = ephemeralId,
                 Offlabel = offlabel,
             };
+            if (string.Equals(name, current.Name, StringComparison.Ordinal))
+            {
+                definition.CarriedOver.Add("name");
+            }
+
+            if (SameDomains(current.Domains ?? Array.Empty<string>(), domains))
+            {
+                definition.CarriedOver.Add("domains");
+            }
+
             SetWireValue(definition, "mode", mode);
             SetWireValue(definition, "region", region);
             SetWireValue(definition, "clearance_level", clearance);

@@ -20,15 +20,27 @@ namespace TurnstileWidgets.Engine
 
         private const string DomainRule = "Allowed: a hostname such as example.com or an IPv4/IPv6 address such as 203.0.113.1, without scheme, port, path or wildcard.";
 
-        /// <summary>Name 1–254 characters; at least one domain (the most a widget may have depends on the account's plan, so the API decides), each a hostname or IPv4/IPv6 address without scheme, port, path or wildcard.</summary>
+        /// <summary>
+        /// Name 1–254 characters; at least one domain (the most a widget may have depends on the account's plan, so the API
+        /// decides), each a hostname or IPv4/IPv6 address without scheme, port, path or wildcard; fields in
+        /// <see cref="WidgetDefinition.CarriedOver"/> are left to the API.
+        /// </summary>
         public static void ValidateDefinition(WidgetDefinition definition)
         {
             if (definition == null)
             {
                 throw new ArgumentNullException(nameof(definition));
             }
-            ValidateName(definition.Name);
-            ValidateDomains(definition.Domains);
+            // What an update carries over as the API holds it is the API's to judge, not this version's.
+            ISet<string> carried = definition.CarriedOver ?? new HashSet<string>();
+            if (!carried.Contains("name"))
+            {
+                ValidateName(definition.Name);
+            }
+            if (!carried.Contains("domains"))
+            {
+                ValidateDomains(definition.Domains);
+            }
             // A field carried in UnrecognizedValues is sent verbatim: the API, not this version, decides whether it is valid.
             IDictionary<string, string> kept = definition.UnrecognizedValues ?? new Dictionary<string, string>();
             if (!kept.ContainsKey("mode"))

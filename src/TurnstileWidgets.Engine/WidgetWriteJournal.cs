@@ -6,16 +6,42 @@ using System.Threading.Tasks;
 namespace TurnstileWidgets.Engine
 {
     /// <summary>
-    /// Which widgets one connection has written, and when, so that a reading taken before a write is never trusted after
-    /// it: the rule behind "a reading is current only if nothing this connection wrote to that widget after it was taken".
-    /// Times are positions in one sequence (not clock times), so two events in the same tick still have an order.
-    /// Thread-safe: every runspace of the process that uses the connection shares its journal.
+    /// Which widgets this process has written in one account, and when, so that a reading taken before a write is never
+    /// trusted after it: the rule behind "a reading is current only if nothing this process wrote to that widget after it
+    /// was taken". Times are positions in one sequence (not clock times), so two events in the same tick still have an
+    /// order. Thread-safe: every runspace and every connection of the process to the account share one journal
+    /// (<see cref="ForAccount"/>).
     /// </summary>
     public sealed class WidgetWriteJournal
     {
+        // One journal per account and API per process, whatever connection reads or writes: a reading taken through one
+        // connection must not be trusted past a write made through another (a second Connect-Turnstile -Name to the
+        // same account), exactly as WidgetWriteGate serialises writers whatever connection they use.
+        private static readonly Dictionary<string, WidgetWriteJournal> Shared = new Dictionary<string, WidgetWriteJournal>(StringComparer.OrdinalIgnoreCase);
+
         private readonly object gate = new object();
         private readonly Dictionary<string, Entry> entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         private long position;
+
+        /// <summary>
+        /// The journal every connection of this process to <paramref name="accountId"/> through <paramref name="apiBaseUri"/>
+        /// shares, so a write through any of them makes the others doubt their older readings.
+        /// </summary>
+        public static WidgetWriteJournal ForAccount(Uri apiBaseUri, string accountId)
+        {
+            if (apiBaseUri == null) throw new ArgumentNullException(nameof(apiBaseUri));
+            if (accountId == null) throw new ArgumentNullException(nameof(accountId));
+            string key = apiBaseUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "|" + accountId;
+            lock (Shared)
+            {
+                if (!Shared.TryGetValue(key, out WidgetWriteJournal? journal))
+                {
+                    Shared[key] = journal = new WidgetWriteJournal();
+                }
+
+                return journal;
+            }
+        }
 
         /// <summary>The position now: take it before a read is sent, and give it to <see cref="IsCurrent"/> with the reading.</summary>
         public long Position

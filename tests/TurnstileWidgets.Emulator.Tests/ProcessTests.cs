@@ -119,12 +119,14 @@ namespace TurnstileWidgets.Emulator.Tests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             try
             {
-                // Opening a named pipe for writing returns once the emulator has opened it for reading: it is now
-                // inside its start-up, waiting for the state that never comes.
-                await using var writer = new FileStream(pipe, FileMode.Open, FileAccess.Write);
-                using (Process kill = Process.Start("kill", new[] { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+                // A shell opens the named pipe for writing, which returns once the emulator has opened it for reading (it
+                // is then inside its start-up, waiting for state that never comes), and sends SIGTERM while holding it.
+                // Not a .NET FileStream: that takes an advisory lock, which races the emulator's own lock on its file.
+                string pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                using (Process signal = Process.Start("sh", new[] { "-c", "exec 3>\"$1\"; kill -TERM \"$2\"", "sh", pipe, pid }))
                 {
-                    await kill.WaitForExitAsync(timeout.Token);
+                    await signal.WaitForExitAsync(timeout.Token);
+                    Assert.Equal(0, signal.ExitCode);
                 }
 
                 await process.WaitForExitAsync(timeout.Token);

@@ -158,6 +158,10 @@ namespace TurnstileWidgets.Engine.DesiredState
             var heldNames = new HashSet<string>(StringComparer.Ordinal);
             var claimedBy = new Dictionary<string, DesiredWidget>(StringComparer.Ordinal);
             var namesToCreate = new Dictionary<string, DesiredWidget>(StringComparer.Ordinal);
+            // Who gives each name, and whether that entry brings the name to a widget that does not have it yet (a create
+            // or a rename): two entries giving one name where either brings it would leave two widgets named alike, and
+            // every later Sync by that name ambiguous. Two entries that keep a name two widgets already share are fine.
+            var namedBy = new Dictionary<string, (DesiredWidget Entry, bool Brings)>(StringComparer.Ordinal);
 
             foreach (DesiredWidget entry in entries)
             {
@@ -203,6 +207,23 @@ namespace TurnstileWidgets.Engine.DesiredState
                 else
                 {
                     match = null;
+                }
+
+                if (entry.Name != null)
+                {
+                    bool brings = match == null || !string.Equals(match.Name, entry.Name, StringComparison.Ordinal);
+                    if (namedBy.TryGetValue(entry.Name, out (DesiredWidget Entry, bool Brings) giver) && (brings || giver.Brings))
+                    {
+                        problems.Add(new PlanProblem(PlanProblemKind.DuplicateEntry, entry, entry.Name,
+                            $"{entry.Location}: {giver.Entry.Location} also gives the name '{entry.Name}', so two widgets would be named alike, " +
+                            "and nothing is written for this entry. Give each widget its own name."));
+                        continue;
+                    }
+
+                    if (!namedBy.ContainsKey(entry.Name) || brings)
+                    {
+                        namedBy[entry.Name] = (entry, brings);
+                    }
                 }
 
                 if (match == null)

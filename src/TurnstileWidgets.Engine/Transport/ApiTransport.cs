@@ -40,10 +40,19 @@ namespace TurnstileWidgets.Engine.Transport
             {
                 throw new TurnstileValidationException("request_timeout", "request_timeout: the per-request timeout must be positive (or infinite).");
             }
+            // A longer one would fail only when the first timer is set, as an ArgumentOutOfRangeException about 'delay'.
+            if (options.RequestTimeout > TurnstileClientOptions.MaxTimeout)
+            {
+                throw new TurnstileValidationException("request_timeout", $"request_timeout: the per-request timeout can be at most {TurnstileClientOptions.MaxTimeout} (or infinite).");
+            }
             RequestTimeout = options.RequestTimeout;
             if (options.OperationTimeout <= TimeSpan.Zero && options.OperationTimeout != Timeout.InfiniteTimeSpan)
             {
                 throw new TurnstileValidationException("operation_timeout", "operation_timeout: the bound on a whole request must be positive (or infinite).");
+            }
+            if (options.OperationTimeout > TurnstileClientOptions.MaxTimeout)
+            {
+                throw new TurnstileValidationException("operation_timeout", $"operation_timeout: the bound on a whole request can be at most {TurnstileClientOptions.MaxTimeout} (or infinite).");
             }
             OperationTimeout = options.OperationTimeout;
             RetryOptions retry = options.Retry ?? new RetryOptions();

@@ -104,8 +104,8 @@ namespace TurnstileWidgets.Commands
                     ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, MaxBlockWait));
             }
 
-            RefuseTooShort(nameof(RequestTimeout), RequestTimeout);
-            RefuseTooShort(nameof(OperationTimeout), OperationTimeout);
+            RefuseOutOfRange(nameof(RequestTimeout), RequestTimeout);
+            RefuseOutOfRange(nameof(OperationTimeout), OperationTimeout);
 
             Uri siteverifyUri = SiteverifyClient.DefaultUri;
             try
@@ -132,16 +132,20 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        // Under a millisecond is never meant: a plain number binds as ticks (-RequestTimeout 10 is 1 microsecond).
-        private void RefuseTooShort(string parameter, TimeSpan value)
+        // Under a millisecond is never meant: a plain number binds as ticks (-RequestTimeout 10 is 1 microsecond). Over the
+        // engine's MaxTimeout no timer can be set ([timespan]::MaxValue, meant as "no bound", would fail at the first request).
+        private void RefuseOutOfRange(string parameter, TimeSpan value)
         {
-            if (value == System.Threading.Timeout.InfiniteTimeSpan || value >= TimeSpan.FromMilliseconds(1))
+            if (value == System.Threading.Timeout.InfiniteTimeSpan || (value >= TimeSpan.FromMilliseconds(1) && value <= TurnstileClientOptions.MaxTimeout))
             {
                 return;
             }
 
+            string message = value < TimeSpan.FromMilliseconds(1)
+                ? "-" + parameter + " must be at least 1 millisecond; a plain number is read as ticks (100 ns). Give a TimeSpan, e.g. -" + parameter + " (New-TimeSpan -Seconds 30) or -" + parameter + " 00:00:30."
+                : "-" + parameter + " can be at most " + TurnstileClientOptions.MaxTimeout + " (the longest a timer waits). For no bound at all, give -" + parameter + " ([System.Threading.Timeout]::InfiniteTimeSpan).";
             ThrowTerminatingError(ErrorMapper.Wrap(
-                new ArgumentOutOfRangeException(parameter, "-" + parameter + " must be at least 1 millisecond; a plain number is read as ticks (100 ns). Give a TimeSpan, e.g. -" + parameter + " (New-TimeSpan -Seconds 30) or -" + parameter + " 00:00:30."),
+                new ArgumentOutOfRangeException(parameter, message),
                 ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, value));
         }
     }

@@ -81,6 +81,7 @@ namespace TurnstileWidgets.Session
             Client = client ?? throw new ArgumentNullException(nameof(client));
             Details = details ?? throw new ArgumentNullException(nameof(details));
             Completions = new CompletionCache(cancellationToken => ReadWidgetNamesAsync(client, cancellationToken), () => DateTimeOffset.UtcNow);
+            Writes = WidgetWriteJournal.ForAccount(details.ApiBaseUri, details.AccountId);
         }
 
         /// <summary>The client.</summary>
@@ -90,8 +91,11 @@ namespace TurnstileWidgets.Session
         /// <summary>Sitekeys and names for argument completion, cached for a minute.</summary>
         public CompletionCache Completions { get; }
 
-        /// <summary>What this connection wrote, and when: a reading taken before a write is never trusted after it.</summary>
-        public WidgetWriteJournal Writes { get; } = new WidgetWriteJournal();
+        /// <summary>
+        /// What this process wrote to the connection's account, and when, through this or any other connection to it: a
+        /// reading taken before a write is never trusted after it.
+        /// </summary>
+        public WidgetWriteJournal Writes { get; }
 
         /// <summary>Takes a lease for a running command; false once the connection was replaced or disconnected.</summary>
         public bool TryAcquire()

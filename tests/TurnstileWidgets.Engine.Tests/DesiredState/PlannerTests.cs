@@ -54,6 +54,29 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Two_entries_giving_one_name_are_a_problem_when_either_brings_the_name_and_fine_when_both_keep_it()
+    {
+        Widget first = Live("first", "0x4AAAAAAAfirst");
+        Widget other = Live("other", "0x4AAAAAAAother");
+        Widget twin = Live("other", "0x4AAAAAAAtwin");
+
+        WidgetPlan renameOntoMatch = Plan(Entries(
+            new D { ["Sitekey"] = first.Sitekey, ["Name"] = "other" },
+            new D { ["Name"] = "other", ["Domains"] = new[] { "other.example.com" } }), false, first, other);
+        WidgetPlan renameOntoCreate = Plan(Entries(
+            new D { ["Name"] = "renamed", ["Domains"] = new[] { "new.example.com" } },
+            new D { ["Sitekey"] = first.Sitekey, ["Name"] = "renamed" }), false, first);
+        WidgetPlan twinsKept = Plan(Entries(
+            new D { ["Sitekey"] = other.Sitekey, ["Name"] = "other" },
+            new D { ["Sitekey"] = twin.Sitekey, ["Name"] = "other" }), false, other, twin);
+
+        Assert.Equal(PlanProblemKind.DuplicateEntry, Assert.Single(renameOntoMatch.Problems).Kind);
+        Assert.Contains("entry 1 of widgets.json", renameOntoMatch.Problems[0].Message);
+        Assert.Equal(PlanProblemKind.DuplicateEntry, Assert.Single(renameOntoCreate.Problems).Kind);
+        Assert.Empty(twinsKept.Problems);
+    }
+
+    [Fact]
     public void A_sitekey_entry_renames_and_a_missing_sitekey_is_an_error_never_a_create()
     {
         Widget shop = Live("shop", "0x4AAAAAAAshop");

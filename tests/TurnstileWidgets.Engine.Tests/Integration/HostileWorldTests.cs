@@ -84,6 +84,22 @@ public class HostileWorldTests : EmulatorTest
     }
 
     [Theory]
+    [InlineData(0, 4)]
+    [InlineData(4, 0)]
+    [InlineData(2, 2)]
+    public async Task A_token_quoted_with_a_few_characters_cut_off_is_still_replaced(int cutAtStart, int cutAtEnd)
+    {
+        // A proxy that shows "the token starting ..." gives away all but the last characters: as good as the token.
+        string quoted = EchoedToken.Substring(cutAtStart, EchoedToken.Length - cutAtStart - cutAtEnd);
+        await using var server = new ScriptedServer(_ => new ScriptedResponse(400,
+            "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"bad token starting " + quoted + "\"}],\"messages\":[],\"result\":null}"));
+        using var client = ClientOn(server.BaseUri, TestSecrets.Token(EchoedToken));
+        var ex = await Assert.ThrowsAnyAsync<TurnstileException>(() => client.GetWidgetAsync("0x4AAAAAAAB"));
+        Assert.DoesNotContain(quoted, ex.ToString());
+        Assert.Contains(CredentialRedaction.ApiTokenPlaceholder, ex.Message);
+    }
+
+    [Theory]
     [InlineData('\0', "U+0000 NULL", 5)]
     [InlineData('\r', "U+000D CARRIAGE RETURN", 5)]
     [InlineData('\n', "U+000A LINE FEED", 5)]
@@ -296,6 +312,16 @@ public class HostileWorldTests : EmulatorTest
         using var client = new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), OperationTimeout = Timeout.InfiniteTimeSpan });
         Assert.Equal(Timeout.InfiniteTimeSpan, client.OperationTimeout);
         Assert.Equal(TurnstileClientOptions.DefaultRequestTimeout, client.RequestTimeout);
+    }
+
+    [Fact]
+    public void A_timeout_longer_than_a_timer_can_wait_is_refused_when_the_client_is_made()
+    {
+        var tooLong = TurnstileClientOptions.MaxTimeout + TimeSpan.FromMilliseconds(1);
+        Assert.Equal("request_timeout", Assert.Throws<TurnstileValidationException>(() => new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), RequestTimeout = tooLong })).Field);
+        Assert.Equal("operation_timeout", Assert.Throws<TurnstileValidationException>(() => new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), OperationTimeout = TimeSpan.MaxValue })).Field);
+        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token("token-for-timeouts"), RequestTimeout = TurnstileClientOptions.MaxTimeout });
+        Assert.Equal(TurnstileClientOptions.MaxTimeout, client.RequestTimeout);
     }
 
     [Fact]

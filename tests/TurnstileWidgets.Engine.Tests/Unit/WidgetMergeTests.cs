@@ -45,6 +45,24 @@ namespace TurnstileWidgets.Engine.Tests.Unit
             Assert.Equal("jschallenge", WidgetMerge.WireValue(widget, "clearance_level"));
         }
 
+        [Theory]
+        [InlineData("evil\u001b[2Jname")]
+        [InlineData("rtl\u202Ename")]
+        [InlineData("   ")]
+        public void A_name_the_API_holds_is_carried_over_verbatim_and_does_not_stop_another_change(string heldName)
+        {
+            Widget current = Current();
+            current.Name = heldName;
+
+            WidgetMergeResult result = WidgetMerge.Merge(current, new WidgetChanges { Mode = "invisible", AddDomains = new[] { "more.example.com" } });
+
+            Assert.Equal(heldName, result.Definition.Name);
+            Assert.Contains("name", result.Definition.CarriedOver);
+            Assert.DoesNotContain("domains", result.Definition.CarriedOver);
+            Assert.Equal("invisible", WireNames.ToWire(result.Definition.Mode));
+            Assert.Throws<TurnstileValidationException>(() => WidgetMerge.Merge(current, new WidgetChanges { Name = heldName + "\u0007" }));
+        }
+
         [Fact]
         public void NothingRequestedMeansNoChange()
         {

@@ -32,6 +32,24 @@ namespace TurnstileWidgets.Engine.Tests.Unit
         }
 
         [Fact]
+        public void Every_connection_of_the_process_to_one_account_shares_one_journal()
+        {
+            string account = Guid.NewGuid().ToString("N");
+            var api = new Uri("http://127.0.0.1:1/client/v4");
+            WidgetWriteJournal first = WidgetWriteJournal.ForAccount(api, account);
+            WidgetWriteJournal second = WidgetWriteJournal.ForAccount(new Uri("http://127.0.0.1:1/client/v4/"), account.ToUpperInvariant());
+            long readAt = first.Position;
+
+            second.BeginWrite("k");
+            second.EndWrite("k", null, Now);
+
+            Assert.Same(first, second);
+            Assert.False(first.IsCurrent("k", readAt));
+            Assert.NotSame(first, WidgetWriteJournal.ForAccount(api, Guid.NewGuid().ToString("N")));
+            Assert.NotSame(first, WidgetWriteJournal.ForAccount(new Uri("http://127.0.0.1:2/client/v4"), account));
+        }
+
+        [Fact]
         public void A_failed_write_leaves_no_newest_reading_and_a_write_under_way_doubts_everything()
         {
             var journal = new WidgetWriteJournal();
