@@ -1,0 +1,90 @@
+Set-StrictMode -Version Latest
+
+# A hostile tester's findings on issues 17 (the module as people use it) and 19 (analytics and siteverify), each one a
+# test first. The emulator's control endpoints set up what a user cannot (a name another tool wrote, events, a
+# siteverify that answers nonsense); what the user sees is read through Out-String at the widths they use.
+
+BeforeAll {
+    $script:emulator = $null
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
+    $script:emulator = Start-TurnstileTestSession
+
+    function Invoke-Control {
+        # One call to an emulator control endpoint (the helper module keeps its own unexported).
+        param([string] $Method, [string] $Path, [object] $Body)
+        $parameters = @{
+            Method      = $Method
+            Uri         = [uri]($script:emulator.ControlUri.AbsoluteUri.TrimEnd('/') + '/' + $Path)
+            ContentType = 'application/json'
+            Body        = ConvertTo-Json -InputObject $Body -Depth 10 -Compress
+            ErrorAction = 'Stop'
+        }
+        Invoke-RestMethod @parameters
+    }
+
+    function Set-DriftedName {
+        # The emulator's PATCH: the API holds a name another tool wrote (the module refuses to send one like it).
+        param([string] $Sitekey, [string] $Name)
+        $body = @{ name = $Name }
+        $null = Invoke-Control -Method Patch -Path "widgets/$Sitekey" -Body $body
+    }
+
+    function Test-ActsOnTerminal {
+        # True when the text holds a character that would act rather than show: C0 controls other than line breaks, DEL,
+        # C1 controls, and the bidirectional overrides and isolates.
+        param([string] $Text)
+        $Text -match "[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]"
+    }
+
+    $script:evilName = "e`e[2Jv`u{202E}il"
+    $script:siteverifyUri = [uri]($script:emulator.ControlUri.GetLeftPart([System.UriPartial]::Authority) + '/turnstile/v0/siteverify')
+    Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -SiteverifyUri $script:siteverifyUri -ErrorAction Stop
+}
+
+AfterAll {
+    Stop-TurnstileTestSession -Emulator $script:emulator
+}
+
+Describe 'Text from the API in the analytics and secret-check views' {
+    BeforeAll {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('viewed')
+        $script:sitekey = $script:widgets['viewed'].sitekey
+        Set-DriftedName -Sitekey $script:sitekey -Name $script:evilName
+        # A visitor's page sets the action: whatever it holds reaches the analytics rows.
+        $events = @(
+            @{ sitekey = $script:sitekey; event_type = 'challenge_issued'; count = 3; action = "sign`e[2Jup`u{202E}"; hostname = "h`e]0;x`a.example.com" }
+        )
+        $null = Invoke-Control -Method Post -Path 'events' -Body @{ events = $events }
+    }
+
+    It 'shows the analytics <View> by <GroupBy> at <Width> columns without a character that acts on the terminal' -ForEach @(
+        @{ View = 'table'; Width = 80; GroupBy = 'Action'; Render = { param($Rows, $Width) $Rows | Out-String -Width $Width } }
+        @{ View = 'table'; Width = 120; GroupBy = 'Hostname'; Render = { param($Rows, $Width) $Rows | Out-String -Width $Width } }
+        @{ View = 'list'; Width = 80; GroupBy = 'Action'; Render = { param($Rows, $Width) $Rows | Format-List | Out-String -Width $Width } }
+        @{ View = 'list'; Width = 80; GroupBy = 'Hostname'; Render = { param($Rows, $Width) $Rows | Format-List | Out-String -Width $Width } }
+    ) {
+        $rows = @(Get-TurnstileWidget -Sitekey $script:sitekey | Get-TurnstileAnalytics -GroupBy $GroupBy)
+        $rows.Count | Should -BeGreaterThan 0
+        $shown = & $Render $rows $Width
+        Test-ActsOnTerminal $shown | Should -BeFalse -Because "the view showed: $($shown -replace '\e', '<ESC>')"
+        $shown | Should -BeLike "*e$([char]0x241B)``[2Jv*"
+    }
+
+    It 'shows a secret check at <Width> columns without a character that acts on the terminal' -ForEach @(
+        @{ Width = 80 }
+        @{ Width = 120 }
+    ) {
+        $check = Get-TurnstileWidget -Sitekey $script:sitekey | Test-TurnstileWidgetSecret
+        $check.Accepted | Should -BeTrue
+        $shown = $check | Out-String -Width $Width
+        Test-ActsOnTerminal $shown | Should -BeFalse -Because "the view showed: $($shown -replace '\e', '<ESC>')"
+        $shown | Should -BeLike "*e$([char]0x241B)``[2Jv*"
+        $shown | Should -BeLike '*invalid-input-response*'
+    }
+
+    It 'keeps the values themselves as the API gave them (only the views change)' {
+        $row = @(Get-TurnstileWidget -Sitekey $script:sitekey | Get-TurnstileAnalytics -GroupBy Action) | Where-Object Issued -GT 0
+        $row.Name | Should -BeExactly $script:evilName
+        $row.Group | Should -BeExactly "sign`e[2Jup`u{202E}"
+    }
+}
