@@ -88,3 +88,49 @@ Describe 'Text from the API in the analytics and secret-check views' {
         $row.Group | Should -BeExactly "sign`e[2Jup`u{202E}"
     }
 }
+
+Describe 'Test-TurnstileWidgetSecret when siteverify is not where the connection points' {
+    BeforeAll {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('probe')
+        $script:sitekey = $script:widgets['probe'].sitekey
+        $script:secret = ConvertTo-TurnstileTestSecureString -Text 'not-the-secret-but-never-shown-0123456789'
+        # A port that refuses: the OS gives a free one, which is closed again before use.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $script:closedPort = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+        $listener.Stop()
+    }
+
+    AfterEach {
+        Disconnect-Turnstile -Name 'elsewhere'
+    }
+
+    It 'names -SiteverifyUri, not -ApiBaseUri, when <Case>' -ForEach @(
+        @{ Case = 'nothing listens there'; Id = 'TurnstileConnectionFailed'; Uri = { "http://127.0.0.1:$script:closedPort/turnstile/v0/siteverify" } }
+        @{ Case = 'something else answers there (JSON that is not siteverify''s)'; Id = 'TurnstileApiError'; Uri = { $script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + '/graphql' } }
+    ) {
+        $connection = Connect-Turnstile -Name 'elsewhere' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -SiteverifyUri (& $Uri) -PassThru -ErrorAction Stop
+        Test-TurnstileWidgetSecret -Sitekey $script:sitekey -Secret $script:secret -Connection $connection -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $failed[0].ErrorDetails.RecommendedAction | Should -BeLike '*-SiteverifyUri*'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*-ApiBaseUri*'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -BeLike "*Cloudflare's message*"
+        "$($failed[0]) $($failed[0].Exception.Message)" | Should -Not -BeLike '*may have reached the API and taken effect*'
+    }
+
+    It 'shows the siteverify URL with the connection it belongs to' {
+        $uri = "http://127.0.0.1:$script:closedPort/turnstile/v0/siteverify"
+        $null = Connect-Turnstile -Name 'elsewhere' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -SiteverifyUri $uri -ErrorAction Stop
+        (Get-TurnstileConnection -Name 'elsewhere' | Format-List | Out-String -Width 120) | Should -BeLike "*SiteverifyUri*$uri*"
+    }
+
+    It 'says that -Secret is empty, not that the widget came from a listing' {
+        $connection = Connect-Turnstile -Name 'elsewhere' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -SiteverifyUri $script:siteverifyUri -PassThru -ErrorAction Stop
+        Test-TurnstileWidgetSecret -Sitekey $script:sitekey -Secret ([securestring]::new()) -Connection $connection -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileSecretMissing,*'
+        $failed[0].Exception.Message | Should -BeLike '*-Secret*'
+        $failed[0].Exception.Message | Should -Not -BeLike '*listing*'
+    }
+}
