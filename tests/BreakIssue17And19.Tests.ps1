@@ -134,3 +134,45 @@ Describe 'Test-TurnstileWidgetSecret when siteverify is not where the connection
         $failed[0].Exception.Message | Should -Not -BeLike '*listing*'
     }
 }
+
+Describe 'An exported file of an account whose API holds a name with a control character' {
+    BeforeEach {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('plain', 'drifted')
+        $script:sitekey = $script:widgets['drifted'].sitekey
+        Set-DriftedName -Sitekey $script:sitekey -Name $script:evilName
+        $script:path = Join-Path -Path $TestDrive -ChildPath 'widgets.json'
+        Export-TurnstileWidget -Path $script:path
+    }
+
+    It 'compares to nothing to do, and a Sync of it writes nothing' {
+        $plan = @(Compare-TurnstileWidget -Path $script:path -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $failed.Count | Should -Be 0
+        $plan.Count | Should -Be 0
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        Sync-TurnstileWidget -Path $script:path -Confirm:$false -ErrorVariable syncFailed -ErrorAction SilentlyContinue
+        $syncFailed.Count | Should -Be 0
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        $after.update_requests - $before.update_requests | Should -Be 0
+    }
+
+    It 'applies another change of that widget, keeping the name it holds' {
+        $entries = @(Get-Content -LiteralPath $script:path -Raw | ConvertFrom-Json)
+        ($entries | Where-Object Sitekey -EQ $script:sitekey).Mode = 'invisible'
+        ConvertTo-Json -InputObject $entries -Depth 5 | Set-Content -LiteralPath $script:path
+        Sync-TurnstileWidget -Path $script:path -Confirm:$false -ErrorAction Stop
+        $widget = Get-TurnstileWidget -Sitekey $script:sitekey
+        $widget.Mode | Should -Be 'invisible'
+        $widget.Name | Should -BeExactly $script:evilName
+    }
+
+    It 'still refuses to give that widget another name with a control character' {
+        $entries = @(Get-Content -LiteralPath $script:path -Raw | ConvertFrom-Json)
+        ($entries | Where-Object Sitekey -EQ $script:sitekey).Name = "other`e[31m"
+        ConvertTo-Json -InputObject $entries -Depth 5 | Set-Content -LiteralPath $script:path
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        Sync-TurnstileWidget -Path $script:path -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed | Where-Object { "$_" -like '*control character*' }).Count | Should -BeGreaterThan 0
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        $after.update_requests - $before.update_requests | Should -Be 0
+    }
+}
