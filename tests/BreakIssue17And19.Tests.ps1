@@ -176,3 +176,24 @@ Describe 'An exported file of an account whose API holds a name with a control c
         $after.update_requests - $before.update_requests | Should -Be 0
     }
 }
+
+Describe 'Get-TurnstileAnalytics -Sitekey with a value that cannot be a sitekey' {
+    It 'is refused before anything is read, without a warning that the account has no such widget' {
+        $null = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('counted')
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        # Terminating, like the command's other refusals of its parameters (a range, a budget).
+        $failed = $null
+        try {
+            $null = Get-TurnstileAnalytics -Sitekey 'not a key' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        }
+        catch [TurnstileWidgets.TurnstileCommandException] {
+            $failed = $_
+        }
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        $failed | Should -Not -BeNullOrEmpty
+        $failed.FullyQualifiedErrorId | Should -BeLike 'TurnstileValidationFailed,*'
+        $failed.Exception.Message | Should -BeLike '-Sitekey*'
+        $warned.Count | Should -Be 0
+        $after.total_requests - $before.total_requests | Should -Be 0
+    }
+}
