@@ -197,3 +197,37 @@ Describe 'Get-TurnstileAnalytics -Sitekey with a value that cannot be a sitekey'
         $after.total_requests - $before.total_requests | Should -Be 0
     }
 }
+
+Describe 'Get-TurnstileWidget | Export-Csv, then Import-Csv | Compare-/Sync-TurnstileWidget' {
+    BeforeEach {
+        $script:widgets = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('csv-one', 'csv-two')
+        $script:csv = Join-Path -Path $TestDrive -ChildPath 'widgets.csv'
+        Get-TurnstileWidget | Export-Csv -LiteralPath $script:csv
+    }
+
+    It 'reads the exported rows, whose CreatedOn, ModifiedOn, AccountId and other reported columns are not settings' {
+        $plan = @(Import-Csv -LiteralPath $script:csv | Compare-TurnstileWidget -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $failed.Count | Should -Be 0
+        $plan.Count | Should -Be 0
+    }
+
+    It 'applies an edited row and nothing else' {
+        $rows = @(Import-Csv -LiteralPath $script:csv)
+        ($rows | Where-Object Name -EQ 'csv-two').Mode = 'invisible'
+        ($rows | Where-Object Name -EQ 'csv-two').Domains = 'csv-two.example.com;www.csv-two.example.com'
+        $rows | Export-Csv -LiteralPath $script:csv
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        Import-Csv -LiteralPath $script:csv | Sync-TurnstileWidget -Confirm:$false -ErrorAction Stop
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        $after.update_requests - $before.update_requests | Should -Be 1
+        $widget = Get-TurnstileWidget -Name 'csv-two'
+        $widget.Mode | Should -Be 'invisible'
+        @($widget.Domains) | Should -Be @('csv-two.example.com', 'www.csv-two.example.com')
+    }
+
+    It 'still refuses a column that is neither a setting nor reported by Get-TurnstileWidget (a typo)' {
+        $rows = @(Import-Csv -LiteralPath $script:csv | Select-Object -Property *, @{ Name = 'Moed'; Expression = { 'invisible' } })
+        $null = $rows | Compare-TurnstileWidget -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed | Where-Object { "$_" -like "*'Moed' is not a widget property*" }).Count | Should -BeGreaterThan 0
+    }
+}
