@@ -154,6 +154,16 @@ namespace TurnstileWidgets.Engine.Transport
             return null;
         }
 
+        /// <summary>
+        /// A request refused before it was sent: the credential is in a rate-limit block (a 429 another request got)
+        /// that lasts <paramref name="rest"/> more, longer than <paramref name="maxBlockWait"/> allows waiting.
+        /// </summary>
+        internal static TurnstileApiException BlockBeyondMaxBlockWait(RequestInfo info, TimeSpan rest, TimeSpan maxBlockWait)
+        {
+            string message = $"{info.Method} {info.Path} was not sent: the Cloudflare API is refusing requests with this credential (429, rate limit exceeded) for {DurationText.Format(rest)} more, longer than the {DurationText.Format(maxBlockWait)} a request may wait for a block ({nameof(RateLimitOptions.MaxBlockWait)}). Try again after the block, or allow a longer wait ({nameof(RateLimitOptions.MaxBlockWait)}).";
+            return new TurnstileApiException(message, TurnstileApiErrorKind.RateLimited, info.Operation, 429, Array.Empty<ApiMessage>(), info.Method, info.Path, rest, requestMayHaveTakenEffect: false, maxBlockWait: maxBlockWait);
+        }
+
         /// <summary>Reads the error body (bounded) and builds the exception; a non-JSON body is described, never dumped.</summary>
         internal static async Task<TurnstileApiException> FromResponseAsync(HttpResponseMessage response, RequestInfo info, string? accountId, DateTimeOffset now, CancellationToken cancellationToken)
         {
@@ -205,7 +215,7 @@ namespace TurnstileWidgets.Engine.Transport
             }
             string message = Format(info.Method, info.Path, status, response.ReasonPhrase, errors, bodyNote, advice.Trim());
             TurnstileApiErrorKind kind = Classify(status, errors, info.AddressesOneResource);
-            return new TurnstileApiException(message, kind, info.Operation, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect);
+            return new TurnstileApiException(message, kind, info.Operation, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect, info.MaxBlockWaitExceeded);
         }
 
         internal static ApiMessage ToApiMessage(MessageDto dto) => new ApiMessage

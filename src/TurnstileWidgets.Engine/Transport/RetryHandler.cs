@@ -88,6 +88,7 @@ namespace TurnstileWidgets.Engine.Transport
                     {
                         info.RetryAfterBeyondBudget = asked.Value;
                         info.BudgetLeft = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+                        info.MaxBlockWaitExceeded = rateLimited ? maxBlockWait : (TimeSpan?)null;
                         return response!;
                     }
                     delay = asked.Value;

@@ -204,6 +204,44 @@ public class PacingHandlerTests
     }
 }
 
+public class PacingAndRetryChainTests
+{
+    private DateTimeOffset now = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+    private readonly RecordedDelays delays = new();
+
+    [Fact]
+    public async Task A_block_known_from_another_request_and_longer_than_MaxBlockWait_is_refused_before_sending()
+    {
+        var pacing = new PacingContext(() => now, delays.Options().Delay, TimeSpan.FromSeconds(2));
+        var pacer = new RateLimitPacer();
+        var inner = new ScriptedHandler().Answer((HttpStatusCode)429, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Ratelimit", "\"default\";r=0;t=300");
+            r.Headers.TryAddWithoutValidation("Ratelimit-Policy", "\"burst\";q=1200;w=300");
+            r.Headers.TryAddWithoutValidation("Retry-After", "300");
+        });
+        var retry = new RetryHandler(delays.Options(), TimeSpan.FromSeconds(60), pacing, () => now, pacer)
+        {
+            InnerHandler = new PacingHandler(pacer, pacing) { InnerHandler = inner },
+        };
+        using var invoker = new HttpMessageInvoker(retry, disposeHandler: true);
+
+        // The first request runs into the block itself: its 429 comes back (the wait asked for is beyond MaxBlockWait).
+        using (HttpResponseMessage first = await invoker.SendAsync(Chain.Request("DELETE", TurnstileOperation.DeleteWidget), CancellationToken.None))
+        {
+            Assert.Equal(429, (int)first.StatusCode);
+        }
+
+        // The next one knows of the block: it fails at once, never reaching the wire (it used to wait 2 s and send).
+        var error = await Assert.ThrowsAsync<TurnstileApiException>(() => invoker.SendAsync(Chain.Request("DELETE", TurnstileOperation.DeleteWidget), CancellationToken.None));
+
+        Assert.Equal(1, inner.Calls);
+        Assert.Empty(delays.Delays);
+        Assert.Equal(TurnstileApiErrorKind.RateLimited, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(2), error.MaxBlockWait);
+    }
+}
+
 public class RetryHandlerTests
 {
     private readonly RecordedDelays delays = new();
