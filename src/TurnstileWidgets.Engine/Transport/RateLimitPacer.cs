@@ -214,7 +214,7 @@ namespace TurnstileWidgets.Engine.Transport
                     DateTimeOffset now = pacing.UtcNow();
                     if (blockedUntil > now && info.BlockServedUntil < blockedUntil)
                     {
-                        if (!pacing.AllowsBlockWait(blockedUntil - now))
+                        if (!pacing.AllowsBlockWait(blockedUntil - now, info.BlockWaited))
                         {
                             // Waiting part of the block and then sending would meet the block anyway: a sure 429, which
                             // on Cloudflare can extend the block for every tool on the credential. Refused unsent.
@@ -301,6 +301,7 @@ namespace TurnstileWidgets.Engine.Transport
                     if (spentWindow < 0)
                     {
                         info.BlockServedUntil = blockEnd;
+                        info.BlockWaited += wait.Delay;
                     }
                     continue;
                 }
@@ -491,11 +492,19 @@ namespace TurnstileWidgets.Engine.Transport
 
         /// <summary>
         /// Whether a block that still lasts <paramref name="rest"/> (the pacer's <see cref="RateLimitPacer.Margin"/>
-        /// included) may be waited out: a Retry-After up to MaxBlockWait may, as in the retry handler. A longer block is
-        /// never waited in part: the request would be sent into it. Only block waits: pacing waits have no cap, so
-        /// pacing keeps spreading requests whatever MaxBlockWait says.
+        /// included) may be waited out by a request that has waited <paramref name="waited"/> for blocks already: a
+        /// Retry-After up to what is left of MaxBlockWait may, as in the retry handler. A longer block is never waited in
+        /// part: the request would be sent into it. Only block waits: pacing waits have no cap, so pacing keeps spreading
+        /// requests whatever MaxBlockWait says.
         /// </summary>
-        internal bool AllowsBlockWait(TimeSpan rest) => rest <= maxWait + RateLimitPacer.Margin(maxWait);
+        internal bool AllowsBlockWait(TimeSpan rest, TimeSpan waited)
+        {
+            TimeSpan left = BlockWaitLeft(waited);
+            return rest <= left + RateLimitPacer.Margin(left);
+        }
+
+        /// <summary>What is left of MaxBlockWait for a request that has waited <paramref name="waited"/> for blocks.</summary>
+        internal TimeSpan BlockWaitLeft(TimeSpan waited) => waited >= maxWait ? TimeSpan.Zero : maxWait - waited;
 
         /// <summary>Reports the wait's start, waits, and reports its end (also when cancelled).</summary>
         internal async Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken)
