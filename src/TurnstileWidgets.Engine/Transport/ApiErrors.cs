@@ -171,13 +171,21 @@ namespace TurnstileWidgets.Engine.Transport
             IReadOnlyList<ApiMessage> errors = Array.Empty<ApiMessage>();
             string? bodyNote = null;
             byte[] body = Array.Empty<byte>();
+            // The body streams after the chain returned: the attempt's own deadline (RequestTimeout) bounds it, as it does a
+            // success's body; without it a stalled error body held the request until OperationTimeout.
+            CancellationTokenSource? attempt = info.AttemptDeadline;
             try
             {
-                body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+                body = await ReadBoundedAsync(response, attempt?.Token ?? cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
             {
                 bodyNote = "the error body could not be read";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt != null && attempt.IsCancellationRequested)
+            {
+                // The status is the answer; the body that did not come in time only loses Cloudflare's codes.
+                bodyNote = "the error body did not arrive in full within the request timeout";
             }
             if (body.Length > 0)
             {

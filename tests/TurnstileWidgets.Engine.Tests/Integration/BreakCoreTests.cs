@@ -104,3 +104,99 @@ public sealed class BreakCoreOutsideRestBudgetTests : IAsyncLifetime
         Assert.Equal(1, server.Stats.SiteverifyRequests);
     }
 }
+
+/// <summary>An answer whose body stops coming: each attempt's RequestTimeout covers the body, error answers' too.</summary>
+public sealed class BreakCoreStalledBodyTests
+{
+    /// <summary>Answers every request with the status line, headers and the first byte of a longer body, then stays silent.</summary>
+    private static async Task<(System.Net.Sockets.TcpListener Listener, Task Serving)> StallingServerAsync(int status, System.Threading.CancellationToken stop)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        Task serving = Task.Run(async () =>
+        {
+            var held = new System.Collections.Generic.List<System.Net.Sockets.TcpClient>();
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    System.Net.Sockets.TcpClient client = await listener.AcceptTcpClientAsync(stop);
+                    held.Add(client);
+                    System.Net.Sockets.NetworkStream stream = client.GetStream();
+                    byte[] buffer = new byte[8192];
+                    _ = await stream.ReadAsync(buffer, stop);
+                    string head = $"HTTP/1.1 {status} Status\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{";
+                    await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), stop);
+                    await stream.FlushAsync(stop);
+                }
+            }
+            catch (Exception)
+            {
+            }
+            finally
+            {
+                held.ForEach(c => c.Dispose());
+            }
+        });
+        await Task.Yield();
+        return (listener, serving);
+    }
+
+    private static TurnstileClient Client(int port) => new(new TurnstileClientOptions
+    {
+        Credential = TestSecrets.Token("stalled-body-token"),
+        AccountId = "0123456789abcdef0123456789abcdef",
+        BaseUri = new Uri($"http://127.0.0.1:{port}/client/v4/"),
+        // Long enough for a cold start on a busy machine to get the headers; the body never comes, whatever the bound.
+        RequestTimeout = TimeSpan.FromSeconds(3),
+        OperationTimeout = TimeSpan.FromMinutes(10),
+        Retry = new RecordedDelays().Options(maxRetries: 0),
+    });
+
+    [Fact]
+    public async Task A_success_whose_body_stops_coming_fails_as_a_timeout_of_the_attempt()
+    {
+        using var stop = new System.Threading.CancellationTokenSource();
+        (System.Net.Sockets.TcpListener listener, Task serving) = await StallingServerAsync(200, stop.Token);
+        try
+        {
+            using TurnstileClient client = Client(((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
+
+            var error = await Assert.ThrowsAsync<TurnstileTransportException>(() => client.GetWidgetAsync("0x4AAAAAAAAAAAAAAAAAAAAA"));
+
+            Assert.True(error.IsTimeout);
+            Assert.Contains("RequestTimeout", error.Message);
+        }
+        finally
+        {
+            stop.Cancel();
+            listener.Stop();
+            await serving;
+        }
+    }
+
+    [Fact]
+    public async Task An_error_whose_body_stops_coming_is_classified_by_its_status_within_the_attempts_timeout()
+    {
+        using var stop = new System.Threading.CancellationTokenSource();
+        (System.Net.Sockets.TcpListener listener, Task serving) = await StallingServerAsync(404, stop.Token);
+        try
+        {
+            using TurnstileClient client = Client(((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
+
+            // It used to be read under OperationTimeout only (10 minutes here), then fail as the whole request's timeout.
+            var error = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAAAAAAAAAAAAAAAAAAAA"));
+
+            Assert.Equal(404, error.StatusCode);
+            Assert.Equal(TurnstileApiErrorKind.NotFound, error.Kind);
+            Assert.Equal(TurnstileOperation.GetWidget, error.Operation);
+            Assert.Contains("did not arrive in full", error.Message);
+        }
+        finally
+        {
+            stop.Cancel();
+            listener.Stop();
+            await serving;
+        }
+    }
+}
