@@ -80,7 +80,7 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
             Get-TurnstileWidget -Name 'shop' | Export-TurnstileWidget -Path $script:json
             @(Get-Content -LiteralPath $script:json -Raw | ConvertFrom-Json).Name | Should -Be @('shop')
 
-            Get-TurnstileWidget -Name 'no such widget' | Export-TurnstileWidget -Path $script:json
+            Get-TurnstileWidget -Name 'no such widget*' | Export-TurnstileWidget -Path $script:json
             Get-Content -LiteralPath $script:json -Raw | Should -BeExactly "[]`n"
         }
 

@@ -77,21 +77,7 @@ namespace TurnstileWidgets.Engine.Analytics
                     return;
                 }
             }
-            ObserverScope.ReportStarted(wait);
-            try
-            {
-                await delay(wait.Delay, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-            catch (OperationCanceledException)
-            {
-                wait.Cancelled = true;
-                throw;
-            }
-            finally
-            {
-                ObserverScope.ReportEnded(wait);
-            }
+            await PacingContext.ObservedWaitAsync(delay, wait, cancellationToken).ConfigureAwait(false);
             lock (gate)
             {
                 DateTimeOffset now = clock();

@@ -507,7 +507,13 @@ namespace TurnstileWidgets.Engine.Transport
         internal TimeSpan BlockWaitLeft(TimeSpan waited) => waited >= maxWait ? TimeSpan.Zero : maxWait - waited;
 
         /// <summary>Reports the wait's start, waits, and reports its end (also when cancelled).</summary>
-        internal async Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken)
+        internal Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken) => ObservedWaitAsync(delay, wait, cancellationToken);
+
+        /// <summary>
+        /// The one way a rate-limit wait is waited (REST pacing and blocks, the GraphQL budget): reports its start, waits
+        /// through <paramref name="delay"/>, marks it cancelled when it is, and reports its end.
+        /// </summary>
+        internal static async Task ObservedWaitAsync(Func<TimeSpan, CancellationToken, Task> delay, RateLimitWait wait, CancellationToken cancellationToken)
         {
             ObserverScope.ReportStarted(wait);
             try
