@@ -74,9 +74,10 @@ namespace TurnstileWidgets.Engine
     public sealed class TurnstileApiException : TurnstileException
     {
         /// <summary>Creates the exception; the API's messages are kept with every credential replaced by a placeholder.</summary>
-        public TurnstileApiException(string message, TurnstileApiErrorKind kind, TurnstileOperation operation, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null, bool requestMayHaveTakenEffect = false)
+        public TurnstileApiException(string message, TurnstileApiErrorKind kind, TurnstileOperation operation, int statusCode, IReadOnlyList<ApiMessage> errors, string method, string path, TimeSpan? retryAfter = null, bool requestMayHaveTakenEffect = false, TimeSpan? maxBlockWait = null)
             : base(message)
         {
+            MaxBlockWait = maxBlockWait;
             Kind = kind;
             Operation = operation;
             StatusCode = statusCode;
@@ -101,6 +102,11 @@ namespace TurnstileWidgets.Engine
         public string Path { get; }
         /// <summary>How long the API asked to wait, for a 429 that ran out of retries.</summary>
         public TimeSpan? RetryAfter { get; }
+        /// <summary>
+        /// Set when the request failed because the rate-limit wait it needed (<see cref="RetryAfter"/>) was longer than
+        /// <see cref="RateLimitOptions.MaxBlockWait"/> allowed: the limit that applied. Null for any other failure.
+        /// </summary>
+        public TimeSpan? MaxBlockWait { get; }
         /// <summary>
         /// True when the request may have been carried out despite the failure (a 5xx or 408 to a create, update, delete
         /// or rotation): check the widget before repeating it, as after a dropped connection.

@@ -19,9 +19,11 @@ namespace TurnstileWidgets.Engine
         public bool Pace { get; set; } = true;
 
         /// <summary>
-        /// The most time one request may spend waiting out rate-limit refusals: a 429's Retry-After, or a block on the
-        /// credential (default 6 minutes, which covers Cloudflare's 5-minute block). A longer Retry-After fails the
-        /// request at once with a rate-limit error that says how long the API asked for. It caps only waits for a block:
+        /// The most time one request may spend waiting out rate-limit refusals, all its waits together: a 429's
+        /// Retry-After, or a block on the credential another request ran into (default 6 minutes, which covers
+        /// Cloudflare's 5-minute block). A longer wait is never begun: the request fails at once with a rate-limit error
+        /// (<see cref="TurnstileApiException.MaxBlockWait"/> set) that says how long the block lasts, and a request that
+        /// meets a known block longer than this is not sent at all (it would only extend the block). It caps only waits for a block:
         /// pacing (<see cref="Pace"/>) always spreads requests over the window and never sends one into a window whose
         /// quota is spent, whatever this says (0 included).
         /// </summary>

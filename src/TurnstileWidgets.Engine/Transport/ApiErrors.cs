@@ -154,6 +154,16 @@ namespace TurnstileWidgets.Engine.Transport
             return null;
         }
 
+        /// <summary>
+        /// A request refused before it was sent: the credential is in a rate-limit block (a 429 another request got)
+        /// that lasts <paramref name="rest"/> more, longer than <paramref name="maxBlockWait"/> allows waiting.
+        /// </summary>
+        internal static TurnstileApiException BlockBeyondMaxBlockWait(RequestInfo info, TimeSpan rest, TimeSpan maxBlockWait)
+        {
+            string message = $"{info.Method} {info.Path} was not sent: the Cloudflare API is refusing requests with this credential (429, rate limit exceeded) for {DurationText.Format(rest)} more, longer than the {DurationText.Format(maxBlockWait)} a request may wait for a block ({nameof(RateLimitOptions.MaxBlockWait)}). Try again after the block, or allow a longer wait ({nameof(RateLimitOptions.MaxBlockWait)}).";
+            return new TurnstileApiException(message, TurnstileApiErrorKind.RateLimited, info.Operation, 429, Array.Empty<ApiMessage>(), info.Method, info.Path, rest, requestMayHaveTakenEffect: false, maxBlockWait: maxBlockWait);
+        }
+
         /// <summary>Reads the error body (bounded) and builds the exception; a non-JSON body is described, never dumped.</summary>
         internal static async Task<TurnstileApiException> FromResponseAsync(HttpResponseMessage response, RequestInfo info, string? accountId, DateTimeOffset now, CancellationToken cancellationToken)
         {
@@ -161,13 +171,21 @@ namespace TurnstileWidgets.Engine.Transport
             IReadOnlyList<ApiMessage> errors = Array.Empty<ApiMessage>();
             string? bodyNote = null;
             byte[] body = Array.Empty<byte>();
+            // The body streams after the chain returned: the attempt's own deadline (RequestTimeout) bounds it, as it does a
+            // success's body; without it a stalled error body held the request until OperationTimeout.
+            CancellationTokenSource? attempt = info.AttemptDeadline;
             try
             {
-                body = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+                body = await ReadBoundedAsync(response, attempt?.Token ?? cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
             {
                 bodyNote = "the error body could not be read";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt != null && attempt.IsCancellationRequested)
+            {
+                // The status is the answer; the body that did not come in time only loses Cloudflare's codes.
+                bodyNote = "the error body did not arrive in full within the request timeout";
             }
             if (body.Length > 0)
             {
@@ -205,7 +223,7 @@ namespace TurnstileWidgets.Engine.Transport
             }
             string message = Format(info.Method, info.Path, status, response.ReasonPhrase, errors, bodyNote, advice.Trim());
             TurnstileApiErrorKind kind = Classify(status, errors, info.AddressesOneResource);
-            return new TurnstileApiException(message, kind, info.Operation, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect);
+            return new TurnstileApiException(message, kind, info.Operation, status, errors, info.Method, info.Path, retryAfter, mayHaveTakenEffect, info.MaxBlockWaitExceeded);
         }
 
         internal static ApiMessage ToApiMessage(MessageDto dto) => new ApiMessage

@@ -214,8 +214,14 @@ namespace TurnstileWidgets.Engine.Transport
                     DateTimeOffset now = pacing.UtcNow();
                     if (blockedUntil > now && info.BlockServedUntil < blockedUntil)
                     {
+                        if (!pacing.AllowsBlockWait(blockedUntil - now, info.BlockWaited))
+                        {
+                            // Waiting part of the block and then sending would meet the block anyway: a sure 429, which
+                            // on Cloudflare can extend the block for every tool on the credential. Refused unsent.
+                            throw ApiErrors.BlockBeyondMaxBlockWait(info, blockedUntil - now, pacing.MaxWait);
+                        }
                         blockEnd = blockedUntil;
-                        wait = DescribeLocked(RateLimitWaitKind.Block, info, pacing.CapBlock(blockedUntil - now), now,
+                        wait = DescribeLocked(RateLimitWaitKind.Block, info, blockedUntil - now, now,
                             $"rate-limit block: the API refused requests with this credential (429); waiting {DurationText.Format(blockedUntil - now)} for the block to end");
                         wait.IsNewBlock = AnnounceLocked(blockedUntil);
                     }
@@ -295,6 +301,7 @@ namespace TurnstileWidgets.Engine.Transport
                     if (spentWindow < 0)
                     {
                         info.BlockServedUntil = blockEnd;
+                        info.BlockWaited += wait.Delay;
                     }
                     continue;
                 }
@@ -484,10 +491,20 @@ namespace TurnstileWidgets.Engine.Transport
         internal TimeSpan MaxWait => maxWait;
 
         /// <summary>
-        /// No wait for a block is longer than MaxBlockWait, whatever a header claims. Only block waits: pacing waits are
-        /// never capped, so pacing keeps spreading requests whatever MaxBlockWait says.
+        /// Whether a block that still lasts <paramref name="rest"/> (the pacer's <see cref="RateLimitPacer.Margin"/>
+        /// included) may be waited out by a request that has waited <paramref name="waited"/> for blocks already: a
+        /// Retry-After up to what is left of MaxBlockWait may, as in the retry handler. A longer block is never waited in
+        /// part: the request would be sent into it. Only block waits: pacing waits have no cap, so pacing keeps spreading
+        /// requests whatever MaxBlockWait says.
         /// </summary>
-        internal TimeSpan CapBlock(TimeSpan wait) => wait > maxWait ? maxWait : wait;
+        internal bool AllowsBlockWait(TimeSpan rest, TimeSpan waited)
+        {
+            TimeSpan left = BlockWaitLeft(waited);
+            return rest <= left + RateLimitPacer.Margin(left);
+        }
+
+        /// <summary>What is left of MaxBlockWait for a request that has waited <paramref name="waited"/> for blocks.</summary>
+        internal TimeSpan BlockWaitLeft(TimeSpan waited) => waited >= maxWait ? TimeSpan.Zero : maxWait - waited;
 
         /// <summary>Reports the wait's start, waits, and reports its end (also when cancelled).</summary>
         internal Task WaitAsync(RateLimitWait wait, CancellationToken cancellationToken) => ObservedWaitAsync(delay, wait, cancellationToken);

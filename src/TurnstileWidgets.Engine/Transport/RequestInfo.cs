@@ -38,6 +38,13 @@ namespace TurnstileWidgets.Engine.Transport
         internal TimeSpan? RetryAfterBeyondBudget { get; set; }
         /// <summary>The retry budget that was left when <see cref="RetryAfterBeyondBudget"/> was set.</summary>
         internal TimeSpan BudgetLeft { get; set; }
+        /// <summary>Set with <see cref="RetryAfterBeyondBudget"/> for a 429: the MaxBlockWait the wait asked for exceeded.</summary>
+        internal TimeSpan? MaxBlockWaitExceeded { get; set; }
+        /// <summary>
+        /// The time this request has spent waiting for rate-limit blocks, in the pacer and in the retry handler: together
+        /// at most MaxBlockWait (pacing waits do not count).
+        /// </summary>
+        internal TimeSpan BlockWaited { get; set; }
         /// <summary>The end of the latest rate-limit block this request has already waited out (so it never waits for one twice).</summary>
         internal DateTimeOffset BlockServedUntil { get; set; }
         /// <summary>Set by the pacing handler after each attempt: the end of the block a 429 with budget headers started.</summary>

@@ -41,7 +41,6 @@ namespace TurnstileWidgets.Engine.Transport
         {
             RequestInfo info = RequestInfo.Of(request);
             TimeSpan waited = TimeSpan.Zero;
-            TimeSpan waitedForRateLimit = TimeSpan.Zero;
             TimeSpan maxBlockWait = pacing.MaxWait;
             int maxRetries = Math.Max(0, options.MaxRetries);
             for (int attempt = 1; ; attempt++)
@@ -79,7 +78,8 @@ namespace TurnstileWidgets.Engine.Transport
                 }
 
                 bool rateLimited = status == 429;
-                TimeSpan left = rateLimited ? maxBlockWait - waitedForRateLimit : options.MaxTotalWait - waited;
+                // Blocks the pacer waited out for this request count too: MaxBlockWait bounds all of a request's block waits.
+                TimeSpan left = rateLimited ? pacing.BlockWaitLeft(info.BlockWaited) : options.MaxTotalWait - waited;
                 TimeSpan? asked = response == null ? null : RetryPolicy.ReadRetryAfter(response, utcNow());
                 TimeSpan delay;
                 if (asked.HasValue)
@@ -88,6 +88,7 @@ namespace TurnstileWidgets.Engine.Transport
                     {
                         info.RetryAfterBeyondBudget = asked.Value;
                         info.BudgetLeft = left < TimeSpan.Zero ? TimeSpan.Zero : left;
+                        info.MaxBlockWaitExceeded = rateLimited ? maxBlockWait : (TimeSpan?)null;
                         return response!;
                     }
                     delay = asked.Value;
@@ -145,7 +146,7 @@ namespace TurnstileWidgets.Engine.Transport
                         info.Deadline?.Resume();
                     }
                     info.BlockServedUntil = blockEnd ?? info.BlockServedUntil;
-                    waitedForRateLimit += delay;
+                    info.BlockWaited += delay;
                 }
                 else
                 {

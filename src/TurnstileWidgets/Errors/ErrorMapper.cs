@@ -166,6 +166,15 @@ namespace TurnstileWidgets.Errors
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
                         "Check -AccountId: the account was not found or this credential cannot see it.",
                         target, exception);
+                case TurnstileApiErrorKind.RateLimited when exception.MaxBlockWait.HasValue && exception.RetryAfter.HasValue:
+                    // The engine names its option (MaxBlockWait); the user set it as Connect-Turnstile's -MaxBlockWait.
+                    string rest = DurationText.Format(exception.RetryAfter.Value);
+                    return Record(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded,
+                        "Cloudflare is refusing requests with this credential (rate limit exceeded, 429) for " + rest
+                        + " more, longer than -MaxBlockWait (" + DurationText.Format(exception.MaxBlockWait.Value) + ") lets a command wait: "
+                        + exception.Method + " " + exception.Path + " was not carried out.",
+                        "Wait " + rest + " and try again, or connect again with Connect-Turnstile -MaxBlockWait longer than that so commands wait for the block; Cloudflare limits each user to 1,200 requests per 5 minutes.",
+                        target, exception);
                 case TurnstileApiErrorKind.RateLimited:
                     string wait = exception.RetryAfter.HasValue
                         ? "Wait " + DurationText.Format(exception.RetryAfter.Value) + " and try again"

@@ -220,6 +220,40 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_known_block_longer_than_MaxBlockWait_fails_the_next_request_at_once_without_sending_it()
+    {
+        List<string> sitekeys = await SeedAsync(3);
+        await BurnQuotaAsync();
+        var observer = new RateLimitRecorder();
+        using TurnstileClient client = Client(new RateLimitOptions { MaxBlockWait = TimeSpan.FromSeconds(2) });
+        using (client.Observe(observer))
+        {
+            // The first request learns of the 30 s block from its own 429; 30 s is more than it may wait.
+            var first = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync(sitekeys[0]));
+            Assert.Equal(TurnstileApiErrorKind.RateLimited, first.Kind);
+            Assert.Equal(TimeSpan.FromSeconds(2), first.MaxBlockWait);
+            long sent = server.Stats.TotalRequests;
+
+            // The second knows the block is still on: refused before it is sent, nothing waited.
+            var second = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync(sitekeys[1]));
+
+            Assert.Equal(sent, server.Stats.TotalRequests);
+            Assert.Equal(TurnstileApiErrorKind.RateLimited, second.Kind);
+            Assert.Equal(TurnstileOperation.DeleteWidget, second.Operation);
+            Assert.Equal(TimeSpan.FromSeconds(2), second.MaxBlockWait);
+            Assert.InRange(second.RetryAfter!.Value, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30.2));
+            Assert.Contains("not sent", second.Message);
+            Assert.Contains("MaxBlockWait", second.Message);
+        }
+
+        // The raw client's 429 and the first request's: no request was sent into the known block.
+        Assert.Equal(2, server.Stats.RateLimitedResponses);
+        Assert.Empty(waits);
+        Assert.Empty(observer.Started);
+        Assert.Equal(3, server.WidgetCount);
+    }
+
+    [Fact]
     public async Task A_block_wait_ends_at_once_when_cancelled_and_says_so()
     {
         List<string> sitekeys = await SeedAsync(2);

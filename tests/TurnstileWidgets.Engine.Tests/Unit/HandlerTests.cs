@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -201,6 +202,94 @@ public class PacingHandlerTests
         using HttpResponseMessage response = await next;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(RequestInfo.Of(second).AttemptBlockEnd);
+    }
+}
+
+public class PacingAndRetryChainTests
+{
+    private DateTimeOffset now = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+    private readonly RecordedDelays delays = new();
+
+    [Fact]
+    public async Task A_block_known_from_another_request_and_longer_than_MaxBlockWait_is_refused_before_sending()
+    {
+        var pacing = new PacingContext(() => now, delays.Options().Delay, TimeSpan.FromSeconds(2));
+        var pacer = new RateLimitPacer();
+        var inner = new ScriptedHandler().Answer((HttpStatusCode)429, r =>
+        {
+            r.Headers.TryAddWithoutValidation("Ratelimit", "\"default\";r=0;t=300");
+            r.Headers.TryAddWithoutValidation("Ratelimit-Policy", "\"burst\";q=1200;w=300");
+            r.Headers.TryAddWithoutValidation("Retry-After", "300");
+        });
+        var retry = new RetryHandler(delays.Options(), TimeSpan.FromSeconds(60), pacing, () => now, pacer)
+        {
+            InnerHandler = new PacingHandler(pacer, pacing) { InnerHandler = inner },
+        };
+        using var invoker = new HttpMessageInvoker(retry, disposeHandler: true);
+
+        // The first request runs into the block itself: its 429 comes back (the wait asked for is beyond MaxBlockWait).
+        using (HttpResponseMessage first = await invoker.SendAsync(Chain.Request("DELETE", TurnstileOperation.DeleteWidget), CancellationToken.None))
+        {
+            Assert.Equal(429, (int)first.StatusCode);
+        }
+
+        // The next one knows of the block: it fails at once, never reaching the wire (it used to wait 2 s and send).
+        var error = await Assert.ThrowsAsync<TurnstileApiException>(() => invoker.SendAsync(Chain.Request("DELETE", TurnstileOperation.DeleteWidget), CancellationToken.None));
+
+        Assert.Equal(1, inner.Calls);
+        Assert.Empty(delays.Delays);
+        Assert.Equal(TurnstileApiErrorKind.RateLimited, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(2), error.MaxBlockWait);
+    }
+}
+
+public class MaxBlockWaitPerRequestTests
+{
+    private DateTimeOffset now = new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
+    private readonly List<TimeSpan> waits = new();
+
+    private static void Blocked(HttpResponseMessage response, int seconds)
+    {
+        response.Headers.TryAddWithoutValidation("Ratelimit", $"\"default\";r=0;t={seconds}");
+        response.Headers.TryAddWithoutValidation("Ratelimit-Policy", "\"burst\";q=1200;w=300");
+        response.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_request_waits_for_blocks_at_most_MaxBlockWait_in_all_the_pacers_wait_included()
+    {
+        Func<TimeSpan, CancellationToken, Task> delay = (wait, _) =>
+        {
+            waits.Add(wait);
+            now += wait;
+            return Task.CompletedTask;
+        };
+        var retryOptions = new RetryOptions { UseJitter = false, Delay = delay };
+        var pacing = new PacingContext(() => now, delay, TimeSpan.FromSeconds(40));
+        var pacer = new RateLimitPacer();
+        // Another request ran into a 30 s block.
+        RateLimitPacer.Ticket other = await pacer.AcquireAsync(pacing, new RequestInfo("GET", "/other"), CancellationToken.None);
+        using (var refused = new HttpResponseMessage((HttpStatusCode)429))
+        {
+            Blocked(refused, 30);
+            pacer.Complete(other, refused, now);
+        }
+        // This request waits that block out (30.13 s), is sent, and meets a fresh 30 s block (another tool spent the quota).
+        var inner = new ScriptedHandler().Answer((HttpStatusCode)429, r => Blocked(r, 30)).Answer(HttpStatusCode.OK);
+        var retry = new RetryHandler(retryOptions, TimeSpan.FromSeconds(60), pacing, () => now, pacer)
+        {
+            InnerHandler = new PacingHandler(pacer, pacing) { InnerHandler = inner },
+        };
+        using var invoker = new HttpMessageInvoker(retry, disposeHandler: true);
+        HttpRequestMessage request = Chain.Request("DELETE", TurnstileOperation.DeleteWidget);
+
+        using HttpResponseMessage response = await invoker.SendAsync(request, CancellationToken.None);
+
+        // 30.13 s waited already leaves 9.87 s of the 40 s: the second block is refused, not waited (it used to be, 60 s in all).
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Equal(1, inner.Calls);
+        Assert.Equal(TimeSpan.FromSeconds(30.13), Assert.Single(waits));
+        Assert.Equal(TimeSpan.FromSeconds(40), RequestInfo.Of(request).MaxBlockWaitExceeded);
     }
 }
 

@@ -100,7 +100,7 @@ public class RateLimitPacerSpreadTests
         return response;
     }
 
-    private static RequestInfo Info() => new("DELETE", "/accounts/a/challenges/widgets/x");
+    private static RequestInfo Info() => new("DELETE", "/accounts/a/challenges/widgets/x", TurnstileOperation.DeleteWidget);
 
     [Fact]
     public async Task The_remaining_quota_is_spread_evenly_over_the_window_then_one_probe_opens_the_next()
@@ -213,17 +213,53 @@ public class RateLimitPacerSpreadTests
         Assert.True(now >= windowEnd, $"released at {now:O}, before the window's reset at {windowEnd:O}");
     }
 
-    [Fact]
-    public async Task MaxBlockWait_still_caps_the_wait_for_a_block()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_known_block_longer_than_MaxBlockWait_fails_at_once_without_a_wait(int maxBlockWaitSeconds)
     {
         var pacer = new RateLimitPacer();
-        PacingContext context = Context(TimeSpan.FromSeconds(2));
+        PacingContext context = Context(TimeSpan.FromSeconds(maxBlockWaitSeconds));
+        RateLimitPacer.Ticket refused = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        pacer.Complete(refused, Budget(0, 30, (HttpStatusCode)429, "30"), now);
+        now += TimeSpan.FromSeconds(10);
+
+        // It used to wait the cap (0 or 2 s) and then send the request into the block: a sure 429, which on Cloudflare
+        // can extend the block. The request is refused before it is sent, saying how long the block still lasts.
+        var error = await Assert.ThrowsAsync<TurnstileApiException>(() => pacer.AcquireAsync(context, Info(), CancellationToken.None));
+
+        Assert.Empty(delays);
+        Assert.Equal(TurnstileApiErrorKind.RateLimited, error.Kind);
+        Assert.Equal(TurnstileOperation.DeleteWidget, error.Operation);
+        Assert.Equal(429, error.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(20.13), error.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(maxBlockWaitSeconds), error.MaxBlockWait);
+        Assert.False(error.RequestMayHaveTakenEffect);
+        Assert.Contains("DELETE /accounts/a/challenges/widgets/x was not sent", error.Message);
+        Assert.Contains("20.1 s", error.Message);
+        Assert.Contains("MaxBlockWait", error.Message);
+
+        // Nothing is held: once the block is over, the next request goes (alone, as the probe of the next window).
+        now += TimeSpan.FromSeconds(21);
+        RateLimitPacer.Ticket after = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        Assert.True(after.IsProbe);
+        Assert.Empty(delays);
+    }
+
+    [Fact]
+    public async Task A_block_within_MaxBlockWait_is_waited_in_full_margin_included()
+    {
+        // A Retry-After of exactly MaxBlockWait is allowed (the retry handler allows it too): the pacer's margin on top
+        // of the block does not turn it into a refusal.
+        var pacer = new RateLimitPacer();
+        PacingContext context = Context(TimeSpan.FromSeconds(30));
         RateLimitPacer.Ticket refused = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
         pacer.Complete(refused, Budget(0, 30, (HttpStatusCode)429, "30"), now);
 
-        _ = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
+        RateLimitPacer.Ticket next = await pacer.AcquireAsync(context, Info(), CancellationToken.None);
 
-        Assert.Equal(TimeSpan.FromSeconds(2), delays[0]);
+        Assert.Equal(TimeSpan.FromSeconds(30.13), Assert.Single(delays));
+        Assert.True(next.IsProbe);
     }
 
     [Fact]

@@ -47,6 +47,26 @@ namespace TurnstileWidgets.Module.Tests.Errors
         }
 
         [Fact]
+        public void A_rate_limit_wait_beyond_MaxBlockWait_names_the_parameter_and_how_long_the_block_lasts()
+        {
+            var exception = new TurnstileApiException("DELETE /accounts/a/challenges/widgets/0x4AAA was not sent: blocked (MaxBlockWait).",
+                TurnstileApiErrorKind.RateLimited, TurnstileOperation.DeleteWidget, 429, Array.Empty<ApiMessage>(), "DELETE",
+                "/accounts/a/challenges/widgets/0x4AAA", TimeSpan.FromSeconds(270), maxBlockWait: TimeSpan.FromSeconds(5));
+
+            ErrorRecord record = ErrorMapper.Map(exception, "0x4AAA");
+
+            Assert.Equal("TurnstileRateLimited", record.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.LimitsExceeded, record.CategoryInfo.Category);
+            Assert.Equal("0x4AAA", record.TargetObject);
+            Assert.Contains("270 s", record.ErrorDetails.Message);
+            Assert.Contains("-MaxBlockWait", record.ErrorDetails.Message);
+            Assert.Contains("5 s", record.ErrorDetails.Message);
+            Assert.DoesNotContain("(MaxBlockWait)", record.ErrorDetails.Message);
+            Assert.Contains("Connect-Turnstile -MaxBlockWait", record.ErrorDetails.RecommendedAction);
+            Assert.Same(exception, record.Exception.InnerException);
+        }
+
+        [Fact]
         public void TimeoutAndConnectionFailure()
         {
             var timeout = new TurnstileTransportException("timed out", TurnstileOperation.CreateWidget, "POST", ListPath, isTimeout: true, requestMayHaveTakenEffect: true);
