@@ -63,6 +63,8 @@ namespace TurnstileWidgets.Engine
         DeleteWidget,
         /// <summary><c>POST .../challenges/widgets/{sitekey}/rotate_secret</c>.</summary>
         RotateSecret,
+        /// <summary><c>POST</c> to the siteverify URL, which is not the API's base URL (its failures point there).</summary>
+        Siteverify,
     }
 
     /// <summary>

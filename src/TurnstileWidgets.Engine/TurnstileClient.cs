@@ -416,8 +416,8 @@ namespace TurnstileWidgets.Engine
         /// they touch this class, so they can move onto another transport by changing this method alone. <paramref name="path"/>
         /// is what -Verbose shows (no query string, never a secret).
         /// </summary>
-        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken) =>
-            transport.SendOutsideRestBudgetAsync(request, path, authenticate, cancellationToken);
+        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken, TurnstileOperation operation = TurnstileOperation.Unknown) =>
+            transport.SendOutsideRestBudgetAsync(request, path, authenticate, cancellationToken, operation);
 
         /// <summary>The retry options: waits of the other clients on this seam go through its <see cref="RetryOptions.Delay"/>.</summary>
         internal RetryOptions RetryOptions => transport.RetryOptions;

@@ -119,17 +119,22 @@ namespace TurnstileWidgets.Engine.DesiredState
             return entry;
         }
 
-        /// <summary>The name and domains are as the API accepts them, when given.</summary>
+        /// <summary>
+        /// The name and domains are as the API accepts them, when given. An entry with a Sitekey never creates, and the
+        /// plan merges it with its live widget (WidgetMerge), which keeps a name or domain list the API already holds as
+        /// it is and refuses a new one that is invalid: an exported file must compare to nothing to do even when another
+        /// tool wrote a name with a control character.
+        /// </summary>
         private void Check()
         {
             try
             {
-                if (Name != null)
+                if (Name != null && Sitekey == null)
                 {
                     WidgetValidator.ValidateName(Name);
                 }
 
-                if (Domains != null)
+                if (Domains != null && Sitekey == null)
                 {
                     WidgetValidator.ValidateDomains(Domains);
                 }

@@ -359,10 +359,13 @@ namespace TurnstileWidgets.Engine.DesiredState
         private static WidgetChange? PlanUpdate(DesiredWidget entry, Widget current, List<PlanProblem> problems)
         {
             // The same rule as Set-TurnstileWidget: one owner decides what differs and what the PUT carries.
+            // A name or domain list the widget already holds is left out (kept as it is): the merge validates what it is
+            // given, and a value the API holds but the module would refuse (another tool's control character) must not
+            // block the entry's other changes, nor an exported file's comparison.
             var desired = new WidgetChanges
             {
-                Name = entry.Name,
-                Domains = entry.Domains,
+                Name = string.Equals(entry.Name, current.Name, StringComparison.Ordinal) ? null : entry.Name,
+                Domains = entry.Domains != null && WidgetMerge.SameDomains(current.Domains ?? Array.Empty<string>(), entry.Domains) ? null : entry.Domains,
                 Mode = entry.Mode,
                 Region = entry.Region,
                 ClearanceLevel = entry.ClearanceLevel,

@@ -31,10 +31,10 @@ namespace TurnstileWidgets.Engine.Internal
     {
         private const int MaxBody = 32 * 1024 * 1024;
 
-        internal static async Task<ExchangeAnswer> SendAsync(TurnstileClient client, HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken)
+        internal static async Task<ExchangeAnswer> SendAsync(TurnstileClient client, HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken, TurnstileOperation operation = TurnstileOperation.Unknown)
         {
             string method = request.Method.Method;
-            using (HttpResponseMessage response = await client.SendOutsideRestBudgetAsync(request, path, authenticate, cancellationToken).ConfigureAwait(false))
+            using (HttpResponseMessage response = await client.SendOutsideRestBudgetAsync(request, path, authenticate, cancellationToken, operation).ConfigureAwait(false))
             using (var bodyCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 if (client.RequestTimeout != Timeout.InfiniteTimeSpan)
@@ -52,7 +52,7 @@ namespace TurnstileWidgets.Engine.Internal
                         {
                             if (buffer.Length + read > MaxBody)
                             {
-                                throw new TurnstileTransportException($"{method} {path}: the answer is larger than {MaxBody / (1024 * 1024)} MB, more than any answer of this API; check the URL.", TurnstileOperation.Unknown, method, path, false, false);
+                                throw new TurnstileTransportException($"{method} {path}: the answer is larger than {MaxBody / (1024 * 1024)} MB, more than any answer of this API; check the URL.", operation, method, path, false, false);
                             }
                             buffer.Write(chunk, 0, read);
                         }
@@ -61,11 +61,11 @@ namespace TurnstileWidgets.Engine.Internal
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
                 {
-                    throw new TurnstileTransportException($"{method} {path} timed out: the answer did not arrive in full within {DurationText.Format(client.RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).", TurnstileOperation.Unknown, method, path, true, false, ex);
+                    throw new TurnstileTransportException($"{method} {path} timed out: the answer did not arrive in full within {DurationText.Format(client.RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).", operation, method, path, true, false, ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
                 {
-                    throw new TurnstileTransportException($"Could not read the answer to {method} {path}: the connection dropped mid-answer. Check the network and try again.", TurnstileOperation.Unknown, method, path, false, false, ex);
+                    throw new TurnstileTransportException($"Could not read the answer to {method} {path}: the connection dropped mid-answer. Check the network and try again.", operation, method, path, false, false, ex);
                 }
             }
         }

@@ -203,7 +203,7 @@ namespace TurnstileWidgets.Engine.Siteverify
                         fields.Add(new KeyValuePair<string, string>("idempotency_key", request.IdempotencyKey.Value.ToString("D", CultureInfo.InvariantCulture)));
                     }
                     message.Content = new FormUrlEncodedContent(fields);
-                    answer = await OutsideRestExchange.SendAsync(client, message, path, authenticate: false, cancellationToken).ConfigureAwait(false);
+                    answer = await OutsideRestExchange.SendAsync(client, message, path, authenticate: false, cancellationToken, TurnstileOperation.Siteverify).ConfigureAwait(false);
                 }
                 SiteverifyResult result = Read(answer, path);
                 bool internalError = !result.Success && System.Linq.Enumerable.Contains(result.ErrorCodes, SiteverifyErrorCodes.InternalError);
@@ -267,7 +267,7 @@ namespace TurnstileWidgets.Engine.Siteverify
             {
             }
             string message = $"siteverify (POST {path}) answered HTTP {answer.Status} with {(answer.MediaType ?? "no content type")}, not its JSON answer. Check the siteverify URL.";
-            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.Unknown, answer.Status, Array.Empty<ApiMessage>(), "POST", path);
+            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.Siteverify, answer.Status, Array.Empty<ApiMessage>(), "POST", path);
         }
 
         private static string? String(JsonElement element, string name) =>

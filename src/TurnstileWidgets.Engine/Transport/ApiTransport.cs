@@ -146,13 +146,13 @@ namespace TurnstileWidgets.Engine.Transport
         /// retry handler, passed by the pacing handler; the credential's headers only when <paramref name="authenticate"/>.
         /// The caller reads (and disposes) the answer. <paramref name="path"/> is what -Verbose shows (no query, never a secret).
         /// </summary>
-        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken)
+        internal Task<HttpResponseMessage> SendOutsideRestBudgetAsync(HttpRequestMessage request, string path, bool authenticate, CancellationToken cancellationToken, TurnstileOperation operation = TurnstileOperation.Unknown)
         {
             if (Volatile.Read(ref disposed) != 0)
             {
                 throw new ObjectDisposedException(nameof(TurnstileClient));
             }
-            var info = new RequestInfo(request.Method.Method, path) { OutsideRestBudget = true };
+            var info = new RequestInfo(request.Method.Method, path, operation) { OutsideRestBudget = true };
             info.AttachTo(request);
             if (authenticate)
             {

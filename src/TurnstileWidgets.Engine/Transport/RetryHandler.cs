@@ -222,7 +222,10 @@ namespace TurnstileWidgets.Engine.Transport
         private TurnstileTransportException TransportFailure(RequestInfo info, FailureKind failure, Exception error, int attempts)
         {
             bool notSent = failure == FailureKind.ConnectionRefused || failure == FailureKind.HostNotFound;
-            bool mayHaveTakenEffect = !notSent && !string.Equals(info.Method, "GET", StringComparison.OrdinalIgnoreCase);
+            // siteverify is not the API: its URL is configured apart (a failure points there), and a secret check changes nothing.
+            bool siteverify = info.Operation == TurnstileOperation.Siteverify;
+            string url = siteverify ? "the siteverify URL" : "the base URL";
+            bool mayHaveTakenEffect = !notSent && !siteverify && !string.Equals(info.Method, "GET", StringComparison.OrdinalIgnoreCase);
             string tries = attempts > 1 ? $" (after {attempts} attempts)" : "";
             string what;
             switch (failure)
@@ -231,10 +234,10 @@ namespace TurnstileWidgets.Engine.Transport
                     what = $"no answer came within {DurationText.Format(requestTimeout)}{tries}. Check the network, or allow more time per attempt (RequestTimeout).";
                     break;
                 case FailureKind.ConnectionRefused:
-                    what = $"the connection was refused{tries}. Check the base URL and that the server is running and reachable.";
+                    what = $"the connection was refused{tries}. Check {url} and that the server is running and reachable.";
                     break;
                 case FailureKind.HostNotFound:
-                    what = $"the host name could not be resolved{tries}. Check the base URL and the network's DNS.";
+                    what = $"the host name could not be resolved{tries}. Check {url} and the network's DNS.";
                     break;
                 default:
                     what = $"the connection failed or was dropped before an answer came{tries} ({Innermost(error)}). Check the network and try again.";
@@ -245,7 +248,7 @@ namespace TurnstileWidgets.Engine.Transport
                 : "";
             string message = failure == FailureKind.Timeout
                 ? $"{info.Method} {info.Path} timed out: {what}{effect}"
-                : $"Could not reach the Cloudflare API for {info.Method} {info.Path}: {what}{effect}";
+                : $"Could not reach {(siteverify ? "siteverify" : "the Cloudflare API")} for {info.Method} {info.Path}: {what}{effect}";
             return new TurnstileTransportException(message, info.Operation, info.Method, info.Path, failure == FailureKind.Timeout, mayHaveTakenEffect, error);
         }
 

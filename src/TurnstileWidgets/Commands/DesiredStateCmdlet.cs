@@ -234,6 +234,12 @@ namespace TurnstileWidgets.Commands
         private static KeyValuePair<string, object?>[] FromDictionary(IDictionary dictionary) =>
             dictionary.Keys.Cast<object>().Select(key => new KeyValuePair<string, object?>(Convert.ToString(key) ?? "", Unwrap(dictionary[key]))).ToArray();
 
+        // What a TurnstileWidget reports but no entry sets (CreatedOn, AccountId, Secret, DeployedVia, ...): read from the
+        // type, so a property added to it later is skipped too.
+        private static readonly HashSet<string> ReportedWidgetProperties = new HashSet<string>(
+            typeof(TurnstileWidget).GetProperties().Select(p => p.Name).Where(name => !DesiredWidget.PropertyNames.Contains(name, StringComparer.OrdinalIgnoreCase)),
+            StringComparer.OrdinalIgnoreCase);
+
         private static KeyValuePair<string, object?>[]? PropertiesOf(PSObject input)
         {
             if (input.BaseObject is IDictionary dictionary)
@@ -243,8 +249,10 @@ namespace TurnstileWidgets.Commands
 
             // Import-Csv and ConvertFrom-Json give note properties; a widget from Get-TurnstileWidget gives the entry's
             // properties (its dates, secret and account are not settings); any other object is read by its properties.
+            // A row of Get-TurnstileWidget | Export-Csv (or ConvertTo-Json, Export-Clixml) carries the widget's reported
+            // properties as well: they are skipped like a widget's own; any other unknown column is still refused (a typo).
             IEnumerable<PSPropertyInfo> properties = input.BaseObject is PSCustomObject
-                ? input.Properties.Where(p => p.MemberType == PSMemberTypes.NoteProperty)
+                ? input.Properties.Where(p => p.MemberType == PSMemberTypes.NoteProperty && !ReportedWidgetProperties.Contains(p.Name))
                 : input.BaseObject is TurnstileWidget
                     ? input.Properties.Where(p => DesiredWidget.PropertyNames.Contains(p.Name))
                     : input.Properties.Where(p => p.IsGettable);

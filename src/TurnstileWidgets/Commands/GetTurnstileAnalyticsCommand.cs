@@ -87,6 +87,13 @@ namespace TurnstileWidgets.Commands
 
             TryProcess(null, () =>
             {
+                // The engine's sitekey rule, before the listing that names the widgets: a value that cannot be a sitekey
+                // is refused without reading the account (and without a warning that no widget has it).
+                foreach (string sitekey in order)
+                {
+                    WidgetValidator.ValidateSitekey(sitekey);
+                }
+
                 if (wholeAccount || names.Values.Any(name => name == null))
                 {
                     ReadNames(client, addAll: wholeAccount);
@@ -167,7 +174,7 @@ namespace TurnstileWidgets.Commands
 
             foreach (string sitekey in order.Where(key => names[key] == null).ToList())
             {
-                WriteWarningLine("The account has no widget with sitekey " + sitekey + "; its row counts the events Cloudflare kept for it, with no name.");
+                WriteWarningLine("The account has no widget with sitekey " + DisplayText.Visible(sitekey) + "; its row counts the events Cloudflare kept for it, with no name.");
                 names[sitekey] = "";
             }
         }

@@ -45,7 +45,7 @@ namespace TurnstileWidgets.Commands
             SecureString? secret = InputObject != null ? InputObject.Secret : Secret;
             if (secret == null || secret.Length == 0)
             {
-                WriteError(ObservationErrors.SecretMissing(sitekey));
+                WriteError(InputObject != null ? ObservationErrors.SecretMissing(sitekey) : ObservationErrors.SecretEmpty(sitekey));
                 return;
             }
 

@@ -116,17 +116,19 @@ namespace TurnstileWidgets.Errors
             string maybe = exception.RequestMayHaveTakenEffect
                 ? " The request may have taken effect: check with Get-TurnstileWidget before trying again."
                 : "";
+            // siteverify has its own URL (Connect-Turnstile -SiteverifyUri); the API's base URL is not where to look.
+            string where = exception.Operation == TurnstileOperation.Siteverify ? SiteverifyUriAdvice : "-ApiBaseUri";
             if (exception.IsTimeout)
             {
                 return Record(ErrorIds.RequestTimedOut, ErrorCategory.OperationTimeout,
                     exception.Message,
-                    "Check the network and -ApiBaseUri, then try again; to allow more time, connect again with Connect-Turnstile -RequestTimeout (per attempt) or -OperationTimeout (the whole request)." + maybe,
+                    "Check the network and " + where + ", then try again; to allow more time, connect again with Connect-Turnstile -RequestTimeout (per attempt) or -OperationTimeout (the whole request)." + maybe,
                     target, exception);
             }
 
             return Record(ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError,
                 exception.Message,
-                "Check the network connection, proxy settings and -ApiBaseUri, then try again." + maybe,
+                "Check the network connection, proxy settings and " + where + ", then try again." + maybe,
                 target, exception);
         }
 
@@ -218,11 +220,18 @@ namespace TurnstileWidgets.Errors
                     return Record(ErrorIds.ServerError, ErrorCategory.NotSpecified, message,
                         "Cloudflare failed to handle the request; try again later and check https://www.cloudflarestatus.com." + check,
                         target, exception);
+                case TurnstileApiErrorKind.UnexpectedAnswer when exception.Operation == TurnstileOperation.Siteverify:
+                    // Something other than siteverify answered (a proxy's page, another service): no Cloudflare message to read.
+                    return Record(ErrorIds.ApiError, ErrorCategory.InvalidResult, message,
+                        "Check " + SiteverifyUriAdvice + ": it must be Cloudflare's siteverify (leave -SiteverifyUri out) or the emulator's /turnstile/v0/siteverify.",
+                        target, exception);
                 default:
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
                         "Read Cloudflare's message above; correct the request and try again.", target, exception);
             }
         }
+
+        private const string SiteverifyUriAdvice = "the connection's siteverify URL (Connect-Turnstile -SiteverifyUri; Get-TurnstileConnection shows it)";
 
         private static string CodesSuffix(IReadOnlyList<ApiMessage>? errors) =>
             errors == null || errors.Count == 0 ? "" : ", " + string.Join("; ", errors.Select(e => e.ToString()));

@@ -48,6 +48,13 @@ namespace TurnstileWidgets.Errors
             "Pipe widgets from Invoke-TurnstileSecretRotation or Get-TurnstileWidget -Sitekey (which read the secret), or give -Sitekey and -Secret.",
             sitekey, new ArgumentException("The widget has no Secret.", "InputObject"));
 
+        /// <summary>-Secret given, but empty: the user's own value, not a widget from a listing.</summary>
+        public static ErrorRecord SecretEmpty(string sitekey) => Record(
+            ObservationErrorIds.SecretMissing, ErrorCategory.InvalidArgument,
+            "-Secret is empty: there is no secret to test for widget " + sitekey + ".",
+            "Give -Secret the widget's secret as a SecureString (Read-Host -AsSecureString), or pipe the widget from Invoke-TurnstileSecretRotation.",
+            sitekey, new ArgumentException("The secret is empty.", "Secret"));
+
         /// <summary>siteverify said neither yes nor no.</summary>
         public static ErrorRecord SecretCheckUndetermined(string sitekey, string[] codes) => Record(
             ObservationErrorIds.SecretCheckUndetermined, ErrorCategory.InvalidResult,

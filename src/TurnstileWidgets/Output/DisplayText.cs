@@ -137,20 +137,43 @@ namespace TurnstileWidgets
         }
 
         /// <summary>The domains joined with ", ", each made visible: the list view's Domains line.</summary>
-        public static string Domains(IEnumerable<string>? domains)
+        public static string Domains(IEnumerable<string>? domains) => Joined(domains);
+
+        /// <summary>Texts joined with ", ", each made visible (a secret check's error codes); empty for null.</summary>
+        public static string Joined(IEnumerable<string>? texts)
         {
-            if (domains == null)
+            if (texts == null)
             {
                 return "";
             }
 
             var visible = new List<string>();
-            foreach (string domain in domains)
+            foreach (string text in texts)
             {
-                visible.Add(Visible(domain));
+                visible.Add(Visible(text));
             }
 
             return string.Join(", ", visible);
+        }
+
+        /// <summary>
+        /// Counts by name as <c>challenge_issued: 12, challenge_non_interactive_solved: 9</c>, each name made visible: the
+        /// analytics list view's EventCounts line (event types are kept verbatim, so a future or forged one shows as sent).
+        /// </summary>
+        public static string Counts(IEnumerable<KeyValuePair<string, long>>? counts)
+        {
+            if (counts == null)
+            {
+                return "";
+            }
+
+            var parts = new List<string>();
+            foreach (KeyValuePair<string, long> count in counts)
+            {
+                parts.Add(Visible(count.Key) + ": " + count.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return string.Join(", ", parts);
         }
     }
 }
