@@ -171,10 +171,14 @@ Describe 'Connect-Turnstile -SiteverifyUri' {
             Should -Throw -ErrorId 'TurnstileSiteverifyUriInvalid,TurnstileWidgets.Commands.ConnectTurnstileCommand'
     }
 
-    It "defaults to Cloudflare's siteverify" {
+    It 'defaults to the siteverify of the API it connects to, so secrets rehearsed on the emulator never leave for Cloudflare' {
         Connect-Turnstile -Name 'plain' -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId
         try {
-            (Get-TurnstileConnection -Name 'plain').SiteverifyUri | Should -Be 'https://challenges.cloudflare.com/turnstile/v0/siteverify'
+            (Get-TurnstileConnection -Name 'plain').SiteverifyUri | Should -Be $script:siteverifyUri
+            $sitekey = (Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'derived')['derived'].sitekey
+            $rotated = Invoke-TurnstileSecretRotation -Sitekey $sitekey -Connection 'plain' -Force
+            $check = $rotated | Test-TurnstileWidgetSecret -Connection 'plain'
+            $check.Accepted | Should -BeTrue
         }
         finally {
             Disconnect-Turnstile -Name 'plain'

@@ -70,6 +70,13 @@ namespace TurnstileWidgets.Engine.Analytics
             + "  }\n"
             + "}";
 
+        /// <summary><paramref name="value"/>, or the next whole second when it falls inside one.</summary>
+        internal static DateTimeOffset CeilingToSecond(DateTimeOffset value)
+        {
+            long rest = value.UtcTicks % TimeSpan.TicksPerSecond;
+            return rest == 0 ? value : value.AddTicks(TimeSpan.TicksPerSecond - rest);
+        }
+
         /// <summary>The time format of <c>Time</c> filters: RFC 3339 in UTC, to the second.</summary>
         internal static string FormatTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -91,7 +98,9 @@ namespace TurnstileWidgets.Engine.Analytics
                     writer.WriteStartObject("filter");
                     writer.WriteStartArray("AND");
                     WriteSingle(writer, "datetime_geq", FormatTime(since));
-                    WriteSingle(writer, "datetime_lt", FormatTime(until));
+                    // The API's times are whole seconds: the end is rounded up, so the second in which -Until falls (by
+                    // default now, the second the newest events are in) is counted, as the start's second is.
+                    WriteSingle(writer, "datetime_lt", FormatTime(CeilingToSecond(until)));
                     if (sitekeys != null && sitekeys.Count > 0)
                     {
                         writer.WriteStartObject();

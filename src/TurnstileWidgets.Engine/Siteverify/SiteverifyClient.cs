@@ -127,6 +127,21 @@ namespace TurnstileWidgets.Engine.Siteverify
         /// <summary>Cloudflare's siteverify endpoint.</summary>
         public static readonly Uri DefaultUri = new Uri("https://challenges.cloudflare.com/turnstile/v0/siteverify");
 
+        /// <summary>
+        /// The siteverify endpoint that goes with an API: Cloudflare's for Cloudflare's API, and for any other API address (the
+        /// emulator, a rehearsal host) the same origin's <c>/turnstile/v0/siteverify</c>, so a widget secret is never sent to a
+        /// host the user did not name (a runbook rehearsed against the emulator must not send its secrets to Cloudflare).
+        /// </summary>
+        public static Uri DefaultFor(Uri apiBaseUri)
+        {
+            if (apiBaseUri == null) throw new ArgumentNullException(nameof(apiBaseUri));
+            if (string.Equals(apiBaseUri.Host, TurnstileClientOptions.DefaultBaseUri.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return DefaultUri;
+            }
+            return new Uri(new Uri(apiBaseUri.GetLeftPart(UriPartial.Authority)), DefaultUri.AbsolutePath);
+        }
+
         /// <summary>The longest token siteverify takes.</summary>
         public const int MaxResponseLength = 2048;
 

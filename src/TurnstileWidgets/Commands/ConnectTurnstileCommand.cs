@@ -107,10 +107,10 @@ namespace TurnstileWidgets.Commands
             RefuseOutOfRange(nameof(RequestTimeout), RequestTimeout);
             RefuseOutOfRange(nameof(OperationTimeout), OperationTimeout);
 
-            Uri siteverifyUri = SiteverifyClient.DefaultUri;
+            Uri? siteverifyUri = null;
             try
             {
-                siteverifyUri = SiteverifyUri == null ? SiteverifyClient.DefaultUri : SiteverifyClient.ValidateUri(SiteverifyUri);
+                siteverifyUri = SiteverifyUri == null ? null : SiteverifyClient.ValidateUri(SiteverifyUri);
             }
             catch (TurnstileValidationException exception)
             {

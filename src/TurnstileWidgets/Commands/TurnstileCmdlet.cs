@@ -131,7 +131,9 @@ namespace TurnstileWidgets.Commands
             }
 
             WriteVerboseLine("Each request may take " + DurationText.Format(settings.RequestTimeout) + " per attempt (-RequestTimeout) and " + DurationText.Format(settings.OperationTimeout) + " in all (-OperationTimeout).");
-            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, settings.SiteverifyUri));
+            Uri siteverifyUri = settings.SiteverifyUri ?? Engine.Siteverify.SiteverifyClient.DefaultFor(client.BaseUri);
+            WriteVerboseLine("Test-TurnstileWidgetSecret sends siteverify requests to " + siteverifyUri + (settings.SiteverifyUri == null ? " (the one that goes with the API address; -SiteverifyUri names another)." : " (-SiteverifyUri)."));
+            var connection = new SessionConnection(client, ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.Now, siteverifyUri));
             TurnstileSession.Connect(name, connection);
             WriteVerboseLine("Connected to account " + connection.Details.AccountId + " as '" + name + "' (the default connection).");
             return connection;

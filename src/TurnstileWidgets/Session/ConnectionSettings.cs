@@ -19,7 +19,10 @@ namespace TurnstileWidgets.Session
         /// <summary>How long one request may take with all its attempts (-OperationTimeout).</summary>
         public TimeSpan OperationTimeout { get; set; } = TurnstileClientOptions.DefaultOperationTimeout;
 
-        /// <summary>Where Test-TurnstileWidgetSecret sends siteverify requests (-SiteverifyUri).</summary>
-        public Uri SiteverifyUri { get; set; } = SiteverifyClient.DefaultUri;
+        /// <summary>
+        /// Where Test-TurnstileWidgetSecret sends siteverify requests (-SiteverifyUri); null: the one that goes with the API
+        /// (<see cref="SiteverifyClient.DefaultFor"/>).
+        /// </summary>
+        public Uri? SiteverifyUri { get; set; }
     }
 }

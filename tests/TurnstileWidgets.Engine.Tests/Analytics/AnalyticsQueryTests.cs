@@ -54,6 +54,17 @@ public sealed class AnalyticsQueryTests
     }
 
     [Fact]
+    public void TheRangeEndIsRoundedUpToAWholeSecondSoTheNewestEventsCount()
+    {
+        var since = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        DateTimeOffset until = since.AddDays(1).AddMilliseconds(400);
+        string body = System.Text.Encoding.UTF8.GetString(GraphQlQuery.CountsBody("query", "acct", since, until, null, new[] { "siteKey" }, null));
+        Assert.Contains("\"datetime_lt\":\"2026-12-02T10:00:01Z\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"datetime_geq\":\"2026-12-01T10:00:00Z\"", body, StringComparison.Ordinal);
+        Assert.Equal(since, GraphQlQuery.CeilingToSecond(since));
+    }
+
+    [Fact]
     public void TheSettingsQueryAsksForTheSchemasSettingsFields()
     {
         foreach (string field in new[] { "enabled", "maxPageSize", "maxDuration", "notOlderThan" })

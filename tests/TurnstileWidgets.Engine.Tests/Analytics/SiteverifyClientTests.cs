@@ -170,3 +170,17 @@ public sealed class SiteverifyClientTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Which siteverify goes with an API address when none is named.</summary>
+public sealed class SiteverifyDefaultTests
+{
+    [Fact]
+    public void Cloudflare_API_goes_with_Cloudflare_siteverify() =>
+        Assert.Equal(SiteverifyClient.DefaultUri, SiteverifyClient.DefaultFor(TurnstileClientOptions.DefaultBaseUri));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:40123/client/v4/", "http://127.0.0.1:40123/turnstile/v0/siteverify")]
+    [InlineData("https://rehearsal.example.com/client/v4", "https://rehearsal.example.com/turnstile/v0/siteverify")]
+    public void Any_other_API_goes_with_its_own_host_so_secrets_never_leave_for_Cloudflare(string api, string expected) =>
+        Assert.Equal(new Uri(expected), SiteverifyClient.DefaultFor(new Uri(api)));
+}
