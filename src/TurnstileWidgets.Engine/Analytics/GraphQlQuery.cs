@@ -70,11 +70,16 @@ namespace TurnstileWidgets.Engine.Analytics
             + "  }\n"
             + "}";
 
-        /// <summary><paramref name="value"/>, or the next whole second when it falls inside one.</summary>
-        internal static DateTimeOffset CeilingToSecond(DateTimeOffset value)
+        /// <summary>
+        /// The range as the API reads it, in whole seconds: the start rounded down and the end rounded up, so the seconds in
+        /// which both fall are counted (by default the end is now, the second the newest events are in). The range checked
+        /// against the dataset's maxDuration is this one, the one sent.
+        /// </summary>
+        internal static (DateTimeOffset Since, DateTimeOffset Until) WholeSeconds(DateTimeOffset since, DateTimeOffset until)
         {
-            long rest = value.UtcTicks % TimeSpan.TicksPerSecond;
-            return rest == 0 ? value : value.AddTicks(TimeSpan.TicksPerSecond - rest);
+            long sinceRest = since.UtcTicks % TimeSpan.TicksPerSecond;
+            long untilRest = until.UtcTicks % TimeSpan.TicksPerSecond;
+            return (since.AddTicks(-sinceRest), untilRest == 0 ? until : until.AddTicks(TimeSpan.TicksPerSecond - untilRest));
         }
 
         /// <summary>The time format of <c>Time</c> filters: RFC 3339 in UTC, to the second.</summary>
@@ -98,9 +103,7 @@ namespace TurnstileWidgets.Engine.Analytics
                     writer.WriteStartObject("filter");
                     writer.WriteStartArray("AND");
                     WriteSingle(writer, "datetime_geq", FormatTime(since));
-                    // The API's times are whole seconds: the end is rounded up, so the second in which -Until falls (by
-                    // default now, the second the newest events are in) is counted, as the start's second is.
-                    WriteSingle(writer, "datetime_lt", FormatTime(CeilingToSecond(until)));
+                    WriteSingle(writer, "datetime_lt", FormatTime(until));
                     if (sitekeys != null && sitekeys.Count > 0)
                     {
                         writer.WriteStartObject();

@@ -93,9 +93,10 @@ namespace TurnstileWidgets.Engine.Analytics
             {
                 throw GraphQlErrors.Create(AnalyticsErrorKind.NotEnabled, 200, Array.Empty<string>(), account, settings);
             }
-            if (settings.MaxDuration > TimeSpan.Zero && query.Until - query.Since > settings.MaxDuration)
+            (DateTimeOffset since, DateTimeOffset until) = GraphQlQuery.WholeSeconds(query.Since, query.Until);
+            if (settings.MaxDuration > TimeSpan.Zero && until - since > settings.MaxDuration)
             {
-                string asked = $"the range asked for is {GraphQlErrors.Days(query.Until - query.Since)} ({GraphQlQuery.FormatTime(query.Since)} to {GraphQlQuery.FormatTime(query.Until)})";
+                string asked = $"the range asked for is {GraphQlErrors.Days(until - since)} ({GraphQlQuery.FormatTime(since)} to {GraphQlQuery.FormatTime(until)})";
                 throw GraphQlErrors.Create(AnalyticsErrorKind.TimeRangeTooLarge, 200, new[] { asked }, account, settings);
             }
             // The API's own page size; 10000 (Cloudflare's usual maximum) if the settings did not say.
@@ -112,7 +113,7 @@ namespace TurnstileWidgets.Engine.Analytics
                 IReadOnlyList<string>? after = null;
                 while (true)
                 {
-                    byte[] body = GraphQlQuery.CountsBody(text, account, query.Since, query.Until, chunk, keys, after);
+                    byte[] body = GraphQlQuery.CountsBody(text, account, since, until, chunk, keys, after);
                     JsonElement data = await QueryAsync(body, settings, cancellationToken).ConfigureAwait(false);
                     queries++;
                     int rows = 0;

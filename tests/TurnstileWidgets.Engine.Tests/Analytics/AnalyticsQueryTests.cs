@@ -54,14 +54,13 @@ public sealed class AnalyticsQueryTests
     }
 
     [Fact]
-    public void TheRangeEndIsRoundedUpToAWholeSecondSoTheNewestEventsCount()
+    public void TheRangeIsWidenedToWholeSecondsSoTheNewestEventsCount()
     {
-        var since = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
-        DateTimeOffset until = since.AddDays(1).AddMilliseconds(400);
-        string body = System.Text.Encoding.UTF8.GetString(GraphQlQuery.CountsBody("query", "acct", since, until, null, new[] { "siteKey" }, null));
-        Assert.Contains("\"datetime_lt\":\"2026-12-02T10:00:01Z\"", body, StringComparison.Ordinal);
-        Assert.Contains("\"datetime_geq\":\"2026-12-01T10:00:00Z\"", body, StringComparison.Ordinal);
-        Assert.Equal(since, GraphQlQuery.CeilingToSecond(since));
+        var start = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        (DateTimeOffset since, DateTimeOffset until) = GraphQlQuery.WholeSeconds(start.AddMilliseconds(700), start.AddDays(1).AddMilliseconds(400));
+        Assert.Equal(start, since);
+        Assert.Equal(start.AddDays(1).AddSeconds(1), until);
+        Assert.Equal((start, start.AddDays(1)), GraphQlQuery.WholeSeconds(start, start.AddDays(1)));
     }
 
     [Fact]
