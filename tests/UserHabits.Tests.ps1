@@ -409,7 +409,7 @@ Describe 'Domain limits belong to the API' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
         $failures[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 10 domains'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match '-Domain at most 10'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match '10 domains or fewer with -Domain'
     }
 
     Context 'an emulator rehearsing a larger plan (--max-domains 20)' {
@@ -432,7 +432,7 @@ Describe 'Domain limits belong to the API' {
 
             $widget | Set-TurnstileWidget -Connection 'larger-plan' -MaxReadAge 0 -AddDomain 'd21.example.com' -ErrorVariable failures -ErrorAction SilentlyContinue
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
-            $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 20 domains'
+            $failures[0].Exception.Message | Should -Match '^-AddDomain: Cloudflare allows at most 20 domains'
             $failures[0].TargetObject | Should -Be $widget.Sitekey
         }
     }

@@ -93,7 +93,9 @@ namespace TurnstileWidgets.Commands
             foreach (WidgetChange change in confirmed)
             {
                 TurnstileWidgetChange output = ToOutput(change, connection.Details.AccountId);
+                applying = change;
                 bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output, liveReadAt));
+                applying = null;
                 if (!done)
                 {
                     failed++;
@@ -121,6 +123,24 @@ namespace TurnstileWidgets.Commands
             }
 
             WriteSummary(created, updated, removed, failed, skipped);
+        }
+
+        // The change being applied: a failure names its entry's field, where the user wrote the value.
+        private WidgetChange? applying;
+
+        /// <summary>The field of the entry being applied, as the file holds it (<c>the Domains of entry 2 of widgets.json ('login')</c>).</summary>
+        internal override string? GivenAs(string field)
+        {
+            string? parameter = base.GivenAs(field);
+            Engine.DesiredState.DesiredWidget? entry = applying?.Entry;
+            if (entry == null || parameter == null)
+            {
+                return parameter;
+            }
+
+            // The entry's properties are the TurnstileWidget's (Domains), the parameters' names are singular (-Domain).
+            string property = DesiredWidget.PropertyNames.FirstOrDefault(name => name.StartsWith(parameter.TrimStart('-'), StringComparison.OrdinalIgnoreCase)) ?? parameter;
+            return string.Format(CultureInfo.InvariantCulture, "the {0} of {1} ('{2}')", property, entry.Location, DisplayText.Visible(entry.Name ?? applying!.Name));
         }
 
         private void WriteSummary(int created, int updated, int removed, int failed, int skipped)
