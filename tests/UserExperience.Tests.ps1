@@ -101,7 +101,7 @@ Describe 'Serialization keeps widget secrets out' {
     BeforeAll {
         $script:byName = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:names
         $script:widget = $script:byName['login-form']
-        $script:hexOfSecret = [System.Convert]::ToHexString([System.Text.Encoding]::Unicode.GetBytes($script:widget.secret))
+        $script:hexOfSecret = ConvertTo-TurnstileTestHexString -Bytes ([System.Text.Encoding]::Unicode.GetBytes($script:widget.secret))
     }
 
     It 'Export-Clixml writes no Secret<_>' -ForEach @('', ' with -AsPlainText') {
