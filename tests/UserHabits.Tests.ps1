@@ -409,7 +409,7 @@ Describe 'Domain limits belong to the API' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
         $failures[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 10 domains'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match '10 domains or fewer with -Domain'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match '-Domain at most 10'
     }
 
     Context 'an emulator rehearsing a larger plan (--max-domains 20)' {

@@ -27,7 +27,7 @@ Describe 'The domain limit names what the user gave' {
 
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
         $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 10 domains'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match '10 domains or fewer with -Domain '
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'Give -Domain at most 10 domains'
     }
 
     It 'New-TurnstileWidget from a piped row: names the row''s Domains' {
@@ -45,7 +45,7 @@ Describe 'The domain limit names what the user gave' {
 
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
         $failures[0].Exception.Message | Should -Match '^-AddDomain: Cloudflare allows at most 10 domains'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'with -AddDomain '
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'Add fewer domains with -AddDomain, so the widget has at most 10 in all'
         $failures[0].ErrorDetails.RecommendedAction | Should -Not -Match '-Domain\b'
         $failures[0].TargetObject | Should -Be $widget.sitekey
     }
@@ -69,7 +69,7 @@ Describe 'The domain limit names what the user gave' {
 
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
         $failures[0].Exception.Message | Should -Match '^the Domains of entry 2 of .*widgets\.json \(''too-many''\): Cloudflare allows at most 10 domains'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'with the Domains of entry 2 of'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'Give the Domains of entry 2 of .* at most 10 domains'
     }
 }
 

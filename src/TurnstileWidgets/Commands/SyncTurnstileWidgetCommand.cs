@@ -93,9 +93,9 @@ namespace TurnstileWidgets.Commands
             foreach (WidgetChange change in confirmed)
             {
                 TurnstileWidgetChange output = ToOutput(change, connection.Details.AccountId);
-                applying = change;
+                applyingEntry = change.Entry == null ? null : string.Format(CultureInfo.InvariantCulture, "{0} ('{1}')", change.Entry.Location, DisplayText.Visible(change.Entry.Name ?? change.Name));
                 bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output, liveReadAt));
-                applying = null;
+                applyingEntry = null;
                 if (!done)
                 {
                     failed++;
@@ -125,22 +125,22 @@ namespace TurnstileWidgets.Commands
             WriteSummary(created, updated, removed, failed, skipped);
         }
 
-        // The change being applied: a failure names its entry's field, where the user wrote the value.
-        private WidgetChange? applying;
+        // The entry being applied ("entry 2 of widgets.json ('login')"): a failure names its field, where the user wrote
+        // the value. Text, not the engine's WidgetChange: a command type holds no engine type (the load-context boundary).
+        private string? applyingEntry;
 
         /// <summary>The field of the entry being applied, as the file holds it (<c>the Domains of entry 2 of widgets.json ('login')</c>).</summary>
         internal override string? GivenAs(string field)
         {
             string? parameter = base.GivenAs(field);
-            Engine.DesiredState.DesiredWidget? entry = applying?.Entry;
-            if (entry == null || parameter == null)
+            if (applyingEntry == null || parameter == null)
             {
                 return parameter;
             }
 
             // The entry's properties are the TurnstileWidget's (Domains), the parameters' names are singular (-Domain).
             string property = DesiredWidget.PropertyNames.FirstOrDefault(name => name.StartsWith(parameter.TrimStart('-'), StringComparison.OrdinalIgnoreCase)) ?? parameter;
-            return string.Format(CultureInfo.InvariantCulture, "the {0} of {1} ('{2}')", property, entry.Location, DisplayText.Visible(entry.Name ?? applying!.Name));
+            return "the " + property + " of " + applyingEntry;
         }
 
         private void WriteSummary(int created, int updated, int removed, int failed, int skipped)

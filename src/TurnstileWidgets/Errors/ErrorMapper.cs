@@ -97,7 +97,8 @@ namespace TurnstileWidgets.Errors
                         target ?? region.Sitekey, exception);
                 case TurnstileValidationException validation when ParameterNames.IsConnectionField(validation.Field):
                     // Connect-Turnstile's values, or the CLOUDFLARE_* variables a first use connects from: either way fixes it.
-                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, validation.Message,
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument,
+                        ParameterNames.InUsersWords(validation.Message, validation.Field, ParameterNames.ForField(validation.Field)),
                         Session.ConnectionAdvice.Sentence + " Nothing was sent to Cloudflare.",
                         target, exception);
                 case TurnstileValidationException validation:
@@ -212,8 +213,12 @@ namespace TurnstileWidgets.Errors
                             string.Format(CultureInfo.InvariantCulture,
                                 "{0}: Cloudflare allows at most {1} domains per widget for this account and refused the request. {2}",
                                 domains, domainLimit.Value, message),
+                            // -AddDomain adds to what the widget has; the others give the whole list.
                             string.Format(CultureInfo.InvariantCulture,
-                                "Keep the widget at {0} domains or fewer with {1} (the limit is set by the account's plan); nothing was changed.", domainLimit.Value, domains),
+                                domains.IndexOf("-AddDomain", StringComparison.Ordinal) >= 0
+                                    ? "Add fewer domains with {1}, so the widget has at most {0} in all (the limit is set by the account's plan); nothing was changed."
+                                    : "Give {1} at most {0} domains (the limit is set by the account's plan); nothing was changed.",
+                                domainLimit.Value, domains),
                             target, exception);
                     }
 
