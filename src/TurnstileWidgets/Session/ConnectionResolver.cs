@@ -107,7 +107,7 @@ namespace TurnstileWidgets.Session
             if (accountId == null)
             {
                 throw new TurnstileValidationException("account_id", string.Format(CultureInfo.InvariantCulture,
-                    "No account id (from {0}): pass -AccountId to Connect-Turnstile, or set {1}. It is the 32-character hexadecimal id in the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
+                    "No account id to go with the credential from {0}: pass -AccountId to Connect-Turnstile, or set {1}. It is the 32-character hexadecimal id in the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
                     credentialSource, AccountIdVariable));
             }
 
