@@ -255,6 +255,32 @@ Describe 'Every progress bar a command starts is completed, however the command 
         Assert-EveryBarCompleted -Record $run.Progress -Expected 12
     }
 
+    It 'Ctrl+C during <Command>: its bar (<Bar>) is completed' -ForEach @(
+        @{ Command = 'Remove-TurnstileWidget -Force'; Bar = 13 }
+        @{ Command = 'Invoke-TurnstileSecretRotation -Force'; Bar = 15 }
+        @{ Command = 'Set-TurnstileWidget -Mode invisible -PassThru | Remove-TurnstileWidget -Force'; Bar = 13 }
+    ) {
+        # Listed by name: one, three, two; the last write hangs until the client gives up.
+        $two = (Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'one', 'two', 'three')['two'].sitekey
+        Set-TurnstileEmulatorFault -Emulator $script:emulator -Step @{ delay_ms = 120000; path_contains = $two }
+
+        $run = Invoke-ProgressScript -Script "Get-TurnstileWidget -SortBy Name | $Command" -StopOn $Bar
+
+        Assert-EveryBarCompleted -Record $run.Progress -Expected $Bar
+    }
+
+    It 'a listing stopped by Ctrl+C, or failing, on its second page: the listing''s bar is completed' -ForEach @(
+        @{ Case = 'Ctrl+C'; Step = @{ delay_ms = 120000; path_contains = 'page=2' }; StopOn = 1 }
+        @{ Case = 'a terminating error'; Step = @{ status = 400; code = 10001; message = 'refused'; path_contains = 'page=2' }; StopOn = 0 }
+    ) {
+        $null = Invoke-RestMethod -Method Post -Uri ([uri]::new($script:emulator.ControlUri, 'seed')) -ContentType 'application/json' -Body (@{ count = 2500; name_prefix = 'bulk-' } | ConvertTo-Json)
+        Set-TurnstileEmulatorFault -Emulator $script:emulator -Step $Step
+
+        $run = Invoke-ProgressScript -Script 'Get-TurnstileWidget -ErrorAction Stop | Out-Null' -StopOn $StopOn
+
+        Assert-EveryBarCompleted -Record $run.Progress -Expected 1
+    }
+
     It 'Ctrl+C while a 429 is waited out: the rate-limit countdown is completed' {
         $widget = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'blocked'
         Set-TurnstileEmulatorFault -Emulator $script:emulator -Step @{ status = 429; retry_after = '50'; path_contains = $widget.sitekey }
