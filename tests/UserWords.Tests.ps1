@@ -292,7 +292,7 @@ Describe 'Every progress bar a command starts is completed, however the command 
 }
 
 Describe 'The connection table keeps the API''s host and port whole' {
-    It 'at <Width> columns, an emulator connection shows 127.0.0.1:<port> whole, every line within the width' -ForEach @(
+    It 'at <Width> columns, an emulator connection shows its host and port whole, every line within the width' -ForEach @(
         @{ Width = 80 }
         @{ Width = 120 }
     ) {
