@@ -341,7 +341,7 @@ namespace TurnstileWidgets.Commands
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
-                // Ctrl+C: the host still takes records while the pipeline stops, but no longer when it disposes the command.
+                // Ctrl+C: close the bars now, while this command still runs; Dispose would close them later, at the pipeline's end.
                 CompleteProgressBars();
                 throw new PipelineStoppedException();
             }
