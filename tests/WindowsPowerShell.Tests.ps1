@@ -51,6 +51,33 @@ BeforeAll {
     # -Encoding values 5.1 does not know.
     $script:sevenOnlyEncodings = @('utf8NoBOM', 'utf8BOM', 'ansi')
 
+    # Scripts in this repository that need PowerShell 7 (#Requires -Version 6 or later), by file name: a test that runs
+    # one in a child of its own edition cannot pass on 5.1.
+    $script:sevenOnlyScripts = @{}
+    $root = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '..')).ProviderPath
+    foreach ($file in @(Get-ChildItem -LiteralPath $root -Filter '*.ps1' -File) + @(Get-ChildItem -LiteralPath (Join-Path -Path $root -ChildPath 'examples') -Filter '*.ps1' -File)) {
+        $requires = [regex]::Match((Get-Content -LiteralPath $file.FullName -TotalCount 5) -join "`n", '(?im)^#Requires\s+-Version\s+(\d+)')
+        if ($requires.Success -and [int]$requires.Groups[1].Value -ge 6) { $script:sevenOnlyScripts[$file.Name] = $requires.Groups[1].Value }
+    }
+
+    # The script text a command hands to another PowerShell of the same edition (a child process, a runspace): the
+    # arguments of -Script, -Command and -Prologue, and Invoke-TurnstileChildPowerShell's positional script.
+    function script:Get-ScriptArgument {
+        param([System.Management.Automation.Language.CommandAst] $Command)
+        $elements = $Command.CommandElements
+        for ($i = 1; $i -lt $elements.Count; $i++) {
+            $element = $elements[$i]
+            if ($element -is [System.Management.Automation.Language.CommandParameterAst]) {
+                if (@('Script', 'Command', 'Prologue') -contains $element.ParameterName) {
+                    if ($null -ne $element.Argument) { $element.Argument } elseif ($i + 1 -lt $elements.Count) { $elements[$i + 1] }
+                }
+                if ($null -eq $element.Argument) { $i++ }
+                continue
+            }
+            if ($Command.GetCommandName() -eq 'Invoke-TurnstileChildPowerShell') { $element }
+        }
+    }
+
     # True when $Ast sits inside a Describe, Context or It whose -Tag names $script:tag.
     function script:Test-TaggedPowerShell7 {
         param([System.Management.Automation.Language.Ast] $Ast)
@@ -79,10 +106,8 @@ BeforeAll {
         foreach ($node in $all) {
             if ($node -is [System.Management.Automation.Language.CommandAst]) {
                 $name = $node.GetCommandName()
-                if ($name -eq 'Invoke-TurnstileChildPowerShell') {
-                    foreach ($element in $node.CommandElements) {
-                        if ($element -is [System.Management.Automation.Language.VariableExpressionAst]) { $childScripts[$element.VariablePath.UserPath] = $true }
-                    }
+                foreach ($element in @(Get-ScriptArgument -Command $node)) {
+                    if ($element -is [System.Management.Automation.Language.VariableExpressionAst]) { $childScripts[$element.VariablePath.UserPath] = $true }
                 }
                 if ($name -and (@('Invoke-RestMethod', 'Invoke-WebRequest') -contains $name)) {
                     foreach ($element in $node.CommandElements) {
@@ -100,7 +125,7 @@ BeforeAll {
                 'BinaryExpressionAst' { if ($node.Operator -eq 'QuestionQuestion') { $what = 'the ?? operator' } }
                 'AssignmentStatementAst' {
                     if ($node.Left -is [System.Management.Automation.Language.VariableExpressionAst] -and $childScripts.ContainsKey($node.Left.VariablePath.UserPath) -and -not (Test-TaggedPowerShell7 -Ast $node)) {
-                        foreach ($text in @($node.Right.FindAll({ param($a) $a -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $a.StringConstantType -ne 'BareWord' }, $true))) {
+                        foreach ($text in @($node.Right.FindAll({ param($a) ($a -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $a.StringConstantType -ne 'BareWord') -or $a -is [System.Management.Automation.Language.ExpandableStringExpressionAst] }, $true))) {
                             $child = [System.Management.Automation.Language.Parser]::ParseInput($text.Value, [ref]$null, [ref]$null)
                             foreach ($inner in @(Find-SevenOnly -Ast $child -Where " (in the child script at line $($text.Extent.StartLineNumber))")) { $found.Add($inner) }
                         }
@@ -141,9 +166,13 @@ BeforeAll {
                         }
                     }
 
-                    # A script a test hands to a child PowerShell as text runs in the same edition: read it too.
-                    if ($name -eq 'Invoke-TurnstileChildPowerShell' -and -not (Test-TaggedPowerShell7 -Ast $node)) {
-                        foreach ($text in @($node.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $_.StringConstantType -ne 'BareWord' })) {
+                    if ($name -and $script:sevenOnlyScripts.ContainsKey([System.IO.Path]::GetFileName($name))) {
+                        $what = "$name, which requires PowerShell $($script:sevenOnlyScripts[[System.IO.Path]::GetFileName($name)])"
+                    }
+
+                    # A script a test hands to another PowerShell as text runs in the same edition: read it too.
+                    if (-not (Test-TaggedPowerShell7 -Ast $node)) {
+                        foreach ($text in @(Get-ScriptArgument -Command $node | Where-Object { ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $_.StringConstantType -ne 'BareWord') -or $_ -is [System.Management.Automation.Language.ExpandableStringExpressionAst] })) {
                             $tokens = $null
                             $errors = $null
                             $child = [System.Management.Automation.Language.Parser]::ParseInput($text.Value, [ref]$tokens, [ref]$errors)
@@ -193,6 +222,7 @@ pwsh -NoProfile -c 1
 function f { param() process { } clean { } }
 Invoke-TurnstileChildPowerShell -Script '1..2 | ForEach-Object -Parallel { $_ }'
 $child = '$a ?? $b'; Invoke-TurnstileChildPowerShell -Script $child
+Invoke-Child -Command './build.ps1 -Task Publish'
 Describe 'x' -Tag 'PowerShell7' { It 'y' { $null ?? 1 } }
 '@
         $findings = @(Find-SevenOnly -Ast ([System.Management.Automation.Language.Parser]::ParseInput($sample, [ref]$null, [ref]$null)))
@@ -203,6 +233,7 @@ Describe 'x' -Tag 'PowerShell7' { It 'y' { $null ?? 1 } }
             $text | Should -Match $kind
         }
         $text | Should -Match 'line 1 \(in the child script at line 16\): the \?\? operator'
-        @($findings | Where-Object { $_ -match '^line 17:' }) | Should -BeNullOrEmpty -Because 'a PowerShell7-tagged test may use PowerShell 7'
+        $text | Should -Match 'line 1 \(in the child script at line 17\): \./build\.ps1, which requires PowerShell 7'
+        @($findings | Where-Object { $_ -match '^line 18:' }) | Should -BeNullOrEmpty -Because 'a PowerShell7-tagged test may use PowerShell 7'
     }
 }
