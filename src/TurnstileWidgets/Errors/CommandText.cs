@@ -12,12 +12,22 @@ namespace TurnstileWidgets.Errors
     internal static class CommandText
     {
         /// <summary>
-        /// The argument for <c>-Name</c> that finds what <paramref name="value"/> means: a value with wildcards stays a
-        /// pattern (<c>'csv*'</c>); any other is a literal name, so its backticks are escaped (<c>-Name</c> reads them
-        /// as wildcard escapes). Quoted by <see cref="Quoted"/>.
+        /// The argument for <c>-Name</c> that finds what <paramref name="value"/> means: its <c>*</c> and <c>?</c> stay
+        /// wildcards (<c>'csv*'</c>); everything else is literal, so backticks and brackets are escaped (<c>-Name</c>
+        /// reads them as wildcard syntax): a name typed where the sitekey goes, such as <c>a[b</c> or <c>x[1] form</c>,
+        /// is that name, and kept as a pattern it was refused (<c>a[b</c>) or matched another name (<c>x1 form</c>).
+        /// Quoted by <see cref="Quoted"/>.
         /// </summary>
-        public static string NameArgument(string value) =>
-            Quoted(WildcardPattern.ContainsWildcardCharacters(value) ? value : WildcardPattern.Escape(value));
+        public static string NameArgument(string value)
+        {
+            var argument = new StringBuilder();
+            foreach (char c in value)
+            {
+                argument.Append(c == '*' || c == '?' ? c.ToString() : WildcardPattern.Escape(c.ToString()));
+            }
+
+            return Quoted(argument.ToString());
+        }
 
         /// <summary>
         /// <paramref name="value"/> as a PowerShell string literal: single-quoted (PowerShell's own escaping, which also

@@ -20,7 +20,7 @@ namespace TurnstileWidgets
         public static string Visible(string? text) => ControlCharacters.MakeVisible(text);
 
         /// <summary>
-        /// The first domain (up to 22 characters) and how many more there are (<c>example.com (+2)</c>), made visible:
+        /// The first domain (up to 22 cells) and how many more there are (<c>example.com (+2)</c>), made visible:
         /// with a name of up to 24 characters and a whole sitekey, it fits in 80 columns.
         /// </summary>
         public static string FirstDomain(IReadOnlyList<string>? domains)
@@ -62,14 +62,64 @@ namespace TurnstileWidgets
         private const string ApiPath = "/client/v4";
 
         /// <summary>
-        /// <paramref name="text"/> made visible, whole when it has at most <paramref name="maxLength"/> characters, else
-        /// cut to that many with a closing ellipsis: a table column sized to its data, within a cap.
+        /// <paramref name="text"/> made visible, whole when it takes at most <paramref name="maxLength"/> terminal cells,
+        /// else cut to that many with a closing ellipsis: a table column sized to its data, within a cap. Cells, not
+        /// characters: a CJK name of 24 characters takes 48 cells and pushed the table past 80 columns. A cut never
+        /// splits a surrogate pair.
         /// </summary>
         public static string Capped(string? text, int maxLength)
         {
             string visible = Visible(text);
-            return maxLength < 1 || visible.Length <= maxLength ? visible : visible.Substring(0, maxLength - 1) + "\u2026";
+            if (maxLength < 1 || Cells(visible) <= maxLength)
+            {
+                return visible;
+            }
+
+            var cut = new StringBuilder();
+            int cells = 0;
+            int i = 0;
+            while (i < visible.Length)
+            {
+                int length = char.IsSurrogatePair(visible, i) ? 2 : 1;
+                int width = 0;
+                for (int j = i; j < i + length; j++) width += Cells(visible[j]);
+                if (cells + width > maxLength - 1) break;
+                cut.Append(visible, i, length);
+                cells += width;
+                i += length;
+            }
+
+            return cut.Append('\u2026').ToString();
         }
+
+        /// <summary>The terminal cells <paramref name="text"/> takes, as PowerShell's table formatting counts them.</summary>
+        public static int Cells(string? text)
+        {
+            int cells = 0;
+            foreach (char c in text ?? "")
+            {
+                cells += Cells(c);
+            }
+
+            return cells;
+        }
+
+        // PowerShell sizes table columns with its own cell count (internal to System.Management.Automation, and .NET has no
+        // wcwidth), so the caps use the same rule: East Asian Wide and Fullwidth characters (Unicode's EastAsianWidth.txt,
+        // by Markus Kuhn's ranges) take two cells, every other UTF-16 unit one (an emoji's surrogate pair: two).
+        private static int Cells(char c) =>
+            c >= 0x1100
+            && (c <= 0x115F
+                || c == 0x2329 || c == 0x232A
+                || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F)
+                || (c >= 0xAC00 && c <= 0xD7A3)
+                || (c >= 0xF900 && c <= 0xFAFF)
+                || (c >= 0xFE10 && c <= 0xFE19)
+                || (c >= 0xFE30 && c <= 0xFE6F)
+                || (c >= 0xFF00 && c <= 0xFF60)
+                || (c >= 0xFFE0 && c <= 0xFFE6))
+                ? 2
+                : 1;
 
         /// <summary>
         /// A planned change as the default view shows it: a line naming the widget (<c>Update login-form (0x4AAA...)</c>),

@@ -1,0 +1,148 @@
+Set-StrictMode -Version Latest
+
+# A second tester's findings on issue 17 (the module as people use it), each one a test first. The emulator's control
+# endpoints set up what a user cannot (a domain another tool stored); what the user sees is read through Out-String at
+# the widths they use, and a suggested command is run as the user would paste it.
+
+BeforeAll {
+    $script:emulator = $null
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
+    $script:emulator = Start-TurnstileTestSession
+
+    function Invoke-Control {
+        # One call to an emulator control endpoint (the helper module keeps its own unexported).
+        param([string] $Method, [string] $Path, [object] $Body)
+        $parameters = @{
+            Method      = $Method
+            Uri         = [uri]($script:emulator.ControlUri.AbsoluteUri.TrimEnd('/') + '/' + $Path)
+            ContentType = 'application/json; charset=utf-8'
+            Body        = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $Body -Depth 10 -Compress))
+            ErrorAction = 'Stop'
+        }
+        Invoke-RestMethod @parameters
+    }
+
+    function Get-TerminalCell {
+        # The terminal cells a line takes as PowerShell's table formatting counts them: East Asian Wide and Fullwidth
+        # characters two, every other UTF-16 unit one.
+        param([string] $Line)
+        $cells = 0
+        foreach ($c in $Line.ToCharArray()) {
+            $code = [int]$c
+            $wide = $code -ge 0x1100 -and ($code -le 0x115F -or $code -eq 0x2329 -or $code -eq 0x232A -or
+                ($code -ge 0x2E80 -and $code -le 0xA4CF -and $code -ne 0x303F) -or ($code -ge 0xAC00 -and $code -le 0xD7A3) -or
+                ($code -ge 0xF900 -and $code -le 0xFAFF) -or ($code -ge 0xFE10 -and $code -le 0xFE19) -or
+                ($code -ge 0xFE30 -and $code -le 0xFE6F) -or ($code -ge 0xFF00 -and $code -le 0xFF60) -or
+                ($code -ge 0xFFE0 -and $code -le 0xFFE6))
+            $cells += if ($wide) { 2 } else { 1 }
+        }
+        $cells
+    }
+}
+
+AfterAll {
+    Stop-TurnstileTestSession -Emulator $script:emulator
+}
+
+Describe 'A name typed where the sitekey goes, with brackets: the suggested -Name command finds that widget' {
+    BeforeAll {
+        $script:bracketNames = @('a[b', 'x[1] form', 'brk]', 'x1 form')
+        Reset-TurnstileEmulator -Emulator $script:emulator
+        foreach ($name in $script:bracketNames) { $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $name }
+    }
+
+    It 'Get-TurnstileWidget <Typed>: the suggestion runs without an error and finds <Expected>' -ForEach @(
+        @{ Typed = 'a[b'; Expected = @('a[b') }
+        @{ Typed = 'x[1] form'; Expected = @('x[1] form') }
+        @{ Typed = 'brk]'; Expected = @('brk]') }
+        @{ Typed = 'x[1]*'; Expected = @('x[1] form') }
+    ) {
+        $null = Get-TurnstileWidget $Typed -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $text = $failures[0].Exception.Message + ' ' + $failures[0].ErrorDetails.RecommendedAction
+        $match = [regex]::Match($text, "use (Get-TurnstileWidget -Name '(?:[^']|'')*')")
+        $match.Success | Should -BeTrue -Because $text
+
+        $found = @(& ([scriptblock]::Create($match.Groups[1].Value + ' -ErrorVariable +script:pasted -ErrorAction SilentlyContinue')) | ForEach-Object Name)
+
+        $found | Should -Be $Expected -Because $match.Groups[1].Value
+    }
+
+    It 'the pasted suggestion writes no error of its own' {
+        $script:pasted = @()
+        $null = Get-TurnstileWidget 'a[b' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $match = [regex]::Match($failures[0].Exception.Message, "use (Get-TurnstileWidget -Name '(?:[^']|'')*')")
+        $null = & ([scriptblock]::Create($match.Groups[1].Value + ' -ErrorVariable +script:pasted -ErrorAction SilentlyContinue'))
+        @($script:pasted).Count | Should -Be 0 -Because ($match.Groups[1].Value + ': ' + (@($script:pasted) -join ' | '))
+    }
+}
+
+Describe 'The widget table at 80 and 120 columns with names in wide characters' {
+    BeforeAll {
+        Reset-TurnstileEmulator -Emulator $script:emulator
+        $script:cjkName = ([string][char]0x6F22 + [char]0x5B57) * 12
+        $script:emojiName = [char]::ConvertFromUtf32(0x1F600) * 20
+        $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:cjkName -Domain 'cjk.example.com', 'www.cjk.example.com'
+        $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:emojiName -Domain 'emoji.example.com'
+        $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'plain' -Domain 'plain.example.com'
+    }
+
+    It 'at <Width> columns: one line per widget within the width, the Domains column whole' -ForEach @(
+        @{ Width = 80 }
+        @{ Width = 120 }
+    ) {
+        $text = Get-TurnstileWidget -SortBy Name | Out-String -Width $Width
+        $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines[0] | Should -Match '^Name\s+Sitekey\s+Domains$' -Because $text
+        $lines.Count | Should -Be 5 -Because $text
+        foreach ($line in $lines) { Get-TerminalCell -Line $line | Should -BeLessOrEqual $Width -Because $line }
+        $text | Should -Match 'cjk\.example\.com \(\+1\)'
+        $text | Should -Match 'emoji\.example\.com'
+    }
+
+    It 'cuts a long name between characters, never inside a surrogate pair' {
+        $text = Get-TurnstileWidget | Out-String -Width 80
+        $text | Should -Not -Match '[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]'
+        $text | Should -Match ([regex]::Escape([char]::ConvertFromUtf32(0x1F600) + [char]0x2026))
+    }
+
+    It 'keeps the names themselves whole (only the view cuts)' {
+        (Get-TurnstileWidget -Name $script:cjkName).Name | Should -Be $script:cjkName
+    }
+}
+
+Describe 'Set -AddDomain / -RemoveDomain on a widget holding a domain the API stored but this version refuses' {
+    BeforeEach {
+        $script:held = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('held')
+        $script:heldKey = $script:held['held'].sitekey
+        # Another tool stored a domain this module would refuse to send (the emulator's drift endpoint).
+        $null = Invoke-Control -Method Patch -Path "widgets/$script:heldKey" -Body @{ domains = @("odd$([char]7).example.com", 'ok.example.com') }
+    }
+
+    It 'adds the domain the user gave, keeping the one the API holds' -Skip {
+        # engine fix pending: WidgetMerge.Merge validates every domain of the merged list (WidgetValidator.ValidateDefinition)
+        # whenever the list changed, so a domain the API already holds is refused and blamed on -AddDomain.
+        $widget = Get-TurnstileWidget -Sitekey $script:heldKey | Set-TurnstileWidget -AddDomain 'new.example.com' -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 0 -Because "$failed"
+        @($widget.Domains) | Should -Contain 'new.example.com'
+    }
+
+    It 'does not name -RemoveDomain for a domain the user did not give' -Skip {
+        # engine fix pending: as above; the refusal quotes the held domain under the parameter the user typed.
+        $null = Get-TurnstileWidget -Sitekey $script:heldKey | Set-TurnstileWidget -RemoveDomain 'ok.example.com' -WhatIf -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed | Where-Object { "$_" -like '-RemoveDomain:*odd*' }).Count | Should -Be 0 -Because "$failed"
+    }
+}
+
+Describe 'A desired-state entry with an invalid value names the entry''s property, not the wire field' {
+    It 'an invalid domain in a piped row: Domains, not domains' -Skip {
+        # engine fix pending: DesiredWidget.Validate prefixes the validator's message with the wire field ('domains:');
+        # the entry's property is Domains (as Mode, ClearanceLevel...).
+        $null = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('row')
+        $null = [pscustomobject]@{ Name = 'row'; Domains = 'https://row.example.com/path' } | Compare-TurnstileWidget -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        "$($failed[0])" | Should -Not -Match '(?<![A-Za-z])domains:' -Because "$($failed[0])"
+        "$($failed[0])" | Should -Match 'Domains'
+    }
+}
