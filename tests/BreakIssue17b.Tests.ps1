@@ -146,3 +146,29 @@ Describe 'A desired-state entry with an invalid value names the entry''s propert
         "$($failed[0])" | Should -Match 'Domains'
     }
 }
+
+Describe 'A refused timing option is told in the user''s words, without the runtime''s parameter note' {
+    BeforeAll {
+        $null = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('timed')
+    }
+
+    AfterAll {
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+
+    It '<Case>: names <Parameter>, and no "(Parameter ''...'')" or "Parameter name:"' -ForEach @(
+        @{ Case = 'Set-TurnstileWidget -MaxReadAge -1'; Parameter = '-MaxReadAge'; Command = { Get-TurnstileWidget -Name 'timed' | Set-TurnstileWidget -Mode invisible -MaxReadAge ([timespan]::FromSeconds(-1)) -ErrorAction Stop } }
+        @{ Case = 'Connect-Turnstile -RequestTimeout 0'; Parameter = '-RequestTimeout'; Command = { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -RequestTimeout 0 -ErrorAction Stop } }
+        @{ Case = 'Connect-Turnstile -OperationTimeout 400 days'; Parameter = '-OperationTimeout'; Command = { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -OperationTimeout ([timespan]::FromDays(400)) -ErrorAction Stop } }
+        @{ Case = 'Connect-Turnstile -MaxBlockWait -1 s'; Parameter = '-MaxBlockWait'; Command = { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId $script:emulator.AccountId -MaxBlockWait ([timespan]::FromSeconds(-1)) -ErrorAction Stop } }
+    ) {
+        $failure = $null
+        try { & $Command } catch { $failure = $_ }
+
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'TurnstileValidationFailed,*'
+        $failure.Exception | Should -BeOfType ([TurnstileWidgets.TurnstileCommandException])
+        $failure.Exception.Message | Should -BeLike "$Parameter *"
+        $failure.Exception.Message | Should -Not -Match "\(Parameter '|Parameter name:"
+    }
+}

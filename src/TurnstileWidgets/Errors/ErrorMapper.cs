@@ -319,7 +319,24 @@ namespace TurnstileWidgets.Errors
         /// inside a <see cref="TurnstileCommandException"/> with the same message, so every error can be caught by one type.
         /// </summary>
         internal static ErrorRecord Wrap(Exception exception, string errorId, ErrorCategory category, object? target) =>
-            new ErrorRecord(new TurnstileCommandException(exception.Message, errorId, exception), errorId, category, target);
+            new ErrorRecord(new TurnstileCommandException(MessageOf(exception), errorId, exception), errorId, category, target);
+
+        // An ArgumentException's Message ends in the runtime's note of its ParamName (" (Parameter 'MaxReadAge')" on .NET,
+        // "\r\nParameter name: MaxReadAge" on .NET Framework), which reads as a .NET stack to the user; the messages
+        // name the parameter as the user typed it (-MaxReadAge). The runtime itself gives the note to strip.
+        private static string MessageOf(Exception exception)
+        {
+            if (exception is ArgumentException argument && !string.IsNullOrEmpty(argument.ParamName))
+            {
+                string note = new ArgumentException("", argument.ParamName).Message;
+                if (note.Length > 0 && argument.Message.EndsWith(note, StringComparison.Ordinal))
+                {
+                    return argument.Message.Substring(0, argument.Message.Length - note.Length);
+                }
+            }
+
+            return exception.Message;
+        }
 
         private static string? SitekeyInPath(string path)
         {
