@@ -172,3 +172,72 @@ Describe 'A refused timing option is told in the user''s words, without the runt
         $failure.Exception.Message | Should -Not -Match "\(Parameter '|Parameter name:"
     }
 }
+
+Describe 'A connection made on first use from the CLOUDFLARE_* variables follows them when they change' {
+    BeforeAll {
+        # Two accounts, one widget each: which account a listing reads shows which connection it used.
+        $script:twoAccounts = Start-TurnstileEmulator -AccountCount 2
+        $script:variableNames = @('CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_EMAIL', 'CLOUDFLARE_API_KEY', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_BASE_URL')
+        $script:savedVariables = @{}
+        foreach ($variable in $script:variableNames) {
+            $script:savedVariables[$variable] = [System.Environment]::GetEnvironmentVariable($variable)
+            [System.Environment]::SetEnvironmentVariable($variable, $null)
+        }
+        $script:widgetOf = @{}
+        foreach ($account in $script:twoAccounts.AccountIds) {
+            Connect-Turnstile -ApiBaseUri $script:twoAccounts.BaseUri -ApiToken $script:twoAccounts.ApiToken -AccountId $account -ErrorAction Stop
+            $script:widgetOf[$account] = (New-TurnstileWidget -Name "in-$account" -Domain 'a.example.com' -ErrorAction Stop).Name
+        }
+    }
+
+    AfterAll {
+        foreach ($variable in $script:variableNames) {
+            [System.Environment]::SetEnvironmentVariable($variable, $script:savedVariables[$variable])
+        }
+        Disconnect-Turnstile
+        Stop-TurnstileEmulator -Emulator $script:twoAccounts
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+
+    BeforeEach {
+        Disconnect-Turnstile
+        [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_API_TOKEN', (ConvertFrom-TurnstileTestSecureString -SecureString $script:twoAccounts.ApiToken))
+        [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_ACCOUNT_ID', $script:twoAccounts.AccountIds[0])
+        [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_BASE_URL', $script:twoAccounts.BaseUri.AbsoluteUri)
+    }
+
+    It 'CLOUDFLARE_ACCOUNT_ID set to another account: the next command reads that account, and -Verbose says why' {
+        @(Get-TurnstileWidget -ErrorAction Stop).Name | Should -Be $script:widgetOf[$script:twoAccounts.AccountIds[0]]
+        [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_ACCOUNT_ID', $script:twoAccounts.AccountIds[1])
+
+        $output = @(Get-TurnstileWidget -Verbose -ErrorAction Stop 4>&1)
+
+        @($output | Where-Object { $_ -is [TurnstileWidgets.TurnstileWidget] }).Name | Should -Be $script:widgetOf[$script:twoAccounts.AccountIds[1]]
+        @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*CLOUDFLARE_*changed*' }).Count | Should -Be 1
+        (Get-TurnstileConnection).AccountId | Should -Be $script:twoAccounts.AccountIds[1]
+    }
+
+    It 'the variables unchanged: no second token check' {
+        $null = Get-TurnstileWidget -ErrorAction Stop
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:twoAccounts
+
+        $null = Get-TurnstileWidget -ErrorAction Stop
+
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:twoAccounts
+        $after.verify_token_requests - $before.verify_token_requests | Should -Be 0
+    }
+
+    It 'the variables removed after the first use: the connection stays (nothing names another account)' {
+        $null = Get-TurnstileWidget -ErrorAction Stop
+        foreach ($variable in $script:variableNames) { [System.Environment]::SetEnvironmentVariable($variable, $null) }
+
+        @(Get-TurnstileWidget -ErrorAction Stop).Name | Should -Be $script:widgetOf[$script:twoAccounts.AccountIds[0]]
+    }
+
+    It 'a connection made with Connect-Turnstile is kept whatever the variables say' {
+        Connect-Turnstile -ApiBaseUri $script:twoAccounts.BaseUri -ApiToken $script:twoAccounts.ApiToken -AccountId $script:twoAccounts.AccountIds[0] -ErrorAction Stop
+        [System.Environment]::SetEnvironmentVariable('CLOUDFLARE_ACCOUNT_ID', $script:twoAccounts.AccountIds[1])
+
+        @(Get-TurnstileWidget -ErrorAction Stop).Name | Should -Be $script:widgetOf[$script:twoAccounts.AccountIds[0]]
+    }
+}

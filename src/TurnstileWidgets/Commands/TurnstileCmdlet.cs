@@ -71,10 +71,22 @@ namespace TurnstileWidgets.Commands
             while (true)
             {
                 SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);
-                if (connection == null && name == null && ConnectionResolver.HasEnvironmentCredential(Environment.GetEnvironmentVariable))
+                if (name == null && ConnectionResolver.HasEnvironmentCredential(Environment.GetEnvironmentVariable))
                 {
-                    WriteVerboseLine("No connection yet: connecting on first use from the CLOUDFLARE_* environment variables.");
-                    TryProcess(null, () => connection = Connect(new ConnectionParameters(), new ConnectionSettings(), TurnstileSession.DefaultName), terminating: true);
+                    // A connection made from the variables follows them, as a new process would (and as wrangler and the SDKs
+                    // do): after $env:CLOUDFLARE_ACCOUNT_ID = <another account>, acting on the first account would be wrong.
+                    string fingerprint = ConnectionResolver.EnvironmentFingerprint(Environment.GetEnvironmentVariable);
+                    string? reason = connection == null
+                        ? "No connection yet: connecting on first use from the CLOUDFLARE_* environment variables."
+                        : connection.EnvironmentFingerprint != null && connection.EnvironmentFingerprint != fingerprint
+                            ? "The CLOUDFLARE_* environment variables have changed since the default connection was made from them: connecting again from them."
+                            : null;
+                    if (reason != null)
+                    {
+                        WriteVerboseLine(reason);
+                        TryProcess(null, () => connection = Connect(new ConnectionParameters(), new ConnectionSettings(), TurnstileSession.DefaultName), terminating: true);
+                        connection!.EnvironmentFingerprint = fingerprint;
+                    }
                 }
 
                 if (connection == null)

@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
 using System.Security;
+using System.Security.Cryptography;
+using System.Text;
 using TurnstileWidgets.Engine;
 
 namespace TurnstileWidgets.Session
@@ -147,6 +149,27 @@ namespace TurnstileWidgets.Session
             NullIfBlank(getVariable(ApiTokenVariable)) != null
             || NullIfBlank(getVariable(EmailVariable)) != null
             || NullIfBlank(getVariable(ApiKeyVariable)) != null;
+
+        /// <summary>
+        /// What the CLOUDFLARE_* variables say now, as a SHA-256 digest of their values: a connection made from them on first
+        /// use keeps it, so a command can tell that they have changed since (another account, token or base URL). A digest,
+        /// not the values, because the token and the API key are secrets and must not be kept in the clear.
+        /// </summary>
+        public static string EnvironmentFingerprint(Func<string, string?> getVariable)
+        {
+            if (getVariable == null) throw new ArgumentNullException(nameof(getVariable));
+            var text = new StringBuilder();
+            foreach (string variable in new[] { ApiTokenVariable, EmailVariable, ApiKeyVariable, AccountIdVariable, BaseUrlVariable })
+            {
+                // Blank counts as unset, as Resolve reads it; '\0' cannot occur in a variable's value.
+                text.Append(NullIfBlank(getVariable(variable))?.Trim()).Append('\0');
+            }
+
+            using (SHA256 sha = SHA256.Create())
+            {
+                return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString())));
+            }
+        }
 
         private static TurnstileCredential ResolveCredential(ConnectionParameters parameters, Func<string, string?> getVariable, out string source)
         {

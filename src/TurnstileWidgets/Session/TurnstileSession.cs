@@ -86,6 +86,12 @@ namespace TurnstileWidgets.Session
 
         /// <summary>The client.</summary>
         public TurnstileClient Client { get; }
+
+        /// <summary>
+        /// For a connection a widget cmdlet made on first use from the CLOUDFLARE_* variables, their
+        /// <see cref="ConnectionResolver.EnvironmentFingerprint"/> then; null for Connect-Turnstile's, which stay as made.
+        /// </summary>
+        public string? EnvironmentFingerprint { get; set; }
         /// <summary>What <c>Get-TurnstileConnection</c> shows.</summary>
         public ConnectionDetails Details { get; }
         /// <summary>Sitekeys and names for argument completion, cached for a minute.</summary>
