@@ -241,3 +241,16 @@ Describe 'A connection made on first use from the CLOUDFLARE_* variables follows
         @(Get-TurnstileWidget -ErrorAction Stop).Name | Should -Be $script:widgetOf[$script:twoAccounts.AccountIds[0]]
     }
 }
+
+Describe 'Set -AddDomain with -RemoveDomain over the account''s domain limit' {
+    It 'says to add fewer with -AddDomain or remove more with -RemoveDomain, with the limit Cloudflare reported' {
+        $sitekey = (Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('limited'))['limited'].sitekey
+        $adds = @(1..10 | ForEach-Object { "h$_.example.com" })
+
+        $null = Set-TurnstileWidget -Sitekey $sitekey -AddDomain $adds -RemoveDomain 'not-there.example.com' -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Add fewer domains with -AddDomain, or remove more with -RemoveDomain, so the widget has at most 10 in all'
+    }
+}

@@ -213,11 +213,14 @@ namespace TurnstileWidgets.Errors
                             string.Format(CultureInfo.InvariantCulture,
                                 "{0}: Cloudflare allows at most {1} domains per widget for this account and refused the request. {2}",
                                 domains, domainLimit.Value, message),
-                            // -AddDomain adds to what the widget has; the others give the whole list.
+                            // -AddDomain adds to what the widget has (and -RemoveDomain beside it takes away: "add fewer with
+                            // -RemoveDomain" says nothing); the others give the whole list.
                             string.Format(CultureInfo.InvariantCulture,
-                                domains.IndexOf("-AddDomain", StringComparison.Ordinal) >= 0
-                                    ? "Add fewer domains with {1}, so the widget has at most {0} in all (the limit is set by the account's plan); nothing was changed."
-                                    : "Give {1} at most {0} domains (the limit is set by the account's plan); nothing was changed.",
+                                domains.IndexOf("-AddDomain", StringComparison.Ordinal) < 0
+                                    ? "Give {1} at most {0} domains (the limit is set by the account's plan); nothing was changed."
+                                    : domains.IndexOf("-RemoveDomain", StringComparison.Ordinal) < 0
+                                        ? "Add fewer domains with {1}, so the widget has at most {0} in all (the limit is set by the account's plan); nothing was changed."
+                                        : "Add fewer domains with -AddDomain, or remove more with -RemoveDomain, so the widget has at most {0} in all (the limit is set by the account's plan); nothing was changed.",
                                 domainLimit.Value, domains),
                             target, exception);
                     }
