@@ -254,3 +254,21 @@ Describe 'Set -AddDomain with -RemoveDomain over the account''s domain limit' {
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Add fewer domains with -AddDomain, or remove more with -RemoveDomain, so the widget has at most 10 in all'
     }
 }
+
+Describe 'An API that cannot be reached: the advice names where the address came from either way' {
+    AfterEach {
+        Invoke-RestMethod -Method Delete -Uri ([uri]::new($script:emulator.ControlUri, 'faults/script')) -ErrorAction Stop
+    }
+
+    It 'names -ApiBaseUri and CLOUDFLARE_BASE_URL (a first-use connection took its address from the variable)' {
+        $sitekey = (Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('unreachable'))['unreachable'].sitekey
+        foreach ($attempt in 1..10) { Set-TurnstileEmulatorFault -Emulator $script:emulator -Step @{ drop = $true; path_contains = $sitekey } }
+
+        $null = Get-TurnstileWidget -Sitekey $sitekey -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileConnectionFailed,*'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match '-ApiBaseUri'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'CLOUDFLARE_BASE_URL'
+    }
+}

@@ -126,7 +126,7 @@ namespace TurnstileWidgets.Errors
                 ? " The request may have taken effect: check with Get-TurnstileWidget before trying again."
                 : "";
             // siteverify has its own URL (Connect-Turnstile -SiteverifyUri); the API's base URL is not where to look.
-            string where = exception.Operation == TurnstileOperation.Siteverify ? SiteverifyUriAdvice : "-ApiBaseUri";
+            string where = exception.Operation == TurnstileOperation.Siteverify ? SiteverifyUriAdvice : ApiBaseUriAdvice;
             if (exception.IsTimeout)
             {
                 return Record(ErrorIds.RequestTimedOut, ErrorCategory.OperationTimeout,
@@ -247,6 +247,9 @@ namespace TurnstileWidgets.Errors
                         "Read Cloudflare's message above; correct the request and try again.", target, exception);
             }
         }
+
+        // A connection made on first use took its address from CLOUDFLARE_BASE_URL: the user never typed -ApiBaseUri.
+        private const string ApiBaseUriAdvice = "the connection's API address (Connect-Turnstile -ApiBaseUri or " + EnvironmentSettings.BaseUrlVariable + "; Get-TurnstileConnection shows it)";
 
         private const string SiteverifyUriAdvice = "the connection's siteverify URL (Connect-Turnstile -SiteverifyUri; Get-TurnstileConnection shows it)";
 
