@@ -272,3 +272,41 @@ Describe 'An API that cannot be reached: the advice names where the address came
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'CLOUDFLARE_BASE_URL'
     }
 }
+
+Describe 'A credential refused for an account: the advice names where the account id came from either way' {
+    AfterAll {
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+
+    It 'an account the credential cannot read: names -AccountId and CLOUDFLARE_ACCOUNT_ID' {
+        $failure = $null
+        try {
+            Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $script:emulator.ApiToken -AccountId (Get-TurnstileRandomHex -Length 32) -ErrorAction Stop
+        }
+        catch [TurnstileWidgets.TurnstileCommandException] {
+            $failure = $_
+        }
+
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'TurnstileAccessDenied,*'
+        $failure.ErrorDetails.RecommendedAction | Should -Match '-AccountId'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'CLOUDFLARE_ACCOUNT_ID'
+    }
+
+    It 'a wrong Global API key: the message says the credential was refused, not to check the account id' -Skip {
+        # engine fix pending: ApiErrors.Advice words a 403 by status alone ("not allowed to do this on account ...: check the
+        # account id, and that the API token has ..."); a 403 whose code is 10000 is classified Authentication (the key is
+        # wrong) and should get the 401 advice ("The credential was not accepted: check the API token (or email and Global
+        # API key)"). Only the legacy scheme reaches it: a token is verified first, without an account.
+        $failure = $null
+        try {
+            Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -Email $script:emulator.Email -ApiKey (ConvertTo-TurnstileTestSecureString -Text 'not-the-key') -AccountId $script:emulator.AccountId -ErrorAction Stop
+        }
+        catch [TurnstileWidgets.TurnstileCommandException] {
+            $failure = $_
+        }
+
+        $failure.FullyQualifiedErrorId | Should -BeLike 'TurnstileAuthenticationFailed,*'
+        $failure.Exception.Message | Should -Not -Match 'check the account id'
+    }
+}

@@ -163,7 +163,7 @@ namespace TurnstileWidgets.Errors
                         target, exception);
                 case TurnstileApiErrorKind.PermissionDenied:
                     return Record(ErrorIds.AccessDenied, ErrorCategory.PermissionDenied, message,
-                        "Give the API token the " + WritePermission + " permission (" + ReadPermission + " to read only) for this account, or check -AccountId.",
+                        "Give the API token the " + WritePermission + " permission (" + ReadPermission + " to read only) for this account, or check " + AccountIdAdvice + ".",
                         target, exception);
                 case TurnstileApiErrorKind.NotFound:
                     return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
@@ -173,7 +173,7 @@ namespace TurnstileWidgets.Errors
                         target, exception);
                 case TurnstileApiErrorKind.RouteNotFound:
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
-                        "Check -AccountId: the account was not found or this credential cannot see it.",
+                        "Check " + AccountIdAdvice + ": the account was not found or this credential cannot see it.",
                         target, exception);
                 case TurnstileApiErrorKind.RateLimited when exception.MaxBlockWait.HasValue && exception.RetryAfter.HasValue:
                     // The engine names its option (MaxBlockWait); the user set it as Connect-Turnstile's -MaxBlockWait.
@@ -247,6 +247,9 @@ namespace TurnstileWidgets.Errors
                         "Read Cloudflare's message above; correct the request and try again.", target, exception);
             }
         }
+
+        // A connection made on first use took its account from CLOUDFLARE_ACCOUNT_ID: the user never typed -AccountId.
+        private const string AccountIdAdvice = "-AccountId (or " + EnvironmentSettings.AccountIdVariable + ")";
 
         // A connection made on first use took its address from CLOUDFLARE_BASE_URL: the user never typed -ApiBaseUri.
         private const string ApiBaseUriAdvice = "the connection's API address (Connect-Turnstile -ApiBaseUri or " + EnvironmentSettings.BaseUrlVariable + "; Get-TurnstileConnection shows it)";
