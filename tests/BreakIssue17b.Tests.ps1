@@ -310,3 +310,38 @@ Describe 'A credential refused for an account: the advice names where the accoun
         $failure.Exception.Message | Should -Not -Match 'check the account id'
     }
 }
+
+Describe 'A -Connection that names no connection, and could not name one' {
+    It '-Connection <Case>: the message shows the name made visible and suggests no Connect-Turnstile -Name it would refuse' -ForEach @(
+        @{ Case = 'with a space'; Name = 'my staging' }
+        @{ Case = 'with an escape character'; Name = "stag$([char]0x1B)[2Jing" }
+    ) {
+        $failure = $null
+        try { Get-TurnstileWidget -Connection $Name -ErrorAction Stop } catch { $failure = $_ }
+
+        $failure | Should -Not -BeNullOrEmpty
+        $text = $failure.Exception.Message
+        $text | Should -Match 'No connection is named'
+        $text | Should -Not -Match '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'
+        $text | Should -Not -Match 'Connect-Turnstile -Name'
+        $text | Should -Match 'letters, digits'
+    }
+
+    It '-Connection with a name Connect-Turnstile takes: still suggests connecting under it' {
+        $failure = $null
+        try { Get-TurnstileWidget -Connection 'staging' -ErrorAction Stop } catch { $failure = $_ }
+
+        $failure.Exception.Message | Should -Match "Connect-Turnstile -Name staging"
+    }
+}
+
+Describe 'A -Name pattern PowerShell refuses, holding a control character (a name copied from the API)' {
+    It 'the message shows the pattern made visible' {
+        $failure = $null
+        $null = Get-TurnstileWidget -Name "copied$([char]0x1B)[2J" -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure.Count | Should -Be 1
+        $failure[0].Exception.Message | Should -Match 'not a valid wildcard pattern'
+        $failure[0].Exception.Message | Should -Not -Match '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'
+    }
+}

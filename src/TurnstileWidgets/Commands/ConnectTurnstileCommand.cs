@@ -77,7 +77,7 @@ namespace TurnstileWidgets.Commands
         /// <summary>Keeps the connection under this name, beside the others, and makes it the default; an earlier connection of that name is replaced. Without it: <c>default</c>.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern("^[A-Za-z0-9_.-]{1,64}$")]
+        [ValidatePattern(TurnstileSession.NamePattern)]
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
         public string? Name { get; set; }
 

@@ -59,9 +59,16 @@ namespace TurnstileWidgets.Errors
         public static ErrorRecord ConnectionNotFound(string name)
         {
             string known = string.Join(", ", Session.TurnstileSession.All.Select(pair => pair.Key));
-            string message = "No connection is named '" + name + "'. " + (known.Length == 0
-                ? "There is no connection at all: run Connect-Turnstile -Name " + name + " first."
-                : "The connections are: " + known + ". Get-TurnstileConnection lists them; Connect-Turnstile -Name " + name + " adds it.");
+            // A name Connect-Turnstile would refuse (a space, a control character) gets the rule, not a command that fails.
+            string? connect = System.Text.RegularExpressions.Regex.IsMatch(name, Session.TurnstileSession.NamePattern)
+                ? "Connect-Turnstile -Name " + name
+                : null;
+            string message = "No connection is named '" + DisplayText.Visible(name) + "'. " + (connect == null
+                ? (known.Length == 0 ? "There is no connection at all. " : "The connections are: " + known + ". ")
+                    + "A connection's name has " + Session.TurnstileSession.NameRule + "."
+                : known.Length == 0
+                    ? "There is no connection at all: run " + connect + " first."
+                    : "The connections are: " + known + ". Get-TurnstileConnection lists them; " + connect + " adds it.");
             return Record(ErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, message,
                 "Give the name of a connection Get-TurnstileConnection lists, or connect under that name with Connect-Turnstile -Name.",
                 name, new ItemNotFoundException(message));

@@ -58,7 +58,8 @@ namespace TurnstileWidgets.Listing
             {
                 throw new TurnstileValidationException("name", string.Format(CultureInfo.InvariantCulture,
                     "The -Name pattern '{0}' is not a valid wildcard pattern ({1}). Close each '[' with a ']' after at least one character, write ranges low to high ([a-z]), or escape a literal '[' with a backtick (`[).",
-                    text, exception.Message.TrimEnd('.')));
+                    // Made visible: the pattern may be a name copied from the API, holding a character that acts on the terminal.
+                    DisplayText.Visible(text), DisplayText.Visible(exception.Message.TrimEnd('.'))));
             }
 
             return new NamePattern(text, pattern);

@@ -179,6 +179,12 @@ namespace TurnstileWidgets.Session
         /// <summary>The name a connection gets when Connect-Turnstile is given none.</summary>
         public const string DefaultName = "default";
 
+        /// <summary>What a connection's name may hold (Connect-Turnstile -Name validates it; messages suggest only such names).</summary>
+        public const string NamePattern = "^[A-Za-z0-9_.-]{1,64}$";
+
+        /// <summary><see cref="NamePattern"/> in words, for messages.</summary>
+        public const string NameRule = "1 to 64 letters, digits, '_', '.' and '-'";
+
         private static readonly object Gate = new object();
         // Oldest first, so the default is the last one; removing it makes the one before the default again.
         private static readonly List<KeyValuePair<string, SessionConnection>> Connections = new List<KeyValuePair<string, SessionConnection>>();
