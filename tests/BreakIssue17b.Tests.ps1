@@ -345,3 +345,54 @@ Describe 'A -Name pattern PowerShell refuses, holding a control character (a nam
         $failure[0].Exception.Message | Should -Not -Match '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]'
     }
 }
+
+Describe 'Export-Csv of a plan, a secret check and analytics rows writes their lists as text, not .NET type names' {
+    BeforeAll {
+        $script:exported = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('exported')
+        $script:exportedKey = $script:exported['exported'].sitekey
+        $script:csvPath = Join-Path -Path $TestDrive -ChildPath 'out.csv'
+        function Get-CsvText {
+            param([Parameter(ValueFromPipeline)] [object] $InputObject)
+            begin { $items = [System.Collections.Generic.List[object]]::new() }
+            process { $items.Add($InputObject) }
+            end {
+                $items | Export-Csv -LiteralPath $script:csvPath
+                Get-Content -LiteralPath $script:csvPath -Raw
+            }
+        }
+    }
+
+    It 'Compare-TurnstileWidget | Export-Csv: the Changes cell says what changes' {
+        $text = [pscustomobject]@{ Name = 'exported'; Domains = 'exported.example.com;www.exported.example.com'; Mode = 'invisible' } | Compare-TurnstileWidget | Get-CsvText
+
+        $text | Should -Not -Match 'TurnstileWidgets\.|System\.'
+        $text | Should -Match 'Mode: managed -> invisible'
+        (Import-Csv -LiteralPath $script:csvPath).Changes | Should -Match 'Domains: '
+    }
+
+    It 'Test-TurnstileWidgetSecret | Export-Csv: the ErrorCodes cell holds the codes' {
+        $widget = Get-TurnstileWidget -Sitekey $script:exportedKey
+        $text = Test-TurnstileWidgetSecret -Sitekey $script:exportedKey -Secret (ConvertTo-TurnstileTestSecureString -Text $script:exported['exported'].secret) -ErrorAction SilentlyContinue | Get-CsvText
+
+        $text | Should -Not -Match 'System\.'
+        (Import-Csv -LiteralPath $script:csvPath).ErrorCodes | Should -Not -BeNullOrEmpty
+        $widget | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Get-TurnstileAnalytics | Export-Csv: the EventCounts cell holds each event type and its count' {
+        $null = Invoke-Control -Method Post -Path 'events' -Body @{ events = @(@{ sitekey = $script:exportedKey; event_type = 'challenge_issued'; count = 3 }) }
+
+        $text = Get-TurnstileWidget -Sitekey $script:exportedKey | Get-TurnstileAnalytics | Get-CsvText
+
+        $text | Should -Not -Match 'System\.'
+        (Import-Csv -LiteralPath $script:csvPath).EventCounts | Should -Match 'challenge_issued: 3'
+    }
+
+    It 'the lists stay lists in PowerShell (index, count, -contains, key lookup)' {
+        $change = [pscustomobject]@{ Name = 'exported'; Domains = 'exported.example.com'; Mode = 'invisible' } | Compare-TurnstileWidget
+        $change.Changes[0].Property | Should -Be 'Mode'
+        @($change.Changes).Count | Should -Be 1
+        $row = Get-TurnstileWidget -Sitekey $script:exportedKey | Get-TurnstileAnalytics
+        $row.EventCounts['challenge_issued'] | Should -BeGreaterThan 0
+    }
+}

@@ -13,19 +13,19 @@ namespace TurnstileWidgets
         /// </summary>
         internal static IEnumerable<TurnstileWidgetAnalytics> Build(IReadOnlyList<string> order, IReadOnlyDictionary<string, string?> names, IReadOnlyList<AnalyticsCount> counts, string? groupBy, DateTimeOffset since, DateTimeOffset until, string accountId)
         {
-            var bySitekey = new Dictionary<string, SortedDictionary<string, SortedDictionary<string, long>>>(StringComparer.Ordinal);
+            var bySitekey = new Dictionary<string, SortedDictionary<string, EventCountTable>>(StringComparer.Ordinal);
             foreach (AnalyticsCount count in counts)
             {
-                if (!bySitekey.TryGetValue(count.Sitekey, out SortedDictionary<string, SortedDictionary<string, long>>? groups))
+                if (!bySitekey.TryGetValue(count.Sitekey, out SortedDictionary<string, EventCountTable>? groups))
                 {
-                    groups = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+                    groups = new SortedDictionary<string, EventCountTable>(StringComparer.Ordinal);
                     bySitekey[count.Sitekey] = groups;
                 }
 
                 string group = count.Group ?? "";
-                if (!groups.TryGetValue(group, out SortedDictionary<string, long>? byType))
+                if (!groups.TryGetValue(group, out EventCountTable? byType))
                 {
-                    byType = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    byType = new EventCountTable();
                     groups[group] = byType;
                 }
 
@@ -35,20 +35,20 @@ namespace TurnstileWidgets
             foreach (string sitekey in order)
             {
                 string name = names.TryGetValue(sitekey, out string? known) ? known ?? "" : "";
-                if (!bySitekey.TryGetValue(sitekey, out SortedDictionary<string, SortedDictionary<string, long>>? groups) || groups.Count == 0)
+                if (!bySitekey.TryGetValue(sitekey, out SortedDictionary<string, EventCountTable>? groups) || groups.Count == 0)
                 {
-                    yield return Row(sitekey, name, groupBy, null, new SortedDictionary<string, long>(StringComparer.Ordinal), since, until, accountId);
+                    yield return Row(sitekey, name, groupBy, null, new EventCountTable(), since, until, accountId);
                     continue;
                 }
 
-                foreach (KeyValuePair<string, SortedDictionary<string, long>> group in groups)
+                foreach (KeyValuePair<string, EventCountTable> group in groups)
                 {
                     yield return Row(sitekey, name, groupBy, groupBy == null ? null : group.Key, group.Value, since, until, accountId);
                 }
             }
         }
 
-        private static TurnstileWidgetAnalytics Row(string sitekey, string name, string? groupBy, string? group, SortedDictionary<string, long> byType, DateTimeOffset since, DateTimeOffset until, string accountId)
+        private static TurnstileWidgetAnalytics Row(string sitekey, string name, string? groupBy, string? group, EventCountTable byType, DateTimeOffset since, DateTimeOffset until, string accountId)
         {
             EventTotals totals = TurnstileEventTypes.Total(byType);
             return new TurnstileWidgetAnalytics

@@ -163,7 +163,7 @@ namespace TurnstileWidgets
         private static List<string> ChangeLineList(TurnstileWidgetChange change)
         {
             var lines = new List<string>();
-            if (change.Changes.Length == 0 && change.Action == "Remove")
+            if (change.Changes.Count == 0 && change.Action == "Remove")
             {
                 lines.Add("(removed: no entry holds it)");
             }

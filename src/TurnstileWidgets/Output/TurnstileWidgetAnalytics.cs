@@ -37,7 +37,7 @@ namespace TurnstileWidgets
         public double SolveRate { get; set; }
 
         /// <summary>The counts by raw event type (e.g. <c>challenge_issued</c>), including types this version does not know.</summary>
-        public IDictionary<string, long> EventCounts { get; set; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        public IDictionary<string, long> EventCounts { get; set; } = new EventCountTable();
 
         /// <summary>The range's start (inclusive).</summary>
         public DateTimeOffset Since { get; set; }
@@ -65,7 +65,7 @@ namespace TurnstileWidgets
         public bool? Accepted { get; set; }
 
         /// <summary>siteverify's error codes, verbatim (<c>invalid-input-response</c> for an accepted secret).</summary>
-        public string[] ErrorCodes { get; set; } = Array.Empty<string>();
+        public ErrorCodeList ErrorCodes { get; set; } = new ErrorCodeList();
 
         /// <summary><c>Sitekey: Accepted</c>.</summary>
         public override string ToString() => Sitekey + ": " + (Accepted.HasValue ? (Accepted.Value ? "accepted" : "refused") : "undetermined");

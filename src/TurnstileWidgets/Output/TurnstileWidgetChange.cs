@@ -21,7 +21,7 @@ namespace TurnstileWidgets
         public string? Sitekey { get; set; }
 
         /// <summary>Each setting that differs; for a Create, each setting the widget gets; for a Remove, none.</summary>
-        public TurnstileWidgetPropertyChange[] Changes { get; set; } = Array.Empty<TurnstileWidgetPropertyChange>();
+        public TurnstileWidgetPropertyChangeList Changes { get; set; } = new TurnstileWidgetPropertyChangeList();
 
         /// <summary>A widget Sync-TurnstileWidget created: its secret, read-only (the API shows it only in the create answer). Null otherwise.</summary>
         public SecureString? Secret { get; set; }
@@ -38,7 +38,7 @@ namespace TurnstileWidgets
         /// <summary><c>Update shop (0x4AAA...): Mode, Domains</c>, control characters made visible; never the secret.</summary>
         public override string ToString() =>
             Action + " " + DisplayText.Visible(Name) + (Sitekey == null ? "" : " (" + DisplayText.Visible(Sitekey) + ")")
-            + (Changes.Length == 0 ? "" : ": " + string.Join(", ", Changes.Select(c => c.Property)));
+            + (Changes.Count == 0 ? "" : ": " + string.Join(", ", Changes.Select(c => c.Property)));
     }
 
     /// <summary>One setting of a <see cref="TurnstileWidgetChange"/>: the live value and the file's value.</summary>

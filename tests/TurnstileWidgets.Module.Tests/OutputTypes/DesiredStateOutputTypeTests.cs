@@ -9,7 +9,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
     public class DesiredStateOutputTypeTests
     {
         [Theory]
-        [InlineData(typeof(TurnstileWidgetChange), "AccountId:String", "Action:String", "Changes:TurnstileWidgetPropertyChange[]", "DeployedVia:String", "LastModifiedVia:String", "Name:String", "Secret:SecureString", "Sitekey:String")]
+        [InlineData(typeof(TurnstileWidgetChange), "AccountId:String", "Action:String", "Changes:TurnstileWidgetPropertyChangeList", "DeployedVia:String", "LastModifiedVia:String", "Name:String", "Secret:SecureString", "Sitekey:String")]
         [InlineData(typeof(TurnstileWidgetPropertyChange), "Current:Object", "Desired:Object", "Property:String")]
         public void HasTheIssueProperties(Type type, params string[] expected)
         {

@@ -43,7 +43,7 @@ namespace TurnstileWidgets.Module.Tests.OutputTypes
         public void TurnstileSecretCheckHasTheSurfacePropertiesAndNoSecret()
         {
             AssertShape(typeof(TurnstileSecretCheck),
-                ("Sitekey", typeof(string)), ("Name", typeof(string)), ("Accepted", typeof(bool?)), ("ErrorCodes", typeof(string[])));
+                ("Sitekey", typeof(string)), ("Name", typeof(string)), ("Accepted", typeof(bool?)), ("ErrorCodes", typeof(ErrorCodeList)));
         }
 
         private static void AssertShape(Type type, params (string Name, Type Type)[] expected)
