@@ -396,3 +396,17 @@ Describe 'Export-Csv of a plan, a secret check and analytics rows writes their l
         $row.EventCounts['challenge_issued'] | Should -BeGreaterThan 0
     }
 }
+
+Describe 'A plan''s changes expanded (Compare-TurnstileWidget help''s example) and exported' {
+    It 'Select-Object -ExpandProperty Changes | Export-Csv: the Domains row holds the domains' {
+        $null = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('expanded')
+        $path = Join-Path -Path $TestDrive -ChildPath 'changes.csv'
+
+        [pscustomobject]@{ Name = 'expanded'; Domains = 'expanded.example.com;www.expanded.example.com' } | Compare-TurnstileWidget |
+            Select-Object -Property Action, Name -ExpandProperty Changes | Export-Csv -LiteralPath $path
+
+        $row = Import-Csv -LiteralPath $path | Where-Object Property -EQ 'Domains'
+        $row.Current | Should -Be 'expanded.example.com'
+        $row.Desired | Should -Be 'expanded.example.com;www.expanded.example.com'
+    }
+}

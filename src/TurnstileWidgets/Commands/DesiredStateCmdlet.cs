@@ -113,12 +113,17 @@ namespace TurnstileWidgets.Commands
                 Action = change.Action.ToString(),
                 Name = change.Name,
                 Sitekey = change.Sitekey,
-                Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = c.Current, Desired = c.Desired }).ToArray(),
+                Changes = change.Changes.Select(c => new TurnstileWidgetPropertyChange { Property = c.Property, Current = AsOutput(c.Current), Desired = AsOutput(c.Desired) }).ToArray(),
                 AccountId = accountId,
                 DeployedVia = string.IsNullOrEmpty(live.DeployedVia) ? null : live.DeployedVia,
                 LastModifiedVia = string.IsNullOrEmpty(live.LastModifiedVia) ? null : live.LastModifiedVia,
             };
         }
+
+        // A list value (Domains) as a DomainList: a list everywhere, and its ';'-joined domains in an Export-Csv cell, where
+        // an array would be written as 'System.String[]'.
+        private static object? AsOutput(object? value) =>
+            value is IEnumerable<string> list && !(value is string) ? new DomainList(list) : value;
 
         private DesiredEntries ReadFile(string path)
         {
