@@ -10,6 +10,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -94,31 +95,26 @@ namespace TurnstileWidgets.Emulator.Tests
             string command = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "turnstile-emulator.exe" : "turnstile-emulator");
             Assert.True(File.Exists(command), "The tool's command is missing: " + command);
 
-            using Process emulator = EmulatorCommandLine.Start(command, new[] { "--port", "0" }, environment, workingDirectory: _scratch);
-            try
+            EmulatorProcessOptions options = new() { EmulatorPath = command, WorkingDirectory = _scratch };
+            foreach (KeyValuePair<string, string> variable in environment)
             {
-                (string baseUrl, string printed) = await EmulatorCommandLine.WaitForReadyAsync(emulator, timeout.Token);
-                Assert.Contains(EmulatorOptions.DefaultApiToken, printed, StringComparison.Ordinal);
-
-                using var http = new HttpClient();
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.DefaultApiToken);
-                using HttpResponseMessage response = await http.GetAsync($"{baseUrl}/accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets", timeout.Token);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Contains("\"success\":true", await response.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
-
-                int exitCode = await EmulatorCommandLine.StopAsync(emulator, timeout.Token);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // SIGTERM is a clean stop; Windows has no signal to send, only a kill.
-                    Assert.Equal(0, exitCode);
-                }
+                options.Environment[variable.Key] = variable.Value;
             }
-            finally
+
+            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(options, timeout.Token);
+            Assert.Contains(EmulatorOptions.DefaultApiToken, string.Join("\n", emulator.StartupOutput), StringComparison.Ordinal);
+
+            using var http = new HttpClient();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.DefaultApiToken);
+            using HttpResponseMessage response = await http.GetAsync(new Uri(emulator.BaseUri, $"accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets"), timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"success\":true", await response.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+
+            emulator.Stop();
+            if (!OperatingSystem.IsWindows())
             {
-                if (!emulator.HasExited)
-                {
-                    emulator.Kill(entireProcessTree: true);
-                }
+                // SIGTERM is a clean stop; Windows has no signal to send, only a kill.
+                Assert.Equal(0, emulator.ExitCode);
             }
         }
     }
