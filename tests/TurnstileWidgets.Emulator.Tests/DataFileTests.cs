@@ -14,11 +14,11 @@ namespace TurnstileWidgets.Emulator.Tests
     /// </summary>
     public sealed class DataFileTests : IDisposable
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+        private readonly string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => Directory.Delete(folder, recursive: true);
 
-        private string DataFile => Path.Combine(_folder, "state.json");
+        private string DataFile => Path.Combine(folder, "state.json");
 
 
         private static async Task CreateAsync(InProcessEmulator server, int count, string prefix)
@@ -39,7 +39,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task A_lock_file_that_cannot_be_opened_is_named_with_what_to_do()
         {
-            string lockPath = Path.Combine(_folder, ".state.json.lock");
+            string lockPath = Path.Combine(folder, ".state.json.lock");
             Directory.CreateDirectory(lockPath);
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
@@ -62,7 +62,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 return;
             }
 
-            string link = Path.Combine(_folder, "other-name.json");
+            string link = Path.Combine(folder, "other-name.json");
             await using InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             await CreateAsync(first, 2, "first-");
             using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
@@ -142,7 +142,7 @@ namespace TurnstileWidgets.Emulator.Tests
             }
 
             // The lock file is still there, but the lock died with its process.
-            Assert.True(File.Exists(Path.Combine(_folder, ".state.json.lock")));
+            Assert.True(File.Exists(Path.Combine(folder, ".state.json.lock")));
             await using InProcessEmulator next = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             Assert.Equal(0, next.Server.WidgetCount);
         }
@@ -155,7 +155,7 @@ namespace TurnstileWidgets.Emulator.Tests
             await using InProcessEmulator first = await InProcessEmulator.StartAsync(options);
 
             // Another emulator whose only account file is the first one's second: refused, naming that file.
-            string secondFile = Path.Combine(_folder, "state." + Second + ".json");
+            string secondFile = Path.Combine(folder, "state." + Second + ".json");
             Assert.True(File.Exists(secondFile));
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
                 () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = secondFile, AccountId = Second }));
@@ -171,7 +171,7 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task A_symbolic_link_to_the_file_is_the_same_file()
         {
             Skip.If(OperatingSystem.IsWindows(), "Creating symbolic links on Windows needs a privilege test machines may lack.");
-            string link = Path.Combine(_folder, "link.json");
+            string link = Path.Combine(folder, "link.json");
             await using (InProcessEmulator creator = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 await CreateAsync(creator, 1, "first-");
@@ -211,8 +211,8 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task A_path_that_cannot_hold_a_state_file_exits_3_with_one_line(string pattern, string reason)
         {
             // Before: a folder (or a path ending in '/') crashed with an unhandled IOException and a stack trace, exit 134.
-            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, _folder);
-            File.WriteAllText(Path.Combine(_folder, "bystander.json"), "{}");
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, folder);
+            File.WriteAllText(Path.Combine(folder, "bystander.json"), "{}");
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
                 () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = path }));
@@ -226,8 +226,8 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Contains(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), line, StringComparison.Ordinal);
 
             // Nothing was written anywhere: no state, lock or temporary file appeared, and the folder's files are as they were.
-            Assert.Equal(new[] { "bystander.json" }, Array.ConvertAll(Directory.GetFileSystemEntries(_folder), Path.GetFileName));
-            Assert.Equal("{}", File.ReadAllText(Path.Combine(_folder, "bystander.json")));
+            Assert.Equal(new[] { "bystander.json" }, Array.ConvertAll(Directory.GetFileSystemEntries(folder), Path.GetFileName));
+            Assert.Equal("{}", File.ReadAllText(Path.Combine(folder, "bystander.json")));
         }
 
         [Theory]
@@ -258,11 +258,11 @@ namespace TurnstileWidgets.Emulator.Tests
             }
 
             // What kill -9 during a save leaves: a temporary file of the state's name and a fresh GUID, never renamed.
-            string leftover = Path.Combine(_folder, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
+            string leftover = Path.Combine(folder, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
             File.WriteAllBytes(leftover, new byte[1 << 20]);
             // Look-alikes that are not this emulator's: another state file's temporary, and a name without a GUID.
-            string otherState = Path.Combine(_folder, ".other.json." + Guid.NewGuid().ToString("N") + ".tmp");
-            string notOurs = Path.Combine(_folder, ".state.json.backup.tmp");
+            string otherState = Path.Combine(folder, ".other.json." + Guid.NewGuid().ToString("N") + ".tmp");
+            string notOurs = Path.Combine(folder, ".state.json.backup.tmp");
             File.WriteAllText(otherState, "x");
             File.WriteAllText(notOurs, "x");
 
@@ -290,7 +290,7 @@ namespace TurnstileWidgets.Emulator.Tests
             File.SetUnixFileMode(DataFile, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             await using InProcessEmulator server = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(DataFile));
-            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(_folder, ".state.json.lock")));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(folder, ".state.json.lock")));
 
             // Every save writes a temporary file and renames it over the state file, so the state file's mode after a
             // save is the mode the temporary file was created with.

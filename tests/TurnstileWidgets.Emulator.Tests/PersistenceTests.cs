@@ -10,11 +10,11 @@ namespace TurnstileWidgets.Emulator.Tests
 {
     public sealed class PersistenceTests : IDisposable
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+        private readonly string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => Directory.Delete(folder, recursive: true);
 
-        private string DataFile => Path.Combine(_folder, "state.json");
+        private string DataFile => Path.Combine(folder, "state.json");
 
 
         [Fact]
@@ -35,7 +35,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 newSecret = (await EmulatorTestBase.SendAsync(http, HttpMethod.Post, $"{first.WidgetsPath}/{sitekey}/rotate_secret")).Result.GetProperty("secret").GetString()!;
             }
 
-            Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
             await using InProcessEmulator second = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             using HttpClient http2 = second.NewApiClient();
             Assert.Equal(1, second.Server.WidgetCount);
@@ -81,7 +81,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task A_missing_folder_is_refused_with_a_clear_message()
         {
-            string path = Path.Combine(_folder, "no-such-folder", "state.json");
+            string path = Path.Combine(folder, "no-such-folder", "state.json");
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
                 () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = path }));
             Assert.Contains("folder does not exist", refused.Message, StringComparison.Ordinal);

@@ -22,9 +22,9 @@ namespace TurnstileWidgets.Emulator.Tests
     /// </summary>
     public sealed class ToolPackageTests : IDisposable
     {
-        private readonly string _scratch = Directory.CreateTempSubdirectory("tw-emulator-tool-").FullName;
+        private readonly string scratch = Directory.CreateTempSubdirectory("tw-emulator-tool-").FullName;
 
-        public void Dispose() => Directory.Delete(_scratch, recursive: true);
+        public void Dispose() => Directory.Delete(scratch, recursive: true);
 
         private static string RepositoryRoot()
         {
@@ -44,15 +44,15 @@ namespace TurnstileWidgets.Emulator.Tests
 
         private Dictionary<string, string> IsolatedEnvironment()
         {
-            string home = Directory.CreateDirectory(Path.Combine(_scratch, "home")).FullName;
+            string home = Directory.CreateDirectory(Path.Combine(scratch, "home")).FullName;
             return new Dictionary<string, string>
             {
                 ["HOME"] = home,
                 ["USERPROFILE"] = home,
                 ["DOTNET_CLI_HOME"] = home,
-                ["NUGET_PACKAGES"] = Path.Combine(_scratch, "packages"),
-                ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(_scratch, "http-cache"),
-                ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(_scratch, "plugins-cache"),
+                ["NUGET_PACKAGES"] = Path.Combine(scratch, "packages"),
+                ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(scratch, "http-cache"),
+                ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(scratch, "plugins-cache"),
                 ["DOTNET_ROOT"] = DotnetRoot,
                 ["DOTNET_NOLOGO"] = "1",
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -72,10 +72,10 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.True(File.Exists(package),
                 $"{package} is missing. The Release build packs it: dotnet build TurnstileWidgets.sln -c Release (or the emulator project alone).");
 
-            string config = Path.Combine(_scratch, "nuget.config");
+            string config = Path.Combine(scratch, "nuget.config");
             File.WriteAllText(config, new XDocument(new XElement("configuration", new XElement("packageSources",
                 new XElement("clear"), new XElement("add", new XAttribute("key", "built"), new XAttribute("value", source))))).ToString());
-            string toolPath = Path.Combine(_scratch, "tools");
+            string toolPath = Path.Combine(scratch, "tools");
             Dictionary<string, string> environment = IsolatedEnvironment();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
@@ -84,7 +84,7 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 "tool", "install", "TurnstileWidgets.Emulator", "--version", version, "--add-source", source,
                 "--tool-path", toolPath, "--configfile", config,
-            }, environment, workingDirectory: _scratch))
+            }, environment, workingDirectory: scratch))
             {
                 Task<string> output = install.StandardOutput.ReadToEndAsync(timeout.Token);
                 string error = await install.StandardError.ReadToEndAsync(timeout.Token);
@@ -95,7 +95,7 @@ namespace TurnstileWidgets.Emulator.Tests
             string command = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "turnstile-emulator.exe" : "turnstile-emulator");
             Assert.True(File.Exists(command), "The tool's command is missing: " + command);
 
-            EmulatorProcessOptions options = new() { EmulatorPath = command, WorkingDirectory = _scratch };
+            EmulatorProcessOptions options = new() { EmulatorPath = command, WorkingDirectory = scratch };
             foreach (KeyValuePair<string, string> variable in environment)
             {
                 options.Environment[variable.Key] = variable.Value;
