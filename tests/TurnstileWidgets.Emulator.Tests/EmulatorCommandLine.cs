@@ -16,6 +16,20 @@ namespace TurnstileWidgets.Emulator.Tests
     /// </summary>
     internal static class EmulatorCommandLine
     {
+        /// <summary>The checkout these tests were built from: the folder above them that holds TurnstileWidgets.sln.</summary>
+        public static string RepositoryRoot()
+        {
+            for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "TurnstileWidgets.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("The repository root (with TurnstileWidgets.sln) is not above " + AppContext.BaseDirectory);
+        }
+
         /// <summary>The built emulator beside the tests, started by the shared launcher with these arguments after --port 0.</summary>
         public static EmulatorProcessOptions ProcessOptions(params string[] args)
         {

@@ -26,19 +26,6 @@ namespace TurnstileWidgets.Emulator.Tests
 
         public void Dispose() => Directory.Delete(scratch, recursive: true);
 
-        private static string RepositoryRoot()
-        {
-            for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "TurnstileWidgets.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (with TurnstileWidgets.sln) is not above " + AppContext.BaseDirectory);
-        }
-
         /// <summary>The runtime running these tests, for the tool's shim (which looks for DOTNET_ROOT before any install location).</summary>
         private static string DotnetRoot => Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
@@ -65,7 +52,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task The_built_package_installs_as_a_dotnet_tool_and_turnstile_emulator_serves()
         {
-            string root = RepositoryRoot();
+            string root = EmulatorCommandLine.RepositoryRoot();
             string version = XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
             string source = Path.Combine(root, "out");
             string package = Path.Combine(source, $"TurnstileWidgets.Emulator.{version}.nupkg");
