@@ -338,7 +338,7 @@ namespace TurnstileWidgets.Errors
             new ErrorRecord(new TurnstileCommandException(MessageOf(exception), errorId, exception), errorId, category, target);
 
         // An ArgumentException's Message ends in the runtime's note of its ParamName (" (Parameter 'MaxReadAge')" on .NET,
-        // "\r\nParameter name: MaxReadAge" on .NET Framework), which reads as a .NET stack to the user; the messages
+        // "\r\nParameter name: MaxReadAge" on .NET Framework): .NET's words, not the user's; the messages
         // name the parameter as the user typed it (-MaxReadAge). The runtime itself gives the note to strip.
         private static string MessageOf(Exception exception)
         {
