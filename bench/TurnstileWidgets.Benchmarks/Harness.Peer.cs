@@ -73,7 +73,8 @@ namespace TurnstileWidgets.Benchmarks
             bool list = scenario == "list";
             int warmup = options.Warmup;
             int runs = options.Runs;
-            int warmupMs = (int)MinWarmup.TotalMilliseconds;
+            // At least as long as the engine and the raw client of the same scenario warmed up (until their JIT was quiet).
+            int warmupMs = (int)Math.Max(MinWarmup.TotalMilliseconds, lastWarmUp.TotalMilliseconds);
             if (list)
             {
                 // Keep the default-page SDK listing of large accounts (4,001 requests at 100,000) to a bearable time.
