@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
@@ -25,7 +24,7 @@ namespace TurnstileWidgets.Engine
         // Built on first use (an account id is required only by widget operations).
         private string? widgetsPath;
         // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
-        // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
+        // its call returns, however it ended (SendForWidgetAsync and DeleteWidgetAsync keep it). A listing compares the two to learn how many writes may have moved widgets
         // since it read a page; counting too many costs requests, too few would skip widgets, so every attempt counts.
         private long writesStarted;
         private long writesSettled;
@@ -228,14 +227,19 @@ namespace TurnstileWidgets.Engine
             WidgetValidator.ValidateSitekey(sitekey);
             string path = WidgetPath(sitekey);
             var info = new RequestInfo("DELETE", "/" + path, TurnstileOperation.DeleteWidget) { AddressesOneResource = true };
+            Interlocked.Increment(ref writesStarted);
             try
             {
-                EnvelopeDto<WidgetDto> envelope = await SendWriteAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
+                EnvelopeDto<WidgetDto> envelope = await transport.SendAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
                 return ToWidget(envelope.Result!, includeSecret: true);
             }
             catch (TurnstileApiException ex) when (ex.Kind == TurnstileApiErrorKind.NotFound && info.EarlierAttemptMayHaveTakenEffect)
             {
                 return new Widget { Sitekey = sitekey };
+            }
+            finally
+            {
+                Interlocked.Increment(ref writesSettled);
             }
         }
 
@@ -388,24 +392,23 @@ namespace TurnstileWidgets.Engine
         private async Task<Widget> SendForWidgetAsync(TurnstileOperation operation, string method, string path, byte[]? body, CancellationToken cancellationToken)
         {
             var info = new RequestInfo(method, "/" + path, operation) { AddressesOneResource = operation != TurnstileOperation.CreateWidget };
-            EnvelopeDto<WidgetDto> envelope = method == "GET"
-                ? await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false)
-                : await SendWriteAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
-            return ToWidget(envelope.Result!, includeSecret: true);
-        }
-
-        /// <summary>Sends a write (PUT, DELETE, POST), counted in the write journal before it is sent and after it settles.</summary>
-        private async Task<EnvelopeDto<T>> SendWriteAsync<T>(RequestInfo info, string path, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
-            where T : class
-        {
-            Interlocked.Increment(ref writesStarted);
+            // Journalled in this frame, not in a helper of its own: one async frame less per request of a bulk change.
+            bool write = method != "GET";
+            if (write)
+            {
+                Interlocked.Increment(ref writesStarted);
+            }
             try
             {
-                return await transport.SendAsync(info, path, body, typeInfo, cancellationToken).ConfigureAwait(false);
+                EnvelopeDto<WidgetDto> envelope = await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
+                return ToWidget(envelope.Result!, includeSecret: true);
             }
             finally
             {
-                Interlocked.Increment(ref writesSettled);
+                if (write)
+                {
+                    Interlocked.Increment(ref writesSettled);
+                }
             }
         }
 
