@@ -179,8 +179,8 @@ namespace TurnstileWidgets.Engine
         {
             string path = WidgetsPath() + "?" + ListQueryString(query, page);
             var request = new RequestInfo("GET", "/" + path, TurnstileOperation.ListWidgets);
-            EnvelopeDto<List<WidgetDto>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
-            Widget[] widgets = ToWidgets(envelope.Result);
+            EnvelopeDto<List<Widget>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidget, cancellationToken).ConfigureAwait(false);
+            Widget[] widgets = ListedWidgets(envelope.Result);
             ResultInfoDto? info = envelope.ResultInfo;
             return new WidgetPage
             {
@@ -230,8 +230,8 @@ namespace TurnstileWidgets.Engine
             Interlocked.Increment(ref writesStarted);
             try
             {
-                EnvelopeDto<WidgetDto> envelope = await transport.SendAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
-                return ToWidget(envelope.Result!, includeSecret: true);
+                EnvelopeDto<Widget> envelope = await transport.SendAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidget, cancellationToken).ConfigureAwait(false);
+                return envelope.Result!;
             }
             catch (TurnstileApiException ex) when (ex.Kind == TurnstileApiErrorKind.NotFound && info.EarlierAttemptMayHaveTakenEffect)
             {
@@ -281,8 +281,9 @@ namespace TurnstileWidgets.Engine
             return builder.ToString();
         }
 
+        /// <summary>The page's widgets; without secrets, which the API leaves out of list items anyway.</summary>
         [MethodImpl(HotPath.Optimized)]
-        private static Widget[] ToWidgets(List<WidgetDto>? items)
+        private static Widget[] ListedWidgets(List<Widget>? items)
         {
             if (items == null || items.Count == 0)
             {
@@ -291,61 +292,11 @@ namespace TurnstileWidgets.Engine
             var widgets = new Widget[items.Count];
             for (int i = 0; i < widgets.Length; i++)
             {
-                widgets[i] = ToWidget(items[i], includeSecret: false);
+                Widget widget = items[i];
+                widget.Secret = null;
+                widgets[i] = widget;
             }
             return widgets;
-        }
-
-        [MethodImpl(HotPath.Optimized)]
-        internal static Widget ToWidget(WidgetDto dto, bool includeSecret)
-        {
-            Dictionary<string, string>? unrecognized = null;
-            void Note(string field, string? value)
-            {
-                unrecognized ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                unrecognized[field] = value ?? "";
-            }
-            if (!WireNames.TryParseMode(dto.Mode, out WidgetMode mode))
-            {
-                Note("mode", dto.Mode);
-            }
-            if (!WireNames.TryParseRegion(dto.Region, out WidgetRegion region))
-            {
-                if (dto.Region != null)
-                {
-                    Note("region", dto.Region);
-                }
-            }
-            if (!WireNames.TryParseClearanceLevel(dto.ClearanceLevel, out ClearanceLevel level))
-            {
-                if (dto.ClearanceLevel != null)
-                {
-                    Note("clearance_level", dto.ClearanceLevel);
-                }
-            }
-            var widget = new Widget
-            {
-                Sitekey = dto.Sitekey ?? "",
-                Secret = includeSecret ? dto.Secret : null,
-                Name = dto.Name ?? "",
-                // The DTO is dropped here, so its list becomes the widget's: no copy per widget.
-                Domains = (IReadOnlyList<string>?)dto.Domains ?? Array.Empty<string>(),
-                Mode = mode,
-                Region = region,
-                ClearanceLevel = level,
-                BotFightMode = dto.BotFightMode,
-                EphemeralId = dto.EphemeralId,
-                Offlabel = dto.Offlabel,
-                CreatedOn = dto.CreatedOn,
-                ModifiedOn = dto.ModifiedOn,
-                DeployedVia = dto.DeployedVia,
-                LastModifiedVia = dto.LastModifiedVia,
-            };
-            if (unrecognized != null)
-            {
-                widget.UnrecognizedValues = unrecognized;
-            }
-            return widget;
         }
 
         internal static byte[] Body(WidgetDefinition definition)
@@ -400,8 +351,8 @@ namespace TurnstileWidgets.Engine
             }
             try
             {
-                EnvelopeDto<WidgetDto> envelope = await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
-                return ToWidget(envelope.Result!, includeSecret: true);
+                EnvelopeDto<Widget> envelope = await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidget, cancellationToken).ConfigureAwait(false);
+                return envelope.Result!;
             }
             finally
             {

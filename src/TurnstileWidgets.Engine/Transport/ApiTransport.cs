@@ -158,8 +158,9 @@ namespace TurnstileWidgets.Engine.Transport
 #else
                             using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
 #endif
+                            using (PooledBody whole = await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength, bodyToken).ConfigureAwait(false))
                             {
-                                envelope = await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyToken).ConfigureAwait(false);
+                                envelope = JsonSerializer.Deserialize(whole.Span, typeInfo);
                             }
                         }
                         catch (OperationCanceledException ex) when (!deadline.Token.IsCancellationRequested && attemptDeadline != null && attemptDeadline.IsCancellationRequested)
