@@ -16,6 +16,8 @@ namespace TurnstileWidgets.Engine.Transport
     internal sealed class PooledBody : IDisposable
     {
         private const int FirstSize = 16 * 1024;
+        // A Content-Length beyond this sizes nothing up front: the buffer grows with what actually arrives.
+        private const long MaxHint = 4 * 1024 * 1024;
         private byte[]? buffer;
 
         private PooledBody(byte[] buffer, int length)
@@ -34,7 +36,7 @@ namespace TurnstileWidgets.Engine.Transport
         internal static async Task<PooledBody> ReadAsync(Stream stream, long? lengthHint, CancellationToken cancellationToken)
         {
             // One byte more than announced, so a body of exactly that length ends without growing the buffer.
-            int size = lengthHint.HasValue && lengthHint.Value >= 0 && lengthHint.Value < int.MaxValue - 1 ? (int)lengthHint.Value + 1 : FirstSize;
+            int size = lengthHint.HasValue && lengthHint.Value >= 0 && lengthHint.Value <= MaxHint ? (int)lengthHint.Value + 1 : FirstSize;
             byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
             int length = 0;
             try
