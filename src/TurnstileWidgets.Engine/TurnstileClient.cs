@@ -307,7 +307,7 @@ namespace TurnstileWidgets.Engine
             {
                 Name = definition.Name,
                 // Every caller's domains leave in the form the API accepts, whatever path built the definition.
-                Domains = definition.Domains.Select(DomainNames.ToAscii).ToList(),
+                Domains = AsciiDomains(definition.Domains),
                 Mode = Kept("mode") ?? WireNames.ToWire(definition.Mode),
                 Region = Kept("region") ?? (definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null),
                 ClearanceLevel = Kept("clearance_level") ?? (definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null),
@@ -316,6 +316,16 @@ namespace TurnstileWidgets.Engine
                 Offlabel = definition.Offlabel,
             };
             return JsonSerializer.SerializeToUtf8Bytes(dto, TurnstileJsonContext.Default.WidgetRequestDto);
+        }
+
+        private static List<string> AsciiDomains(IList<string> domains)
+        {
+            var ascii = new List<string>(domains.Count);
+            foreach (string domain in domains)
+            {
+                ascii.Add(DomainNames.ToAscii(domain));
+            }
+            return ascii;
         }
 
         private static WidgetListQuery Copy(WidgetListQuery query) => new WidgetListQuery

@@ -129,10 +129,9 @@ namespace TurnstileWidgets.Engine.Transport
             }
             // The bound on the whole request (OperationTimeout); the pacing and retry handlers pause it during rate-limit waits.
             using (var deadline = new OperationDeadline(OperationTimeout, cancellationToken))
-            using (var request = new HttpRequestMessage(MethodOf(info.Method), new Uri(BaseUri, relativePath)))
+            using (var request = new InfoRequestMessage(MethodOf(info.Method), new Uri(BaseUri, relativePath), info))
             {
                 info.Deadline = deadline;
-                info.AttachTo(request);
                 if (body != null)
                 {
                     request.Content = new ByteArrayContent(body);
