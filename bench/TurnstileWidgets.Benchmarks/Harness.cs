@@ -452,6 +452,8 @@ namespace TurnstileWidgets.Benchmarks
                     warming = warmUp.NeedsAnotherRound();
                 }
             }
+            string bulkWarmUpNote = warmUp.Describe();
+            long bulkCompiledWhileMeasuring = warmUp.CompiledWhileMeasuring;
             foreach (string variant in rows.Keys)
             {
                 ResultRow row = rows[variant];
@@ -462,8 +464,8 @@ namespace TurnstileWidgets.Benchmarks
                 row.Metrics["cpu_per_request_us_median"] = row.CpuMs.Value * 1000 / row.Requests.Value;
                 row.Metrics["warmup_rounds"] = warmUp.Rounds;
                 row.Metrics["warmup_s"] = warmUp.Elapsed.TotalSeconds;
-                row.Metrics["jit_methods_while_measuring"] = warmUp.CompiledWhileMeasuring;
-                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us wall, {row.Metrics["cpu_per_request_us_median"]:N0} us client CPU per request; {warmUp.Describe()}";
+                row.Metrics["jit_methods_while_measuring"] = bulkCompiledWhileMeasuring;
+                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us wall, {row.Metrics["cpu_per_request_us_median"]:N0} us client CPU per request; {bulkWarmUpNote}";
                 Add(row);
             }
         }
@@ -541,6 +543,8 @@ namespace TurnstileWidgets.Benchmarks
                 }
             }
             lastWarmUp = warmUp.Elapsed;
+            string warmUpNote = warmUp.Describe();
+            long compiledWhileMeasuring = warmUp.CompiledWhileMeasuring;
             for (int c = 0; c < contestants.Length; c++)
             {
                 ResultRow row = rows[c];
@@ -549,8 +553,8 @@ namespace TurnstileWidgets.Benchmarks
                 row.CpuMs = Stats.Median(cpu[c]);
                 row.Metrics["warmup_rounds"] = warmUp.Rounds;
                 row.Metrics["warmup_s"] = warmUp.Elapsed.TotalSeconds;
-                row.Metrics["jit_methods_while_measuring"] = warmUp.CompiledWhileMeasuring;
-                row.Note = warmUp.Describe();
+                row.Metrics["jit_methods_while_measuring"] = compiledWhileMeasuring;
+                row.Note = warmUpNote;
                 if (beforeFirst[c].Count > 0)
                 {
                     row.Metrics["requests_before_first_widget"] = beforeFirst[c].Max();
