@@ -25,17 +25,22 @@ BeforeAll {
     }
 
     function Invoke-RawApi {
-        # Another tool on the same token, straight to the emulator's API.
+        # Another tool on the same token, straight to the emulator's API; returns the HTTP status. A failure status throws
+        # in both editions (Invoke-WebRequest -SkipHttpErrorCheck is PowerShell 7 only), with the answer on the exception.
         $parameters = @{
-            Uri                            = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + '/user/tokens/verify')
-            Authentication                 = 'Bearer'
-            Token                          = $script:emulator.ApiToken
-            AllowUnencryptedAuthentication = $true
-            SkipHttpErrorCheck             = $true
-            StatusCodeVariable             = 'status'
+            Uri             = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + '/user/tokens/verify')
+            Headers         = Get-TurnstileTestAuthorization -Emulator $script:emulator
+            UseBasicParsing = $true
+            ErrorAction     = 'Stop'
         }
-        $null = Invoke-RestMethod @parameters
-        $status
+        try {
+            [int](Invoke-WebRequest @parameters).StatusCode
+        }
+        catch {
+            $answer = $_.Exception.PSObject.Properties['Response']
+            if ($null -eq $answer -or $null -eq $answer.Value) { throw }
+            [int]$answer.Value.StatusCode
+        }
     }
 }
 

@@ -12,11 +12,9 @@ BeforeAll {
         # Straight from the emulator's API, not through the module under test.
         param([string] $Sitekey)
         $parameters = @{
-            Uri                            = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($script:emulator.AccountId)/challenges/widgets/$Sitekey")
-            Authentication                 = 'Bearer'
-            Token                          = $script:emulator.ApiToken
-            AllowUnencryptedAuthentication = $true
-            ErrorAction                    = 'Stop'
+            Uri         = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($script:emulator.AccountId)/challenges/widgets/$Sitekey")
+            Headers     = Get-TurnstileTestAuthorization -Emulator $script:emulator
+            ErrorAction = 'Stop'
         }
         (Invoke-RestMethod @parameters).result
     }

@@ -227,7 +227,7 @@ Describe 'Desired state: Export, Compare and Sync-TurnstileWidget' {
             $plain = ConvertFrom-TurnstileTestSecureString -SecureString $created.Secret
             $xml = Get-Content -LiteralPath $clixml -Raw
             $xml | Should -Not -Match 'Secret'
-            $xml | Should -Not -Match ([System.Convert]::ToHexString([System.Text.Encoding]::Unicode.GetBytes($plain)))
+            $xml | Should -Not -Match (ConvertTo-TurnstileTestHexString -Bytes ([System.Text.Encoding]::Unicode.GetBytes($plain)))
             (Import-Clixml -LiteralPath $clixml).Changes.Count | Should -Be $created.Changes.Count
         }
 

@@ -248,7 +248,7 @@ Describe 'Internationalised domains' {
         @{ unicode = '例え.jp'; ascii = 'xn--r8jz45g.jp' }
     ) {
         $path = Join-Path -Path $TestDrive -ChildPath 'idn.json'
-        Set-Content -LiteralPath $path -Value (@(@{ Name = 'idn-sync'; Domains = @($unicode, 'example.com') }) | ConvertTo-Json -AsArray) -Encoding utf8
+        Set-Content -LiteralPath $path -Value (ConvertTo-Json -InputObject @(@{ Name = 'idn-sync'; Domains = @($unicode, 'example.com') }) -Depth 3) -Encoding utf8
 
         (Compare-TurnstileWidget -Path $path).Action | Should -Be 'Create'
         $verbose = Sync-TurnstileWidget -Path $path -Confirm:$false -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }

@@ -44,7 +44,8 @@ AfterAll {
     Stop-TurnstileTestSession -Emulator $script:emulator
 }
 
-Describe 'The private load context' {
+# PowerShell 7's AssemblyLoadContext: Windows PowerShell 5.1 has none (it resolves Dependencies.Desktop/ instead).
+Describe 'The private load context' -Tag 'PowerShell7' {
     BeforeAll {
         $script:result = Invoke-TurnstileChildPowerShell -Emulator $script:emulator -Script $script:report
         $script:loaded = @(Get-LoadedAssembly -Result $script:result)
@@ -80,7 +81,7 @@ Describe 'The private load context' {
     }
 }
 
-Describe 'A session that loaded other versions first' {
+Describe 'A session that loaded other versions first' -Tag 'PowerShell7' {
     It 'works next to Microsoft.Extensions.Http <_> already in the default context' -ForEach @('8.0.0') {
         $version = $_
         $root = Get-TurnstileRepositoryRoot

@@ -41,7 +41,7 @@ Describe 'The default table view' {
         $lines = @((Get-TurnstileConnection | Format-Table | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
         $lines.Count | Should -Be 3
-        $lines[0] | Should -Match '^Name\s+Default\s+AccountId\s+Scheme\s+ApiBaseUri$'
+        $lines[0] | Should -Match '^Name\s+Default\s+AccountId\s+Api$'
         $lines[2] | Should -Match ([regex]::Escape($script:emulator.AccountId))
         foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 80 }
     }
@@ -101,7 +101,7 @@ Describe 'Serialization keeps widget secrets out' {
     BeforeAll {
         $script:byName = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name $script:names
         $script:widget = $script:byName['login-form']
-        $script:hexOfSecret = [System.Convert]::ToHexString([System.Text.Encoding]::Unicode.GetBytes($script:widget.secret))
+        $script:hexOfSecret = ConvertTo-TurnstileTestHexString -Bytes ([System.Text.Encoding]::Unicode.GetBytes($script:widget.secret))
     }
 
     It 'Export-Clixml writes no Secret<_>' -ForEach @('', ' with -AsPlainText') {

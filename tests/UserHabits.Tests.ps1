@@ -432,7 +432,7 @@ Describe 'Domain limits belong to the API' {
 
             $widget | Set-TurnstileWidget -Connection 'larger-plan' -MaxReadAge 0 -AddDomain 'd21.example.com' -ErrorVariable failures -ErrorAction SilentlyContinue
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileDomainLimitExceeded,*'
-            $failures[0].Exception.Message | Should -Match '^-Domain: Cloudflare allows at most 20 domains'
+            $failures[0].Exception.Message | Should -Match '^-AddDomain: Cloudflare allows at most 20 domains'
             $failures[0].TargetObject | Should -Be $widget.Sitekey
         }
     }

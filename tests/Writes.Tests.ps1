@@ -46,11 +46,9 @@ BeforeAll {
         # Straight to the emulator's API, not through the module under test.
         param([string] $Suffix)
         $parameters = @{
-            Uri                            = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($script:emulator.AccountId)/challenges/widgets" + $Suffix)
-            Authentication                 = 'Bearer'
-            Token                          = $script:emulator.ApiToken
-            AllowUnencryptedAuthentication = $true
-            ErrorAction                    = 'Stop'
+            Uri         = [uri]($script:emulator.BaseUri.AbsoluteUri.TrimEnd('/') + "/accounts/$($script:emulator.AccountId)/challenges/widgets" + $Suffix)
+            Headers     = Get-TurnstileTestAuthorization -Emulator $script:emulator
+            ErrorAction = 'Stop'
         }
         Invoke-RestMethod @parameters
     }
@@ -309,10 +307,9 @@ Describe 'Pacing keeps its rules whatever -MaxBlockWait says, and a block is sai
         # A short window, so the block (2 s) is the only long wait; the quota per window covers the whole pipeline.
         Set-RateLimit -Limit '5/3' -BlockSeconds 2
         # Another client spends the quota of the same credential.
-        $token = ConvertFrom-TurnstileTestSecureString $script:emulator.ApiToken
-        $headers = @{ Authorization = "Bearer $token" }
+        $headers = Get-TurnstileTestAuthorization -Emulator $script:emulator
         foreach ($i in 1..5) {
-            try { $null = Invoke-RestMethod -Uri "$($script:emulator.BaseUri)/user/tokens/verify" -Headers $headers -AllowUnencryptedAuthentication } catch { $null = $_ }
+            try { $null = Invoke-RestMethod -Uri "$($script:emulator.BaseUri)/user/tokens/verify" -Headers $headers } catch { $null = $_ }
         }
 
         $warnings = & { Get-TurnstileWidget -Filter 'name:blk-' | Remove-TurnstileWidget -Force } 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
@@ -327,7 +324,8 @@ Describe 'Pacing keeps its rules whatever -MaxBlockWait says, and a block is sai
     }
 }
 
-Describe 'Concurrent writers in one process' {
+# ForEach-Object -Parallel is PowerShell 7's.
+Describe 'Concurrent writers in one process' -Tag 'PowerShell7' {
     It 'lands all 8 parallel -AddDomain on one widget, 20 times over' {
         $widget = (Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('crowd'))['crowd']
         $sitekey = $widget.sitekey

@@ -1,7 +1,8 @@
-#Requires -Version 7.2
+#Requires -Version 5.1
 # Helpers for the Pester suite: one emulator process per test file, its control endpoints, and the
 # module under test as ./build.ps1 stages it. The emulator's credentials are random per file, so no
-# test can pass by leaning on the documented defaults.
+# test can pass by leaning on the documented defaults. Written for PowerShell 7 and Windows PowerShell 5.1 alike
+# (tests/WindowsPowerShell.Tests.ps1 checks): no 7-only syntax, parameters or .NET members.
 
 Set-StrictMode -Version Latest
 
@@ -12,7 +13,7 @@ function Get-TurnstileRepositoryRoot {
     [OutputType([string])]
     param()
 
-    $root = Join-Path -Path $PSScriptRoot -ChildPath '..' -AdditionalChildPath '..'
+    $root = Join-Path -Path (Join-Path -Path $PSScriptRoot -ChildPath '..') -ChildPath '..'
     (Resolve-Path -LiteralPath $root).ProviderPath
 }
 
@@ -25,8 +26,39 @@ function Get-TurnstileRandomHex {
         [int] $Length = 32
     )
 
-    $bytes = [System.Security.Cryptography.RandomNumberGenerator]::GetBytes([int][math]::Ceiling($Length / 2))
-    [System.Convert]::ToHexString($bytes).ToLowerInvariant().Substring(0, $Length)
+    $bytes = New-Object -TypeName byte[] -ArgumentList ([int][math]::Ceiling($Length / 2))
+    $random = [System.Security.Cryptography.RandomNumberGenerator]::Create()
+    try { $random.GetBytes($bytes) } finally { $random.Dispose() }
+    (ConvertTo-TurnstileTestHexString -Bytes $bytes).ToLowerInvariant().Substring(0, $Length)
+}
+
+function ConvertTo-TurnstileTestHexString {
+    # Upper-case hex of the bytes, as .NET's Convert.ToHexString writes it (which .NET Framework lacks).
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [AllowEmptyCollection()]
+        [byte[]] $Bytes
+    )
+
+    [System.BitConverter]::ToString($Bytes).Replace('-', '')
+}
+
+function Get-TurnstileTestAuthorization {
+    <#
+    .SYNOPSIS
+    The Authorization header for the emulator's API token, for Invoke-RestMethod -Headers: Invoke-RestMethod's
+    -Authentication Bearer -Token and -AllowUnencryptedAuthentication (for http://127.0.0.1) are PowerShell 7 only.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [psobject] $Emulator
+    )
+
+    @{ Authorization = 'Bearer ' + (ConvertFrom-TurnstileTestSecureString -SecureString $Emulator.ApiToken) }
 }
 
 function ConvertTo-TurnstileTestSecureString {
@@ -160,8 +192,10 @@ function Invoke-TurnstileEmulatorControl {
         ErrorAction = 'Stop'
     }
     if ($Method -eq 'Post' -or $Method -eq 'Patch') {
-        $parameters.ContentType = 'application/json'
-        $parameters.Body = if ($null -eq $Body) { '{}' } else { ConvertTo-Json -InputObject $Body -Depth 10 -Compress }
+        $parameters.ContentType = 'application/json; charset=utf-8'
+        $json = if ($null -eq $Body) { '{}' } else { ConvertTo-Json -InputObject $Body -Depth 10 -Compress }
+        # As UTF-8 bytes: Windows PowerShell would send a string body in ISO-8859-1.
+        $parameters.Body = [System.Text.Encoding]::UTF8.GetBytes($json)
     }
 
     Invoke-RestMethod @parameters
@@ -264,7 +298,6 @@ function Add-TurnstileEmulatorWidget {
     Creates a widget straight through the emulator's API, so test setup does not depend on the cmdlet
     under test. Returns the API's result object (snake_case properties, with the secret).
     #>
-    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingAllowUnencryptedAuthentication', '', Justification = 'Loopback emulator with a throwaway token.')]
     [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
@@ -302,14 +335,13 @@ function Add-TurnstileEmulatorWidget {
         bot_fight_mode  = $BotFightMode.IsPresent
     }
     $parameters = @{
-        Method                         = 'Post'
-        Uri                            = [uri](Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator)
-        Authentication                 = 'Bearer'
-        Token                          = $Emulator.ApiToken
-        AllowUnencryptedAuthentication = $true
-        ContentType                    = 'application/json'
-        Body                           = ConvertTo-Json -InputObject $body -Depth 5 -Compress
-        ErrorAction                    = 'Stop'
+        Method      = 'Post'
+        Uri         = [uri](Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator)
+        Headers     = Get-TurnstileTestAuthorization -Emulator $Emulator
+        ContentType = 'application/json; charset=utf-8'
+        # As UTF-8 bytes: Windows PowerShell would send a string body in ISO-8859-1.
+        Body        = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $body -Depth 5 -Compress))
+        ErrorAction = 'Stop'
     }
     (Invoke-RestMethod @parameters).result
 }
@@ -319,7 +351,6 @@ function Get-TurnstileEmulatorWidget {
     .SYNOPSIS
     Lists the emulator's widgets straight through its API (up to 1,000), to check what a cmdlet did.
     #>
-    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingAllowUnencryptedAuthentication', '', Justification = 'Loopback emulator with a throwaway token.')]
     [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
@@ -328,12 +359,10 @@ function Get-TurnstileEmulatorWidget {
     )
 
     $parameters = @{
-        Method                         = 'Get'
-        Uri                            = [uri]((Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator) + '?per_page=1000')
-        Authentication                 = 'Bearer'
-        Token                          = $Emulator.ApiToken
-        AllowUnencryptedAuthentication = $true
-        ErrorAction                    = 'Stop'
+        Method      = 'Get'
+        Uri         = [uri]((Get-TurnstileEmulatorWidgetsUri -Emulator $Emulator) + '?per_page=1000')
+        Headers     = Get-TurnstileTestAuthorization -Emulator $Emulator
+        ErrorAction = 'Stop'
     }
     (Invoke-RestMethod @parameters).result
 }
@@ -460,6 +489,8 @@ Export-ModuleMember -Function @(
     'Get-TurnstileRandomHex'
     'ConvertTo-TurnstileTestSecureString'
     'ConvertFrom-TurnstileTestSecureString'
+    'ConvertTo-TurnstileTestHexString'
+    'Get-TurnstileTestAuthorization'
     'Start-TurnstileEmulator'
     'Stop-TurnstileEmulator'
     'Reset-TurnstileEmulator'

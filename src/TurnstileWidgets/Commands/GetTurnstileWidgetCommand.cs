@@ -89,8 +89,7 @@ namespace TurnstileWidgets.Commands
             }
             catch (TurnstileValidationException e)
             {
-                string quoted = "'" + sitekey.Replace("'", "''") + "'";
-                throw new TurnstileValidationException(e.Field, e.Message + " To find widgets by name, use Get-TurnstileWidget -Name " + quoted + ".");
+                throw new TurnstileValidationException(e.Field, e.Message + " To find widgets by name, use Get-TurnstileWidget -Name " + CommandText.NameArgument(sitekey) + ".");
             }
         }
 
@@ -158,7 +157,7 @@ namespace TurnstileWidgets.Commands
                     ListingProgress progress = ListingProgress.Compute(pagesRead, widgetsRead, page.TotalCount, window.PerPage);
                     if (progress.ShouldShow)
                     {
-                        WriteProgress(progress.ToProgressRecord(completed: listing.IsComplete));
+                        WriteBar(progress.ToProgressRecord(completed: listing.IsComplete));
                         shown = listing.IsComplete ? null : progress;
                     }
 
@@ -178,9 +177,10 @@ namespace TurnstileWidgets.Commands
             }
             finally
             {
-                if (shown != null && !CancellationToken.IsCancellationRequested)
+                // Also after Ctrl+C, a failure or Select-Object -First downstream: the listing's work has ended either way.
+                if (shown != null)
                 {
-                    WriteProgress(shown.ToProgressRecord(completed: true));
+                    WriteBar(shown.ToProgressRecord(completed: true));
                 }
             }
 

@@ -74,6 +74,22 @@ namespace TurnstileWidgets.Commands
 
         internal override WriteProgressBar? WriteProgressBar => progress;
 
+        // Whether -Domain was typed; otherwise each input's domains came from a piped object's Domains (an Import-Csv row).
+        private bool domainOnCommandLine;
+
+        /// <summary>Notes whether -Domain was given on the command line, before any input binds it.</summary>
+        protected override void BeginProcessing()
+        {
+            domainOnCommandLine = IsBound(nameof(Domain));
+            base.BeginProcessing();
+        }
+
+        /// <summary>Piped domains are the piped object's Domains (Cloudflare's domain limit names them so).</summary>
+        internal override string? GivenAs(string field) =>
+            string.Equals(field, "domains", StringComparison.OrdinalIgnoreCase) && !domainOnCommandLine
+                ? "the piped object's Domains (-Domain)"
+                : base.GivenAs(field);
+
         /// <summary>Creates one widget per input.</summary>
         protected override void ProcessRecord()
         {

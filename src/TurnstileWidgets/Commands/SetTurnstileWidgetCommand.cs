@@ -200,6 +200,21 @@ namespace TurnstileWidgets.Commands
                 string.Join(", ", ignored), ignored[0]));
         }
 
+        /// <summary>The domains are what -Domain, -AddDomain or -RemoveDomain said (Cloudflare's domain limit names the one given).</summary>
+        internal override string? GivenAs(string field)
+        {
+            if (string.Equals(field, "domains", StringComparison.OrdinalIgnoreCase) && !IsGiven(nameof(Domain)))
+            {
+                bool adds = IsGiven(nameof(AddDomain)), removes = IsGiven(nameof(RemoveDomain));
+                if (adds || removes)
+                {
+                    return adds && removes ? "-AddDomain and -RemoveDomain" : adds ? "-AddDomain" : "-RemoveDomain";
+                }
+            }
+
+            return base.GivenAs(field);
+        }
+
         private void Update(SessionConnection connection, string sitekey)
         {
             if (IsGiven(nameof(Domain)) && (IsGiven(nameof(AddDomain)) || IsGiven(nameof(RemoveDomain))))

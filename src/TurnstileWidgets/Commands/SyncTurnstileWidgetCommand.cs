@@ -93,7 +93,9 @@ namespace TurnstileWidgets.Commands
             foreach (WidgetChange change in confirmed)
             {
                 TurnstileWidgetChange output = ToOutput(change, connection.Details.AccountId);
+                applyingEntry = change.Entry == null ? null : string.Format(CultureInfo.InvariantCulture, "{0} ('{1}')", change.Entry.Location, DisplayText.Visible(change.Entry.Name ?? change.Name));
                 bool done = TryProcess(change.Sitekey ?? change.Name, () => Apply(connection, change, output, liveReadAt));
+                applyingEntry = null;
                 if (!done)
                 {
                     failed++;
@@ -121,6 +123,24 @@ namespace TurnstileWidgets.Commands
             }
 
             WriteSummary(created, updated, removed, failed, skipped);
+        }
+
+        // The entry being applied ("entry 2 of widgets.json ('login')"): a failure names its field, where the user wrote
+        // the value. Text, not the engine's WidgetChange: a command type holds no engine type (the load-context boundary).
+        private string? applyingEntry;
+
+        /// <summary>The field of the entry being applied, as the file holds it (<c>the Domains of entry 2 of widgets.json ('login')</c>).</summary>
+        internal override string? GivenAs(string field)
+        {
+            string? parameter = base.GivenAs(field);
+            if (applyingEntry == null || parameter == null)
+            {
+                return parameter;
+            }
+
+            // The entry's properties are the TurnstileWidget's (Domains), the parameters' names are singular (-Domain).
+            string property = DesiredWidget.PropertyNames.FirstOrDefault(name => name.StartsWith(parameter.TrimStart('-'), StringComparison.OrdinalIgnoreCase)) ?? parameter;
+            return "the " + property + " of " + applyingEntry;
         }
 
         private void WriteSummary(int created, int updated, int removed, int failed, int skipped)

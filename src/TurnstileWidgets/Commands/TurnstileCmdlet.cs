@@ -32,9 +32,15 @@ namespace TurnstileWidgets.Commands
             }
         }
 
-        /// <summary>Releases the cancellation source and the leases on the connections this command used.</summary>
+        /// <summary>
+        /// Completes the progress bars this command left open, then releases the cancellation source and the leases on the
+        /// connections it used. PowerShell disposes a command however it ended, and a stop (Ctrl+C, a terminating error,
+        /// <c>Select-Object -First</c> downstream) skips EndProcessing: a bar left open would stay on screen.
+        /// </summary>
         public void Dispose()
         {
+            CompleteProgressBars();
+
             SessionConnection? leased = held;
             held = null;
             leased?.Release();
@@ -186,7 +192,7 @@ namespace TurnstileWidgets.Commands
             ProgressRecord? record = WriteProgressBar?.Count(outcome);
             if (record != null)
             {
-                WriteProgress(record);
+                WriteBar(record);
             }
         }
 
@@ -194,9 +200,56 @@ namespace TurnstileWidgets.Commands
         internal void CompleteWriteProgress()
         {
             ProgressRecord? record = WriteProgressBar?.Completed();
-            if (record != null && !CancellationToken.IsCancellationRequested)
+            if (record != null)
             {
-                WriteProgress(record);
+                WriteBar(record);
+            }
+        }
+
+        // Every bar of this command goes out under one source id of its own, so that a bar can be completed after Ctrl+C:
+        // the command runtime refuses every write once the pipeline is stopping, and the host, which still takes records
+        // then, tells bars apart by source id and activity id. Ids above int.MaxValue stay clear of the ones PowerShell
+        // numbers from 1 for other commands.
+        private static long lastProgressSourceId = int.MaxValue;
+        private long progressSourceId;
+
+        /// <summary>
+        /// Writes a progress record of this command. While the pipeline stops, a Completed record goes straight to the host
+        /// (as the runtime would have, $ProgressPreference permitting), so no bar this command opened stays on screen.
+        /// </summary>
+        internal void WriteBar(ProgressRecord record)
+        {
+            if (progressSourceId == 0)
+            {
+                progressSourceId = Interlocked.Increment(ref lastProgressSourceId);
+            }
+
+            try
+            {
+                CommandRuntime.WriteProgress(progressSourceId, record);
+            }
+            catch (PipelineStoppedException) when (record.RecordType == ProgressRecordType.Completed && Host?.UI != null && ProgressShown)
+            {
+                Host.UI.WriteProgress(progressSourceId, record);
+            }
+        }
+
+        // Whether $ProgressPreference lets bars show (the runtime writes none under SilentlyContinue or Ignore).
+        private bool ProgressShown =>
+            !(GetVariableValue("ProgressPreference") is ActionPreference preference)
+            || (preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore);
+
+        /// <summary>Closes every bar this command left open (its own, the rate-limit countdown); each is closed once.</summary>
+        private void CompleteProgressBars()
+        {
+            try
+            {
+                CompleteWriteProgress();
+                CompleteRateLimitProgress();
+            }
+            catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException)
+            {
+                // A host that no longer takes records (its pipeline is gone) has no bar left to close.
             }
         }
 
@@ -206,7 +259,7 @@ namespace TurnstileWidgets.Commands
             if (rateLimitProgressShown)
             {
                 rateLimitProgressShown = false;
-                WriteProgress(RequestText.RateLimitProgressCompleted());
+                WriteBar(RequestText.RateLimitProgressCompleted());
             }
         }
 
@@ -271,7 +324,7 @@ namespace TurnstileWidgets.Commands
 
         void IMessageSink.WriteDebugLine(string text) => WriteDebugLine(text);
 
-        void IMessageSink.WriteProgressRecord(ProgressRecord record) => WriteProgress(record);
+        void IMessageSink.WriteProgressRecord(ProgressRecord record) => WriteBar(record);
 
         void IMessageSink.WriteWarningLine(string text) => WriteWarningLine(text);
 
@@ -288,11 +341,13 @@ namespace TurnstileWidgets.Commands
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
+                // Ctrl+C: close the bars now, while this command still runs; Dispose would close them later, at the pipeline's end.
+                CompleteProgressBars();
                 throw new PipelineStoppedException();
             }
             catch (TurnstileException exception)
             {
-                ErrorRecord record = ErrorMapper.Map(exception, target);
+                ErrorRecord record = ErrorMapper.Map(exception, target, GivenAs);
                 if (terminating)
                 {
                     ThrowTerminatingError(record);
@@ -302,6 +357,12 @@ namespace TurnstileWidgets.Commands
                 return false;
             }
         }
+
+        /// <summary>
+        /// What the user gave for the wire <paramref name="field"/>, in their words: a parameter (<c>-Domain</c>), or for a
+        /// cmdlet that reads a file, the entry's field. Messages and recommended actions name it; null when nothing sets it.
+        /// </summary>
+        internal virtual string? GivenAs(string field) => ParameterNames.ForField(field);
 
         /// <summary>Confirms a change with ShouldProcess; <c>-Force</c> skips the prompt, but never under <c>-WhatIf</c> or an explicit <c>-Confirm</c>.</summary>
         internal bool ConfirmChange(string target, string action, bool force)

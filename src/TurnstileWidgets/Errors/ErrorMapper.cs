@@ -50,8 +50,8 @@ namespace TurnstileWidgets.Errors
         public static ErrorRecord NotConnected() => Record(
             ErrorIds.NotConnected,
             ErrorCategory.InvalidOperation,
-            "Not connected to Cloudflare. Run Connect-Turnstile first, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and CLOUDFLARE_ACCOUNT_ID to connect on first use.",
-            "Run Connect-Turnstile with -ApiToken (or -Email and -ApiKey) and -AccountId, or set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID: the widget cmdlets then connect from them on first use.",
+            "Not connected to Cloudflare. " + Session.ConnectionAdvice.Sentence,
+            Session.ConnectionAdvice.Sentence,
             null,
             null);
 
@@ -72,18 +72,21 @@ namespace TurnstileWidgets.Errors
         {
             string message = "No widget is named '" + DisplayText.Visible(name) + "'.";
             return Record(ErrorIds.WidgetNameNotFound, ErrorCategory.ObjectNotFound, message,
-                "Check the name (it matches whole names, ignoring case); use wildcards such as -Name '*" + DisplayText.Visible(name) + "*' to search, or Get-TurnstileWidget to list every widget.",
+                "Check the name (it matches whole names, ignoring case); use wildcards such as -Name " + CommandText.Quoted("*" + WildcardPattern.Escape(name) + "*") + " to search, or Get-TurnstileWidget to list every widget.",
                 name, new ItemNotFoundException(message));
         }
 
         /// <summary>
         /// Describes <paramref name="exception"/>. <paramref name="target"/> is the sitekey or name the
-        /// cmdlet was working on (null for a listing). Failures other than <see cref="TurnstileException"/>
-        /// become <see cref="ErrorIds.ApiError"/>.
+        /// cmdlet was working on (null for a listing). <paramref name="inUsersWords"/> names what the user gave for a
+        /// wire field (<c>domains</c> is <c>-AddDomain</c> for <c>Set-TurnstileWidget -AddDomain</c>, a file entry's
+        /// Domains for Sync); <see cref="ParameterNames.ForField"/> when null. Failures other than
+        /// <see cref="TurnstileException"/> become <see cref="ErrorIds.ApiError"/>.
         /// </summary>
-        public static ErrorRecord Map(Exception exception, object? target)
+        public static ErrorRecord Map(Exception exception, object? target, Func<string, string?>? inUsersWords = null)
         {
             if (exception == null) throw new ArgumentNullException(nameof(exception));
+            Func<string, string?> named = inUsersWords ?? ParameterNames.ForField;
             switch (exception)
             {
                 case RegionChangeRefusedException region:
@@ -92,9 +95,15 @@ namespace TurnstileWidgets.Errors
                             "Leave -Region out, or pass -Region {0}. To use a widget in region '{1}', create a new one with New-TurnstileWidget -Region {1} and update your sites to its sitekey.",
                             region.CurrentRegion, region.RequestedRegion),
                         target ?? region.Sitekey, exception);
+                case TurnstileValidationException validation when ParameterNames.IsConnectionField(validation.Field):
+                    // Connect-Turnstile's values, or the CLOUDFLARE_* variables a first use connects from: either way fixes it.
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument,
+                        ParameterNames.InUsersWords(validation.Message, validation.Field, ParameterNames.ForField(validation.Field)),
+                        Session.ConnectionAdvice.Sentence + " Nothing was sent to Cloudflare.",
+                        target, exception);
                 case TurnstileValidationException validation:
-                    string? parameter = ParameterNames.ForField(validation.Field);
-                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, ParameterNames.InUsersWords(validation.Message, validation.Field),
+                    string? parameter = validation.Field == null ? null : named(validation.Field);
+                    return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, ParameterNames.InUsersWords(validation.Message, validation.Field, parameter),
                         "Correct " + (parameter ?? "the value") + " and try again; nothing was sent to Cloudflare.",
                         target, exception);
                 case Engine.Analytics.TurnstileAnalyticsException analytics:
@@ -102,7 +111,7 @@ namespace TurnstileWidgets.Errors
                 case TurnstileTransportException transport:
                     return MapTransport(transport, target);
                 case TurnstileApiException api:
-                    return MapApi(api, target);
+                    return MapApi(api, target, named);
                 default:
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, exception.Message,
                         "Try again; if it keeps failing, run the command with -Verbose and report the output.",
@@ -133,7 +142,7 @@ namespace TurnstileWidgets.Errors
         }
 
         // Decides on the engine's classification alone: never on the request path or Cloudflare's codes.
-        private static ErrorRecord MapApi(TurnstileApiException exception, object? target)
+        private static ErrorRecord MapApi(TurnstileApiException exception, object? target, Func<string, string?> named)
         {
             string message = WithCloudflareErrors(exception);
             switch (exception.Kind)
@@ -159,7 +168,7 @@ namespace TurnstileWidgets.Errors
                 case TurnstileApiErrorKind.NotFound:
                     return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
                         target is string value && value.Length > 0
-                            ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name '" + DisplayText.Visible(value).Replace("'", "''") + "'."
+                            ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name " + CommandText.NameArgument(value) + "."
                             : "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
                         target, exception);
                 case TurnstileApiErrorKind.RouteNotFound:
@@ -199,18 +208,23 @@ namespace TurnstileWidgets.Errors
                     if (domainLimit.HasValue)
                     {
                         // The limit depends on the account's plan, so only the API can say it; the module sends what it was given.
+                        string domains = named("domains") ?? "-Domain";
                         return Record(ErrorIds.DomainLimitExceeded, ErrorCategory.LimitsExceeded,
                             string.Format(CultureInfo.InvariantCulture,
-                                "-Domain: Cloudflare allows at most {0} domains per widget for this account and refused the request. {1}",
-                                domainLimit.Value, message),
+                                "{0}: Cloudflare allows at most {1} domains per widget for this account and refused the request. {2}",
+                                domains, domainLimit.Value, message),
+                            // -AddDomain adds to what the widget has; the others give the whole list.
                             string.Format(CultureInfo.InvariantCulture,
-                                "Give -Domain at most {0} domains (the limit is set by the account's plan); nothing was changed.", domainLimit.Value),
+                                domains.IndexOf("-AddDomain", StringComparison.Ordinal) >= 0
+                                    ? "Add fewer domains with {1}, so the widget has at most {0} in all (the limit is set by the account's plan); nothing was changed."
+                                    : "Give {1} at most {0} domains (the limit is set by the account's plan); nothing was changed.",
+                                domainLimit.Value, domains),
                             target, exception);
                     }
 
-                    string? named = ParameterNames.NamedIn(exception.Errors);
+                    string? fields = ParameterNames.NamedIn(exception.Errors, named);
                     return Record(ErrorIds.ValidationFailed, ErrorCategory.InvalidArgument, message,
-                        named == null ? "Correct the values Cloudflare named and try again." : "Correct " + named + " and try again.",
+                        fields == null ? "Correct the values Cloudflare named and try again." : "Correct " + fields + " and try again.",
                         target, exception);
                 case TurnstileApiErrorKind.Server:
                     // Like a dropped connection: a create (or rotation) may have happened although it failed.

@@ -31,16 +31,29 @@ namespace TurnstileWidgets.Errors
             ["per_page"] = "-First",
             ["page"] = "-Skip",
             ["credential"] = "-ApiToken",
+            [EnvironmentSettings.BaseUrlVariable] = EnvironmentSettings.BaseUrlVariable + " (or Connect-Turnstile -ApiBaseUri)",
         };
 
         /// <summary>The parameter for the wire <paramref name="field"/>; null when no parameter sets it.</summary>
         public static string? ForField(string? field) =>
             field != null && ByField.TryGetValue(field, out string? parameter) ? parameter : null;
 
-        /// <summary>The engine's <c>field: problem</c> message with the field replaced by its parameter (<c>-Domain: problem</c>).</summary>
-        public static string InUsersWords(string message, string? field)
+        /// <summary>True for the fields of a connection (the account id, the credential): Connect-Turnstile's or the CLOUDFLARE_* variables'.</summary>
+        public static bool IsConnectionField(string? field) =>
+            field != null && ConnectionFields.Contains(field);
+
+        private static readonly HashSet<string> ConnectionFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
-            string? parameter = ForField(field);
+            "account_id", "credential", "email", "api_key", "api_token",
+            EnvironmentSettings.ApiTokenVariable, EnvironmentSettings.AccountIdVariable, EnvironmentSettings.EmailVariable, EnvironmentSettings.ApiKeyVariable,
+        };
+
+        /// <summary>
+        /// The engine's <c>field: problem</c> message with the field replaced by what the user gave for it
+        /// (<paramref name="parameter"/>, e.g. <c>-Domain: problem</c>).
+        /// </summary>
+        public static string InUsersWords(string message, string? field, string? parameter)
+        {
             if (parameter == null || message == null)
             {
                 return message ?? "";
@@ -50,8 +63,11 @@ namespace TurnstileWidgets.Errors
             return message.StartsWith(prefix, StringComparison.Ordinal) ? parameter + ":" + message.Substring(prefix.Length) : message;
         }
 
-        /// <summary>The parameters whose wire fields Cloudflare's errors name (<c>-Domain, -Mode</c>); null when they name none.</summary>
-        public static string? NamedIn(IReadOnlyList<ApiMessage>? errors)
+        /// <summary>
+        /// What the user gave for the wire fields Cloudflare's errors name (<c>-Domain, -Mode</c>, through
+        /// <paramref name="inUsersWords"/>); null when they name none.
+        /// </summary>
+        public static string? NamedIn(IReadOnlyList<ApiMessage>? errors, Func<string, string?> inUsersWords)
         {
             if (errors == null)
             {
@@ -61,9 +77,10 @@ namespace TurnstileWidgets.Errors
             var named = new List<string>();
             foreach (KeyValuePair<string, string> pair in ByField)
             {
-                if (errors.Any(e => MentionsField(e.Message, pair.Key)) && !named.Contains(pair.Value))
+                string? given = inUsersWords(pair.Key);
+                if (given != null && errors.Any(e => MentionsField(e.Message, pair.Key)) && !named.Contains(given))
                 {
-                    named.Add(pair.Value);
+                    named.Add(given);
                 }
             }
 

@@ -35,6 +35,33 @@ namespace TurnstileWidgets
         }
 
         /// <summary>
+        /// A connection's API address as the connection table shows it: host and port always whole, the scheme only when it
+        /// is not https, the path only when it is not Cloudflare's <c>/client/v4</c> (<c>api.cloudflare.com</c>,
+        /// <c>http://127.0.0.1:43117</c>). The whole URI does not fit 80 columns beside a 32-character account id; the list
+        /// view shows it.
+        /// </summary>
+        public static string ApiAddress(Uri? uri)
+        {
+            if (uri == null)
+            {
+                return "";
+            }
+
+            if (!uri.IsAbsoluteUri)
+            {
+                return Visible(uri.OriginalString);
+            }
+
+            string scheme = uri.Scheme == Uri.UriSchemeHttps ? "" : uri.Scheme + "://";
+            string path = uri.AbsolutePath.TrimEnd('/');
+            string shownPath = string.Equals(path, ApiPath, StringComparison.OrdinalIgnoreCase) ? "" : path;
+            return Visible(scheme + uri.Authority + shownPath);
+        }
+
+        // Cloudflare's API path (https://api.cloudflare.com/client/v4), which every connection shares unless it points elsewhere.
+        private const string ApiPath = "/client/v4";
+
+        /// <summary>
         /// <paramref name="text"/> made visible, whole when it has at most <paramref name="maxLength"/> characters, else
         /// cut to that many with a closing ellipsis: a table column sized to its data, within a cap.
         /// </summary>

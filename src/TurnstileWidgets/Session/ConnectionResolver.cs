@@ -60,6 +60,20 @@ namespace TurnstileWidgets.Session
             AccountId, AccountIdSource, CredentialRedaction.WithoutUserInfo(BaseUri), BaseUriSource, Credential.Scheme, CredentialSource);
     }
 
+    /// <summary>
+    /// The two ways to connect, said the same way by every message about a missing or refused connection value (not
+    /// connected, no account id, half a credential): Connect-Turnstile's parameters, or the variables a first use reads.
+    /// </summary>
+    internal static class ConnectionAdvice
+    {
+        /// <summary>Both ways, as one sentence.</summary>
+        public const string Sentence =
+            "Run Connect-Turnstile -ApiToken <token> -AccountId <account id> (or -Email and -ApiKey instead of -ApiToken), "
+            + "or set " + EnvironmentSettings.ApiTokenVariable + " and " + EnvironmentSettings.AccountIdVariable
+            + " (or " + EnvironmentSettings.EmailVariable + " and " + EnvironmentSettings.ApiKeyVariable + " instead of " + EnvironmentSettings.ApiTokenVariable
+            + "): the widget cmdlets connect from them on first use.";
+    }
+
     /// <summary>Decides a connection's credential, account and base URI from parameters first, then environment variables.</summary>
     internal static class ConnectionResolver
     {
@@ -92,16 +106,17 @@ namespace TurnstileWidgets.Session
 
             if (accountId == null)
             {
-                throw new TurnstileValidationException("account_id",
-                    "No account id: pass -AccountId, or set CLOUDFLARE_ACCOUNT_ID. It is the 32-character hexadecimal id in the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).");
+                throw new TurnstileValidationException("account_id", string.Format(CultureInfo.InvariantCulture,
+                    "No account id to go with the credential from {0}: pass -AccountId to Connect-Turnstile, or set {1}. It is the 32-character hexadecimal id in the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
+                    credentialSource, AccountIdVariable));
             }
 
             accountId = accountId.Trim();
             if (!WidgetValidator.IsAccountId(accountId))
             {
                 throw new TurnstileValidationException("account_id", string.Format(CultureInfo.InvariantCulture,
-                    "The account id '{0}' (from {1}) is not 32 hexadecimal characters. Copy it from the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>).",
-                    accountId, accountIdSource));
+                    "The account id '{0}' (from {1}) is not 32 hexadecimal characters. Copy it from the Cloudflare dashboard's URL (dash.cloudflare.com/<account id>) into {2}.",
+                    accountId, accountIdSource, accountIdSource == AccountIdVariable ? AccountIdVariable + " or Connect-Turnstile -AccountId" : "-AccountId or " + AccountIdVariable));
             }
 
             // The engine owns the base URL's rules; its messages name the source and never quote the URL, which may
@@ -177,25 +192,28 @@ namespace TurnstileWidgets.Session
                 string missing = envEmail ? ApiKeyVariable : EmailVariable;
                 string present = envEmail ? EmailVariable : ApiKeyVariable;
                 throw new TurnstileValidationException("credential", string.Format(CultureInfo.InvariantCulture,
-                    "{0} is set but {1} is not: set both, or set CLOUDFLARE_API_TOKEN, or pass -ApiToken (or -Email and -ApiKey).", present, missing));
+                    "{0} is set but {1} is not: set both, or set {2} instead (with {3}), or run Connect-Turnstile -ApiToken <token> -AccountId <account id> (or -Email and -ApiKey).",
+                    present, missing, ApiTokenVariable, AccountIdVariable));
             }
 
             if (!envToken && !envEmail)
             {
-                throw new TurnstileValidationException("credential",
-                    "No credential: pass -ApiToken, or -Email and -ApiKey, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).");
+                throw new TurnstileValidationException("credential", NoCredential);
             }
 
             EnvironmentSettings settings = EnvironmentSettings.Read(getVariable);
             if (settings.Credential == null)
             {
-                throw new TurnstileValidationException("credential",
-                    "No credential: pass -ApiToken, or -Email and -ApiKey, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).");
+                throw new TurnstileValidationException("credential", NoCredential);
             }
 
             source = envToken ? ApiTokenVariable : EmailVariable + " and " + ApiKeyVariable;
             return settings.Credential;
         }
+
+        private const string NoCredential =
+            "No credential: pass -ApiToken <token> (or -Email and -ApiKey) with -AccountId to Connect-Turnstile, or set "
+            + ApiTokenVariable + " (or " + EmailVariable + " and " + ApiKeyVariable + ") and " + AccountIdVariable + ".";
 
         private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
     }

@@ -98,7 +98,8 @@ namespace TurnstileWidgets.Module.Tests.Errors
             ErrorRecord descriptor = ErrorMapper.NotConnected();
             Assert.Equal("TurnstileNotConnected", descriptor.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidOperation, descriptor.CategoryInfo.Category);
-            Assert.Contains("Run Connect-Turnstile first", descriptor.ErrorDetails.Message);
+            Assert.Contains("Run Connect-Turnstile -ApiToken <token> -AccountId <account id>", descriptor.ErrorDetails.Message);
+            Assert.Contains("CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID", descriptor.ErrorDetails.Message);
         }
 
         [Fact]

@@ -76,7 +76,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         {
             var error = Assert.Throws<TurnstileValidationException>(() =>
                 ConnectionResolver.Resolve(new ConnectionParameters { AccountId = Account }, Env()));
-            Assert.Equal("No credential: pass -ApiToken, or -Email and -ApiKey, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).", error.Message);
+            Assert.Equal("No credential: pass -ApiToken <token> (or -Email and -ApiKey) with -AccountId to Connect-Turnstile, or set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and CLOUDFLARE_ACCOUNT_ID.", error.Message);
             Assert.Equal("TurnstileValidationFailed", ErrorMapper.Map(error, null).FullyQualifiedErrorId);
         }
 
