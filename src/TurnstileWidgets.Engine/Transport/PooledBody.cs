@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.IO;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,6 +19,8 @@ namespace TurnstileWidgets.Engine.Transport
         private const int FirstSize = 16 * 1024;
         // A Content-Length beyond this sizes nothing up front: the buffer grows with what actually arrives.
         private const long MaxHint = 4 * 1024 * 1024;
+        // The largest body read: doubling past it would overflow an array's length.
+        private const int MaxLength = 1024 * 1024 * 1024;
         private byte[]? buffer;
 
         private PooledBody(byte[] buffer, int length)
@@ -45,7 +48,12 @@ namespace TurnstileWidgets.Engine.Transport
                 {
                     if (length == buffer.Length)
                     {
-                        byte[] larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+                        if (buffer.Length >= MaxLength)
+                        {
+                            // No API answer comes near this (a 1,000-widget page is about 350 KB); said as an unreadable answer.
+                            throw new JsonException($"The answer is larger than {MaxLength / (1024 * 1024)} MB, too large to read.");
+                        }
+                        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLength));
                         Buffer.BlockCopy(buffer, 0, larger, 0, length);
                         Array.Clear(buffer, 0, length);
                         ArrayPool<byte>.Shared.Return(buffer);
