@@ -6,8 +6,10 @@ namespace TurnstileWidgets.Benchmarks
 {
     /// <summary>
     /// Decides when an in-process scenario is warm: after at least --warmup rounds and <see cref="MinTime"/>, and once the
-    /// JIT has gone quiet, that is, <see cref="QuietRounds"/> rounds in a row (every contestant once per round) during
-    /// which the runtime compiled no method at all. Until then a round still pays for tier-0 code, instrumented code and
+    /// JIT has gone quiet, that is, <see cref="QuietRounds"/> rounds in a row (every contestant once per round), lasting
+    /// at least <see cref="QuietTime"/> together, during which the runtime compiled no method at all. The time matters for
+    /// short rounds: tiered compilation promotes methods in batches after a delay (100 ms by default), so a few
+    /// milliseconds without a compilation do not mean it is done. Until then a round still pays for tier-0 code, instrumented code and
     /// the background recompilations of tiered PGO, and the process's CPU time includes compiling the other contestant's
     /// methods, so neither wall nor CPU time says what a listing costs. Every contestant shares the rounds, so all of them
     /// get the same warm-up. A scenario that never goes quiet stops warming at <see cref="MaxTime"/> and says so.
@@ -20,11 +22,14 @@ namespace TurnstileWidgets.Benchmarks
         internal static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(60);
         /// <summary>Consecutive rounds with no compilation that count as quiet.</summary>
         internal const int QuietRounds = 2;
+        /// <summary>How long those rounds must last together.</summary>
+        internal static readonly TimeSpan QuietTime = TimeSpan.FromSeconds(1);
 
         private readonly int minRounds;
         private readonly Stopwatch elapsed = Stopwatch.StartNew();
         private long compiledAtRoundStart = JitInfo.GetCompiledMethodCount();
         private int quietInARow;
+        private TimeSpan quietSince;
 
         internal WarmUp(int minRounds)
         {
@@ -48,13 +53,21 @@ namespace TurnstileWidgets.Benchmarks
         {
             Rounds++;
             long compiled = JitInfo.GetCompiledMethodCount();
-            quietInARow = compiled == compiledAtRoundStart ? quietInARow + 1 : 0;
+            if (compiled == compiledAtRoundStart)
+            {
+                quietInARow++;
+            }
+            else
+            {
+                quietInARow = 0;
+                quietSince = elapsed.Elapsed;
+            }
             compiledAtRoundStart = compiled;
             if (Rounds < minRounds || elapsed.Elapsed < MinTime)
             {
                 return true;
             }
-            if (quietInARow >= QuietRounds)
+            if (quietInARow >= QuietRounds && elapsed.Elapsed - quietSince >= QuietTime)
             {
                 return false;
             }
