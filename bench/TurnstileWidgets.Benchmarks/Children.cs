@@ -70,6 +70,7 @@ namespace TurnstileWidgets.Benchmarks
                             long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                             TimeSpan jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
                             int gen0Before = GC.CollectionCount(0);
+                            long workItemsBefore = System.Threading.ThreadPool.CompletedWorkItemCount;
                             long allocatedBefore = GC.GetTotalAllocatedBytes();
                             long rounds = 0;
                             long items = 0;
@@ -81,10 +82,11 @@ namespace TurnstileWidgets.Benchmarks
                             }
                             self.Refresh();
                             Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                                "{{\"phase\":\"{0}\",\"rounds\":{1},\"items\":{2},\"wall_ms_per_round\":{3:0.###},\"cpu_ms_per_round\":{4:0.###},\"jit_methods\":{5},\"jit_ms\":{6:0.#},\"gen0\":{7},\"allocated_kb_per_round\":{8:0}}}",
+                                "{{\"phase\":\"{0}\",\"rounds\":{1},\"items\":{2},\"wall_ms_per_round\":{3:0.###},\"cpu_ms_per_round\":{4:0.###},\"jit_methods\":{5},\"jit_ms\":{6:0.#},\"gen0\":{7},\"allocated_kb_per_round\":{8:0},\"thread_pool_items_per_round\":{9:0}}}",
                                 phase, rounds, items, stopwatch.Elapsed.TotalMilliseconds / rounds, (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / rounds,
                                 System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore, (System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds,
-                                GC.CollectionCount(0) - gen0Before, (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / rounds));
+                                GC.CollectionCount(0) - gen0Before, (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / rounds,
+                                (System.Threading.ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)rounds));
                         }
                         return 0;
                     }

@@ -349,7 +349,7 @@ namespace TurnstileWidgets.Engine.Transport
                     {
                         try
                         {
-                            await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                            await PausingDeadline(info, () => pacing.WaitAsync(wait, cancellationToken)).ConfigureAwait(false);
                         }
                         catch
                         {
@@ -361,7 +361,7 @@ namespace TurnstileWidgets.Engine.Transport
                 }
                 if (wait != null)
                 {
-                    await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                    await PausingDeadline(info, () => pacing.WaitAsync(wait, cancellationToken)).ConfigureAwait(false);
                     lock (gate)
                     {
                         if (spentWindow >= 0 && windowOpen && windowFirstSequence == spentWindow)
@@ -377,7 +377,33 @@ namespace TurnstileWidgets.Engine.Transport
                     }
                     continue;
                 }
-                await WhenDoneOrCancelled(probeWait!, cancellationToken).ConfigureAwait(false);
+                info.Deadline?.Pause();
+                try
+                {
+                    await WhenDoneOrCancelled(probeWait!, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    info.Deadline?.Resume();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits for <paramref name="wait"/> with the request's OperationTimeout stopped: waiting for a turn is not part of
+        /// it (MaxBlockWait bounds block waits). Only around a real wait: pausing and resuming re-arm the deadline's timer,
+        /// and most requests are admitted at once.
+        /// </summary>
+        private static async Task PausingDeadline(RequestInfo info, Func<Task> wait)
+        {
+            info.Deadline?.Pause();
+            try
+            {
+                await wait().ConfigureAwait(false);
+            }
+            finally
+            {
+                info.Deadline?.Resume();
             }
         }
 
