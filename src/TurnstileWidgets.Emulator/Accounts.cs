@@ -14,9 +14,9 @@ namespace TurnstileWidgets.Emulator
     /// </summary>
     internal sealed class Accounts : IDisposable
     {
-        private readonly Dictionary<string, WidgetStore> _stores = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, EmulatorStats> _stats = new(StringComparer.OrdinalIgnoreCase);
-        private readonly List<StateFile> _stateFiles = new();
+        private readonly Dictionary<string, WidgetStore> stores = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, EmulatorStats> stats = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<StateFile> stateFiles = new();
 
         /// <summary>Opens each account's state file (and so takes ownership of it); refuses with the first that cannot be used.</summary>
         /// <exception cref="EmulatorStartupException">A state file cannot be used; none stays owned.</exception>
@@ -30,13 +30,13 @@ namespace TurnstileWidgets.Emulator
                     string id = accountIds[i];
                     string? file = dataFile is null ? null : i == 0 ? dataFile : DataFileFor(dataFile, id);
                     StateFile? stateFile = file is null ? null : new StateFile(file);
-                    _stores.Add(id, new WidgetStore(clock, stateFile));
+                    stores.Add(id, new WidgetStore(clock, stateFile));
                     if (stateFile is not null)
                     {
-                        _stateFiles.Add(stateFile);
+                        stateFiles.Add(stateFile);
                     }
 
-                    _stats.Add(id, new EmulatorStats());
+                    stats.Add(id, new EmulatorStats());
                 }
             }
             catch
@@ -51,26 +51,26 @@ namespace TurnstileWidgets.Emulator
 
         public string DefaultId => Ids[0];
 
-        public WidgetStore Default => _stores[DefaultId];
+        public WidgetStore Default => stores[DefaultId];
 
-        public int TotalCount => _stores.Values.Sum(store => store.Count);
+        public int TotalCount => stores.Values.Sum(store => store.Count);
 
         /// <summary>The account's widgets, or null when the emulator does not serve it.</summary>
         public WidgetStore? Store(string? accountId) =>
-            accountId is not null && _stores.TryGetValue(accountId, out WidgetStore? store) ? store : null;
+            accountId is not null && stores.TryGetValue(accountId, out WidgetStore? store) ? store : null;
 
         /// <summary>The account's request counters, or null when the emulator does not serve it.</summary>
         public EmulatorStats? Stats(string? accountId) =>
-            accountId is not null && _stats.TryGetValue(accountId, out EmulatorStats? stats) ? stats : null;
+            accountId is not null && this.stats.TryGetValue(accountId, out EmulatorStats? stats) ? stats : null;
 
-        public IEnumerable<WidgetStore> AllStores => _stores.Values;
+        public IEnumerable<WidgetStore> AllStores => stores.Values;
 
-        public IEnumerable<EmulatorStats> AllStats => _stats.Values;
+        public IEnumerable<EmulatorStats> AllStats => stats.Values;
 
         /// <summary>Gives up every state file, so another emulator may use them; call once requests no longer arrive.</summary>
         public void Dispose()
         {
-            foreach (StateFile stateFile in _stateFiles)
+            foreach (StateFile stateFile in stateFiles)
             {
                 stateFile.Dispose();
             }

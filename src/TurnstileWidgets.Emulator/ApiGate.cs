@@ -17,19 +17,19 @@ namespace TurnstileWidgets.Emulator
         public const string ApiPrefix = "/client/v4";
         public const string ControlPrefix = "/__emulator";
 
-        private readonly FaultInjector _faults;
-        private readonly EmulatorStats _stats;
-        private readonly EmulatorClock _clock;
-        private readonly Func<IHeaderDictionary, string?> _identify;
+        private readonly FaultInjector faults;
+        private readonly EmulatorStats stats;
+        private readonly EmulatorClock clock;
+        private readonly Func<IHeaderDictionary, string?> identify;
 
         // identify: who a request's credential names, or null when the emulator does not accept it (authentication's own
         // rule); the rate limit keeps budgets for accepted credentials only.
         public ApiGate(FaultInjector faults, EmulatorStats stats, EmulatorClock clock, Func<IHeaderDictionary, string?> identify)
         {
-            _faults = faults;
-            _stats = stats;
-            _clock = clock;
-            _identify = identify;
+            this.faults = faults;
+            this.stats = stats;
+            this.clock = clock;
+            this.identify = identify;
         }
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -53,9 +53,9 @@ namespace TurnstileWidgets.Emulator
             if (string.Equals(path, Siteverify.SiteverifyEndpoint.Path, StringComparison.OrdinalIgnoreCase))
             {
                 // Siteverify lives beside the API (challenges.cloudflare.com): counted, but no API faults or rate limit.
-                _stats.CountRequest(EmulatorRouteKind.Siteverify);
+                stats.CountRequest(EmulatorRouteKind.Siteverify);
                 await RunWithBodyAsync(context, next).ConfigureAwait(false);
-                _stats.CountStatus(context.Response.StatusCode);
+                stats.CountStatus(context.Response.StatusCode);
                 return;
             }
 
@@ -67,7 +67,7 @@ namespace TurnstileWidgets.Emulator
 
             string method = context.Request.Method;
             EmulatorRouteKind kind = Classify(method, rest.Value ?? "");
-            _stats.CountRequest(kind);
+            stats.CountRequest(kind);
             try
             {
                 if (!await HttpHelpers.BufferBodyAsync(context).ConfigureAwait(false))
@@ -128,16 +128,16 @@ namespace TurnstileWidgets.Emulator
 
         private async Task ApplyFaultsAndRunAsync(HttpContext context, RequestDelegate next, string method, string path, EmulatorRouteKind kind)
         {
-            int latency = _faults.Settings.LatencyMs;
+            int latency = faults.Settings.LatencyMs;
             if (latency > 0)
             {
-                _stats.CountDelay();
+                stats.CountDelay();
                 await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
             }
 
             bool dropAfterCommit = false;
-            string credential = _identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
-            FaultStep? step = _faults.TakeStep(method, path);
+            string credential = identify(context.Request.Headers) ?? RateLimiter.UnrecognisedCredential;
+            FaultStep? step = faults.TakeStep(method, path);
             if (step is not null)
             {
                 if (step.DelayMs is int delay && delay > 0)
@@ -155,7 +155,7 @@ namespace TurnstileWidgets.Emulator
                 {
                     if (kind != EmulatorRouteKind.Graphql)
                     {
-                        _faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
+                        faults.Peek(credential)?.WriteHeaders(context.Response.Headers);
                     }
 
                     await WriteScriptedAsync(context, step, status).ConfigureAwait(false);
@@ -167,7 +167,7 @@ namespace TurnstileWidgets.Emulator
 
             // Set before anything answers, so every API response under a rate limit carries the budget (errors too).
             // GraphQL has its own budget (GraphqlEndpoint) and, like Cloudflare's, no Ratelimit headers.
-            RateLimitDecision? limit = kind == EmulatorRouteKind.Graphql ? null : _faults.Admit(credential);
+            RateLimitDecision? limit = kind == EmulatorRouteKind.Graphql ? null : faults.Admit(credential);
             limit?.WriteHeaders(context.Response.Headers);
             if (limit is { Admitted: false })
             {
@@ -175,7 +175,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            switch (_faults.NextRandomFault())
+            switch (faults.NextRandomFault())
             {
                 case RandomFault.Drop:
                     Drop(context);
@@ -201,18 +201,18 @@ namespace TurnstileWidgets.Emulator
             }
 
             await next(context).ConfigureAwait(false);
-            _stats.CountStatus(context.Response.StatusCode);
+            stats.CountStatus(context.Response.StatusCode);
         }
 
         private void Drop(HttpContext context)
         {
-            _stats.CountDrop();
+            stats.CountDrop();
             context.Abort();
         }
 
         private Task WriteInjectedServerErrorAsync(HttpContext context, int status)
         {
-            _stats.CountInjectedServerError();
+            stats.CountInjectedServerError();
             return WriteCountedErrorAsync(context, ApiError.ServerError(status));
         }
 
@@ -225,7 +225,7 @@ namespace TurnstileWidgets.Emulator
             }
             else if (step.RetryAfterDate)
             {
-                headers.RetryAfter = _clock.Inner.GetUtcNow().AddSeconds(2).ToString("r", CultureInfo.InvariantCulture);
+                headers.RetryAfter = clock.Inner.GetUtcNow().AddSeconds(2).ToString("r", CultureInfo.InvariantCulture);
             }
 
             if (step.RetryAfterMs is int ms)
@@ -240,7 +240,7 @@ namespace TurnstileWidgets.Emulator
 
             if (status >= 500)
             {
-                _stats.CountInjectedServerError();
+                stats.CountInjectedServerError();
             }
 
             ApiError standard = status switch
@@ -256,7 +256,7 @@ namespace TurnstileWidgets.Emulator
 
         private Task WriteCountedErrorAsync(HttpContext context, ApiError error)
         {
-            _stats.CountStatus(error.Status);
+            stats.CountStatus(error.Status);
             return HttpHelpers.WriteErrorAsync(context, error);
         }
 

@@ -12,22 +12,22 @@ namespace TurnstileWidgets.Emulator
     /// <summary>The /client/v4 operations. Each checks credentials, then the account, then its input.</summary>
     internal sealed class ApiHandlers
     {
-        private readonly Accounts _accounts;
-        private readonly byte[] _apiToken;
-        private readonly byte[] _apiKey;
-        private readonly string _email;
-        private readonly string _tokenId;
-        private readonly int _maxDomains;
+        private readonly Accounts accounts;
+        private readonly byte[] apiToken;
+        private readonly byte[] apiKey;
+        private readonly string email;
+        private readonly string tokenId;
+        private readonly int maxDomains;
 
         public ApiHandlers(Accounts accounts, EmulatorOptions options)
         {
-            _accounts = accounts;
-            _apiToken = Encoding.UTF8.GetBytes(options.ApiToken);
-            _apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
-            _email = options.Email;
-            _maxDomains = options.MaxDomains;
+            this.accounts = accounts;
+            apiToken = Encoding.UTF8.GetBytes(options.ApiToken);
+            apiKey = Encoding.UTF8.GetBytes(options.ApiKey);
+            email = options.Email;
+            maxDomains = options.MaxDomains;
             // A stable identifier that reveals nothing about the token itself.
-            _tokenId = Convert.ToHexStringLower(SHA256.HashData(_apiToken)).Substring(0, 32);
+            tokenId = Convert.ToHexStringLower(SHA256.HashData(apiToken)).Substring(0, 32);
         }
 
         public async Task ListAsync(HttpContext context)
@@ -79,7 +79,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input, Store(context).IsDriftValue);
+                error ??= WidgetInput.TryRead(document!.RootElement, maxDomains, out input, Store(context).IsDriftValue);
                 if (error is not null)
                 {
                     await HttpHelpers.WriteErrorAsync(context, error).ConfigureAwait(false);
@@ -107,7 +107,7 @@ namespace TurnstileWidgets.Emulator
             using (document)
             {
                 WidgetInput? input = null;
-                error ??= WidgetInput.TryRead(document!.RootElement, _maxDomains, out input, Store(context).IsDriftValue);
+                error ??= WidgetInput.TryRead(document!.RootElement, maxDomains, out input, Store(context).IsDriftValue);
                 Widget? updated = null;
                 error ??= Store(context).Update(sitekey, input!, out updated);
                 await WriteWidgetAsync(context, updated, error).ConfigureAwait(false);
@@ -158,7 +158,7 @@ namespace TurnstileWidgets.Emulator
             await HttpHelpers.WriteJsonAsync(context, 200, new TokenVerifyResponse
             {
                 Messages = new[] { new ApiMessage { Code = 10000, Message = "This API Token is valid and active" } },
-                Result = new TokenVerifyResult { Id = _tokenId, Status = "active" },
+                Result = new TokenVerifyResult { Id = tokenId, Status = "active" },
             }, EmulatorJsonContext.Wire.TokenVerifyResponse).ConfigureAwait(false);
         }
 
@@ -186,14 +186,14 @@ namespace TurnstileWidgets.Emulator
         private static string Sitekey(HttpContext context) => (string)context.Request.RouteValues["sitekey"]!;
 
         /// <summary>The route's account's widgets; only called after <see cref="RefuseAsync"/> has checked the account is served.</summary>
-        private WidgetStore Store(HttpContext context) => _accounts.Store(context.Request.RouteValues["account_id"] as string)!;
+        private WidgetStore Store(HttpContext context) => accounts.Store(context.Request.RouteValues["account_id"] as string)!;
 
         /// <summary>Writes the refusal and returns true when the credentials are missing or wrong, or do not cover the account.</summary>
         private async Task<bool> RefuseAsync(HttpContext context, bool bearerOnly)
         {
             ApiError? error = Authenticate(context.Request.Headers, bearerOnly);
             if (error is null && context.Request.RouteValues.TryGetValue("account_id", out object? account)
-                && _accounts.Store(account as string) is null)
+                && accounts.Store(account as string) is null)
             {
                 error = new ApiError(403, ApiError.AccountForbiddenCode,
                     $"Unauthorized to access requested resource: the credential is not authorised for account '{account}'. " +
@@ -231,7 +231,7 @@ namespace TurnstileWidgets.Emulator
                 }
 
                 string token = authorization.Substring(Scheme.Length).Trim();
-                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _apiToken) ? "token:" + token : null;
+                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), apiToken) ? "token:" + token : null;
             }
 
             if (bearerOnly)
@@ -242,8 +242,8 @@ namespace TurnstileWidgets.Emulator
             StringValues email = headers["X-Auth-Email"];
             StringValues key = headers["X-Auth-Key"];
             if (email.Count == 1 && key.Count == 1
-                && string.Equals(email.ToString().Trim(), _email, StringComparison.OrdinalIgnoreCase)
-                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key.ToString().Trim()), _apiKey))
+                && string.Equals(email.ToString().Trim(), this.email, StringComparison.OrdinalIgnoreCase)
+                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key.ToString().Trim()), apiKey))
             {
                 // Emails compare case-insensitively, so the identity carries one casing of it.
                 return "key:" + email.ToString().Trim().ToUpperInvariant() + "\n" + key.ToString().Trim();

@@ -12,9 +12,9 @@ namespace TurnstileWidgets.Emulator
     {
         private const int MaxSeed = 1_000_000;
 
-        private readonly EmulatorServer _server;
+        private readonly EmulatorServer server;
 
-        public ControlHandlers(EmulatorServer server) => _server = server;
+        public ControlHandlers(EmulatorServer server) => this.server = server;
 
         public static readonly string[] Endpoints =
         {
@@ -38,11 +38,11 @@ namespace TurnstileWidgets.Emulator
         public Task InfoAsync(HttpContext context) =>
             HttpHelpers.WriteJsonAsync(context, 200, new ControlInfo
             {
-                ApiBaseUrl = _server.BaseUri.ToString().TrimEnd('/'),
-                SiteverifyUrl = _server.SiteverifyUri.ToString(),
-                AccountId = _server.AccountId,
-                AccountIds = _server.AccountIds.ToArray(),
-                MaxDomains = _server.MaxDomains,
+                ApiBaseUrl = server.BaseUri.ToString().TrimEnd('/'),
+                SiteverifyUrl = server.SiteverifyUri.ToString(),
+                AccountId = server.AccountId,
+                AccountIds = server.AccountIds.ToArray(),
+                MaxDomains = server.MaxDomains,
                 Endpoints = Endpoints,
             }, EmulatorJsonContext.Wire.ControlInfo);
 
@@ -51,11 +51,11 @@ namespace TurnstileWidgets.Emulator
             string? account = context.Request.Query["account_id"].ToString();
             if (string.IsNullOrEmpty(account))
             {
-                return HttpHelpers.WriteJsonAsync(context, 200, _server.Stats.Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot);
+                return HttpHelpers.WriteJsonAsync(context, 200, server.Stats.Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot);
             }
 
-            return _server.Serves(account)
-                ? HttpHelpers.WriteJsonAsync(context, 200, _server.StatsOf(account).Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot)
+            return server.Serves(account)
+                ? HttpHelpers.WriteJsonAsync(context, 200, server.StatsOf(account).Snapshot(), EmulatorJsonContext.Wire.EmulatorStatsSnapshot)
                 : NotServedAsync(context, account);
         }
 
@@ -75,18 +75,18 @@ namespace TurnstileWidgets.Emulator
 
             if (account.Length == 0)
             {
-                _server.Reset();
+                server.Reset();
             }
             else
             {
-                _server.Reset(account);
+                server.Reset(account);
             }
 
             await OkAsync(context).ConfigureAwait(false);
         }
 
         public Task GetFaultsAsync(HttpContext context) =>
-            HttpHelpers.WriteJsonAsync(context, 200, _server.FaultSettingsView(), EmulatorJsonContext.Wire.FaultSettingsView);
+            HttpHelpers.WriteJsonAsync(context, 200, server.FaultSettingsView(), EmulatorJsonContext.Wire.FaultSettingsView);
 
         public async Task SetFaultsAsync(HttpContext context)
         {
@@ -98,7 +98,7 @@ namespace TurnstileWidgets.Emulator
 
             try
             {
-                FaultSettings current = _server.Faults.Settings;
+                FaultSettings current = server.Faults.Settings;
                 RateLimitRule? rateLimit = current.RateLimit;
                 if (root.TryGetProperty("rate_limit", out JsonElement rl))
                 {
@@ -121,7 +121,7 @@ namespace TurnstileWidgets.Emulator
                         ? (block.ValueKind == JsonValueKind.Null ? null : ReadInt(block, "rate_limit_block"))
                         : current.RateLimitBlock,
                 };
-                _server.Faults.Configure(updated);
+                server.Faults.Configure(updated);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
             {
@@ -153,7 +153,7 @@ namespace TurnstileWidgets.Emulator
                     parsed.Add(ParseStep(step));
                 }
 
-                _server.ScriptFaults(parsed.ToArray());
+                server.ScriptFaults(parsed.ToArray());
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
             {
@@ -166,7 +166,7 @@ namespace TurnstileWidgets.Emulator
 
         public Task ClearScriptAsync(HttpContext context)
         {
-            _server.Faults.ClearSteps();
+            server.Faults.ClearSteps();
             return OkAsync(context);
         }
 
@@ -175,8 +175,8 @@ namespace TurnstileWidgets.Emulator
         public Task GetClockAsync(HttpContext context) =>
             HttpHelpers.WriteJsonAsync(context, 200, new ClockView
             {
-                Now = Timestamps.Format(_server.Clock.GetUtcNow()),
-                OffsetSeconds = _server.Clock.Offset.TotalSeconds,
+                Now = Timestamps.Format(server.Clock.GetUtcNow()),
+                OffsetSeconds = server.Clock.Offset.TotalSeconds,
             }, EmulatorJsonContext.Wire.ClockView);
 
         public async Task AdvanceClockAsync(HttpContext context)
@@ -194,7 +194,7 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            _server.AdvanceClock(TimeSpan.FromSeconds(value));
+            server.AdvanceClock(TimeSpan.FromSeconds(value));
             await GetClockAsync(context).ConfigureAwait(false);
         }
 
@@ -231,9 +231,9 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            account = account.Length == 0 ? _server.AccountId : account;
-            int created = _server.SeedWidgets(n, prefix, account);
-            await HttpHelpers.WriteJsonAsync(context, 200, new SeedResult { Created = created, WidgetCount = _server.CountWidgets(account) }, EmulatorJsonContext.Wire.SeedResult).ConfigureAwait(false);
+            account = account.Length == 0 ? server.AccountId : account;
+            int created = server.SeedWidgets(n, prefix, account);
+            await HttpHelpers.WriteJsonAsync(context, 200, new SeedResult { Created = created, WidgetCount = server.CountWidgets(account) }, EmulatorJsonContext.Wire.SeedResult).ConfigureAwait(false);
         }
 
         public async Task CheckSecretAsync(HttpContext context)
@@ -250,14 +250,14 @@ namespace TurnstileWidgets.Emulator
                 return;
             }
 
-            await HttpHelpers.WriteJsonAsync(context, 200, _server.CheckSecret(secret.GetString()!), EmulatorJsonContext.Wire.SecretCheckResult).ConfigureAwait(false);
+            await HttpHelpers.WriteJsonAsync(context, 200, server.CheckSecret(secret.GetString()!), EmulatorJsonContext.Wire.SecretCheckResult).ConfigureAwait(false);
         }
 
         /// <summary>Stores wire fields of one widget verbatim (API drift); answers the stored widget as the API would show it.</summary>
         public async Task DriftWidgetAsync(HttpContext context)
         {
             string account = context.Request.Query["account_id"].ToString();
-            if (account.Length > 0 && !_server.Serves(account))
+            if (account.Length > 0 && !server.Serves(account))
             {
                 await NotServedAsync(context, account).ConfigureAwait(false);
                 return;
@@ -277,7 +277,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             string sitekey = context.Request.RouteValues["sitekey"] as string ?? "";
-            Widget? stored = _server.DriftWidget(account.Length == 0 ? _server.AccountId : account, sitekey, drift);
+            Widget? stored = server.DriftWidget(account.Length == 0 ? server.AccountId : account, sitekey, drift);
             if (stored is null)
             {
                 await HttpHelpers.WriteControlErrorAsync(context, 404, $"No widget has the sitekey '{sitekey}' in this account.").ConfigureAwait(false);
@@ -299,7 +299,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             string? account = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            if (string.IsNullOrEmpty(account) || !_server.Serves(account))
+            if (string.IsNullOrEmpty(account) || !server.Serves(account))
             {
                 await NotServedAsync(context, account ?? value.GetRawText()).ConfigureAwait(false);
                 return null;
@@ -310,13 +310,13 @@ namespace TurnstileWidgets.Emulator
 
         private Task NotServedAsync(HttpContext context, string account) =>
             HttpHelpers.WriteControlErrorAsync(context, 400,
-                $"This emulator does not serve account '{account}'. It serves: {string.Join(", ", _server.AccountIds)}.");
+                $"This emulator does not serve account '{account}'. It serves: {string.Join(", ", server.AccountIds)}.");
 
         private Task OkAsync(HttpContext context) =>
             HttpHelpers.WriteJsonAsync(context, 200, new ControlOk
             {
-                WidgetCount = _server.WidgetCount,
-                PendingScriptSteps = _server.Faults.PendingSteps,
+                WidgetCount = server.WidgetCount,
+                PendingScriptSteps = server.Faults.PendingSteps,
             }, EmulatorJsonContext.Wire.ControlOk);
 
         private static async Task<JsonElement?> ReadObjectAsync(HttpContext context)

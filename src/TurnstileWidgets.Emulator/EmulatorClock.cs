@@ -9,15 +9,15 @@ namespace TurnstileWidgets.Emulator
     /// </summary>
     internal sealed class EmulatorClock : TimeProvider
     {
-        private readonly TimeProvider _inner;
-        private long _offsetTicks;
+        private readonly TimeProvider inner;
+        private long offsetTicks;
 
-        public EmulatorClock(TimeProvider inner) => _inner = inner;
+        public EmulatorClock(TimeProvider inner) => this.inner = inner;
 
         /// <summary>The clock without the test offset: what a client's wall clock reads (for HTTP-date headers).</summary>
-        public TimeProvider Inner => _inner;
+        public TimeProvider Inner => inner;
 
-        public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+        public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
 
         public void Advance(TimeSpan by)
         {
@@ -26,17 +26,17 @@ namespace TurnstileWidgets.Emulator
                 throw new ArgumentOutOfRangeException(nameof(by), "The emulator clock only moves forward; give a positive duration.");
             }
 
-            Interlocked.Add(ref _offsetTicks, by.Ticks);
+            Interlocked.Add(ref offsetTicks, by.Ticks);
         }
 
-        public void ResetOffset() => Interlocked.Exchange(ref _offsetTicks, 0);
+        public void ResetOffset() => Interlocked.Exchange(ref offsetTicks, 0);
 
-        public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow() + Offset;
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Offset;
 
         public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
-        public override long TimestampFrequency => _inner.TimestampFrequency;
+        public override long TimestampFrequency => inner.TimestampFrequency;
 
-        public override long GetTimestamp() => _inner.GetTimestamp();
+        public override long GetTimestamp() => inner.GetTimestamp();
     }
 }

@@ -25,17 +25,17 @@ namespace TurnstileWidgets.Emulator
     /// </summary>
     public sealed class EmulatorServer : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-        private readonly Accounts _accounts;
-        private readonly FaultSettings _initialFaults;
-        private int _disposed;
-        private Observation _observation = null!;
+        private readonly WebApplication app;
+        private readonly Accounts accounts;
+        private readonly FaultSettings initialFaults;
+        private int disposed;
+        private Observation observation = null!;
 
         private EmulatorServer(WebApplication app, EmulatorOptions options, Accounts accounts, FaultInjector faults, FaultSettings initialFaults, EmulatorClock clock, EmulatorStats stats)
         {
-            _app = app;
-            _accounts = accounts;
-            _initialFaults = initialFaults;
+            this.app = app;
+            this.accounts = accounts;
+            this.initialFaults = initialFaults;
             Faults = faults;
             Clock = clock;
             Stats = stats;
@@ -66,7 +66,7 @@ namespace TurnstileWidgets.Emulator
         public string AccountId { get; }
 
         /// <summary>Every account the emulator serves, in the order given; each has its own widgets.</summary>
-        public System.Collections.Generic.IReadOnlyList<string> AccountIds => _accounts.Ids;
+        public System.Collections.Generic.IReadOnlyList<string> AccountIds => accounts.Ids;
 
         /// <summary>The X-Auth-Email the emulator accepts.</summary>
         public string Email { get; }
@@ -84,7 +84,7 @@ namespace TurnstileWidgets.Emulator
         public EmulatorStats Stats { get; }
 
         /// <summary>How many widgets the emulator holds now, in every account.</summary>
-        public int WidgetCount => _accounts.TotalCount;
+        public int WidgetCount => accounts.TotalCount;
 
         /// <summary>How many widgets one account holds now.</summary>
         /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
@@ -93,7 +93,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Request counters of one account: the widget requests that got past injected faults, by operation and status.</summary>
         /// <exception cref="ArgumentException">The emulator does not serve that account.</exception>
         public EmulatorStats StatsOf(string accountId) =>
-            _accounts.Stats(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
+            this.accounts.Stats(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
 
         /// <summary>The emulator's current time (the configured clock plus any <see cref="AdvanceClock"/> offset).</summary>
         public DateTimeOffset UtcNow => Clock.GetUtcNow();
@@ -156,7 +156,7 @@ namespace TurnstileWidgets.Emulator
             var siteverify = new Siteverify.SiteverifyEndpoint(accounts, tokens, events, clock);
             var issuer = new Siteverify.TokenIssuer(accounts, tokens, events, clock);
             var observation = new Analytics.ObservationControlHandlers(accounts, events, issuer, siteverify, clock);
-            server._observation = new Observation(events, tokens, issuer, graphql, siteverify);
+            server.observation = new Observation(events, tokens, issuer, graphql, siteverify);
 
             app.Use(gate.InvokeAsync);
             app.Use(accounts.CountAsync);
@@ -233,20 +233,20 @@ namespace TurnstileWidgets.Emulator
         /// </summary>
         public void Reset()
         {
-            foreach (WidgetStore store in _accounts.AllStores)
+            foreach (WidgetStore store in accounts.AllStores)
             {
                 store.Clear();
             }
 
-            foreach (EmulatorStats stats in _accounts.AllStats)
+            foreach (EmulatorStats stats in accounts.AllStats)
             {
                 stats.Reset();
             }
 
-            Faults.Reset(_initialFaults);
+            Faults.Reset(initialFaults);
             Stats.Reset();
             Clock.ResetOffset();
-            _observation.Reset();
+            observation.Reset();
         }
 
         /// <summary>Empties one account and zeroes its counters; faults, the clock, other accounts and the overall counters stay.</summary>
@@ -255,7 +255,7 @@ namespace TurnstileWidgets.Emulator
         {
             StoreOf(accountId).Clear();
             StatsOf(accountId).Reset();
-            _observation.Events.Clear(accountId);
+            observation.Events.Clear(accountId);
         }
 
         /// <summary>The analytics events, siteverify tokens, GraphQL budgets and siteverify faults: what issue 19 added.</summary>
@@ -299,7 +299,7 @@ namespace TurnstileWidgets.Emulator
             string account = accountId ?? AccountId;
             StoreOf(account);
             var key = new Analytics.EventKey(sitekey, eventType, action ?? "", hostname ?? "", Siteverify.EventFields.CountryCode(countryCode, nameof(countryCode)), (at ?? UtcNow).ToUnixTimeSeconds());
-            _observation.Events.Record(account, key, count);
+            observation.Events.Record(account, key, count);
         }
 
         /// <summary>
@@ -312,14 +312,14 @@ namespace TurnstileWidgets.Emulator
             ArgumentNullException.ThrowIfNull(sitekey);
             string account = accountId ?? AccountId;
             StoreOf(account);
-            return _observation.Issuer.Mint(account, sitekey, action ?? "", hostname, cdata ?? "", interactive, countryCode);
+            return observation.Issuer.Mint(account, sitekey, action ?? "", hostname, cdata ?? "", interactive, countryCode);
         }
 
         /// <summary>The next <paramref name="count"/> siteverify requests answer internal-error (same as POST /__emulator/siteverify/faults); 0 clears.</summary>
         public void QueueSiteverifyInternalErrors(int count)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count);
-            _observation.Siteverify.QueueInternalErrors(count);
+            observation.Siteverify.QueueInternalErrors(count);
         }
 
         /// <summary>Whether a widget secret works right now: a current secret, or a previous one inside its grace period.</summary>
@@ -331,7 +331,7 @@ namespace TurnstileWidgets.Emulator
 
         internal SecretCheckResult CheckSecret(string secret)
         {
-            foreach (WidgetStore store in _accounts.AllStores)
+            foreach (WidgetStore store in accounts.AllStores)
             {
                 SecretCheckResult result = store.CheckSecret(secret);
                 if (result.Valid)
@@ -346,10 +346,10 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Stores wire fields of a widget verbatim (see <see cref="WidgetStore.Drift"/>); null when no such widget.</summary>
         internal Widget? DriftWidget(string accountId, string sitekey, WidgetDrift drift) => StoreOf(accountId).Drift(sitekey, drift);
 
-        internal bool Serves(string accountId) => _accounts.Store(accountId) is not null;
+        internal bool Serves(string accountId) => accounts.Store(accountId) is not null;
 
         private WidgetStore StoreOf(string accountId) =>
-            _accounts.Store(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
+            accounts.Store(accountId) ?? throw new ArgumentException($"This emulator does not serve account '{accountId}'; it serves {string.Join(", ", AccountIds)}.", nameof(accountId));
 
         private static System.Collections.Generic.IReadOnlyList<string> AccountIdsOf(EmulatorOptions options) =>
             options.AccountIds is { Count: > 0 } ids ? ids.ToArray() : new[] { options.AccountId };
@@ -374,7 +374,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Stops listening and releases the port.</summary>
         public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            if (Interlocked.Exchange(ref disposed, 1) != 0)
             {
                 return;
             }
@@ -383,15 +383,15 @@ namespace TurnstileWidgets.Emulator
             {
                 try
                 {
-                    await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+                    await app.StopAsync(timeout.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                 }
             }
 
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _accounts.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            accounts.Dispose();
         }
 
         private static void MapApi(WebApplication app, ApiHandlers api)

@@ -36,16 +36,16 @@ namespace TurnstileWidgets.Emulator
     {
         private static readonly int KindCount = Enum.GetValues<EmulatorRouteKind>().Length;
 
-        private readonly long[] _byKind = new long[KindCount];
-        private readonly ConcurrentDictionary<int, long> _byStatus = new();
-        private long _total;
-        private long _rateLimited;
-        private long _dropped;
-        private long _serverErrors;
-        private long _delayed;
+        private readonly long[] byKind = new long[KindCount];
+        private readonly ConcurrentDictionary<int, long> byStatus = new();
+        private long total;
+        private long rateLimited;
+        private long dropped;
+        private long serverErrors;
+        private long delayed;
 
         /// <summary>Every request that reached /client/v4, whatever its outcome.</summary>
-        public long TotalRequests => Interlocked.Read(ref _total);
+        public long TotalRequests => Interlocked.Read(ref total);
         /// <summary>List requests.</summary>
         public long ListRequests => Requests(EmulatorRouteKind.List);
         /// <summary>Get-one requests.</summary>
@@ -67,16 +67,16 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Siteverify requests.</summary>
         public long SiteverifyRequests => Requests(EmulatorRouteKind.Siteverify);
         /// <summary>429 answers sent (rate limit or scripted).</summary>
-        public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+        public long RateLimitedResponses => Interlocked.Read(ref rateLimited);
         /// <summary>Connections aborted on purpose (random, scripted, or after commit).</summary>
-        public long DroppedConnections => Interlocked.Read(ref _dropped);
+        public long DroppedConnections => Interlocked.Read(ref dropped);
         /// <summary>5xx answers sent on purpose (random or scripted).</summary>
-        public long InjectedServerErrors => Interlocked.Read(ref _serverErrors);
+        public long InjectedServerErrors => Interlocked.Read(ref serverErrors);
         /// <summary>Requests that waited for added latency.</summary>
-        public long DelayedRequests => Interlocked.Read(ref _delayed);
+        public long DelayedRequests => Interlocked.Read(ref delayed);
 
         /// <summary>Requests of one kind.</summary>
-        public long Requests(EmulatorRouteKind kind) => Interlocked.Read(ref _byKind[(int)kind]);
+        public long Requests(EmulatorRouteKind kind) => Interlocked.Read(ref byKind[(int)kind]);
 
         /// <summary>A consistent-enough copy of every counter, for assertions and reports.</summary>
         public EmulatorStatsSnapshot Snapshot()
@@ -88,7 +88,7 @@ namespace TurnstileWidgets.Emulator
             }
 
             var byStatus = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            foreach (KeyValuePair<int, long> pair in _byStatus)
+            foreach (KeyValuePair<int, long> pair in this.byStatus)
             {
                 byStatus[pair.Key.ToString(CultureInfo.InvariantCulture)] = pair.Value;
             }
@@ -132,38 +132,38 @@ namespace TurnstileWidgets.Emulator
 
         internal void CountRequest(EmulatorRouteKind kind)
         {
-            Interlocked.Increment(ref _total);
-            Interlocked.Increment(ref _byKind[(int)kind]);
+            Interlocked.Increment(ref total);
+            Interlocked.Increment(ref byKind[(int)kind]);
         }
 
         internal void CountStatus(int status)
         {
-            _byStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
+            byStatus.AddOrUpdate(status, 1, static (_, n) => n + 1);
             if (status == 429)
             {
-                Interlocked.Increment(ref _rateLimited);
+                Interlocked.Increment(ref rateLimited);
             }
         }
 
-        internal void CountInjectedServerError() => Interlocked.Increment(ref _serverErrors);
+        internal void CountInjectedServerError() => Interlocked.Increment(ref serverErrors);
 
-        internal void CountDrop() => Interlocked.Increment(ref _dropped);
+        internal void CountDrop() => Interlocked.Increment(ref dropped);
 
-        internal void CountDelay() => Interlocked.Increment(ref _delayed);
+        internal void CountDelay() => Interlocked.Increment(ref delayed);
 
         internal void Reset()
         {
-            Interlocked.Exchange(ref _total, 0);
-            for (int i = 0; i < _byKind.Length; i++)
+            Interlocked.Exchange(ref total, 0);
+            for (int i = 0; i < byKind.Length; i++)
             {
-                Interlocked.Exchange(ref _byKind[i], 0);
+                Interlocked.Exchange(ref byKind[i], 0);
             }
 
-            _byStatus.Clear();
-            Interlocked.Exchange(ref _rateLimited, 0);
-            Interlocked.Exchange(ref _dropped, 0);
-            Interlocked.Exchange(ref _serverErrors, 0);
-            Interlocked.Exchange(ref _delayed, 0);
+            byStatus.Clear();
+            Interlocked.Exchange(ref rateLimited, 0);
+            Interlocked.Exchange(ref dropped, 0);
+            Interlocked.Exchange(ref serverErrors, 0);
+            Interlocked.Exchange(ref delayed, 0);
         }
     }
 

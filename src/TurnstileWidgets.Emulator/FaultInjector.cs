@@ -87,62 +87,62 @@ namespace TurnstileWidgets.Emulator
     /// </summary>
     internal sealed class FaultInjector
     {
-        private readonly Lock _lock = new();
-        private readonly List<FaultStep> _script = new();
-        private readonly EmulatorClock _clock;
-        private FaultSettings _settings;
-        private readonly RateLimiter _limiter = new();
-        private Random _random;
+        private readonly Lock gate = new();
+        private readonly List<FaultStep> script = new();
+        private readonly EmulatorClock clock;
+        private FaultSettings settings;
+        private readonly RateLimiter limiter = new();
+        private Random random;
 
         public FaultInjector(FaultSettings settings, EmulatorClock clock)
         {
-            _clock = clock;
-            _settings = settings;
-            _random = CreateRandom(settings.Seed);
+            this.clock = clock;
+            this.settings = settings;
+            random = CreateRandom(settings.Seed);
         }
 
         public FaultSettings Settings
         {
-            get { lock (_lock) { return _settings; } }
+            get { lock (gate) { return settings; } }
         }
 
         public int PendingSteps
         {
-            get { lock (_lock) { return _script.Count; } }
+            get { lock (gate) { return script.Count; } }
         }
 
         public void Configure(FaultSettings settings)
         {
             settings.Validate();
-            lock (_lock)
+            lock (gate)
             {
-                bool reseed = settings.Seed != _settings.Seed || settings.Seed is not null;
-                bool newRule = settings.RateLimit != _settings.RateLimit;
-                _settings = settings;
+                bool reseed = settings.Seed != this.settings.Seed || settings.Seed is not null;
+                bool newRule = settings.RateLimit != this.settings.RateLimit;
+                this.settings = settings;
                 if (reseed)
                 {
-                    _random = CreateRandom(settings.Seed);
+                    random = CreateRandom(settings.Seed);
                 }
 
                 if (newRule)
                 {
-                    _limiter.Clear();
+                    limiter.Clear();
                 }
                 else if (settings.RateLimitBlock is null)
                 {
-                    _limiter.LiftBlocks();
+                    limiter.LiftBlocks();
                 }
             }
         }
 
         public void Reset(FaultSettings settings)
         {
-            lock (_lock)
+            lock (gate)
             {
-                _settings = settings;
-                _random = CreateRandom(settings.Seed);
-                _script.Clear();
-                _limiter.Clear();
+                this.settings = settings;
+                random = CreateRandom(settings.Seed);
+                script.Clear();
+                limiter.Clear();
             }
         }
 
@@ -154,31 +154,31 @@ namespace TurnstileWidgets.Emulator
                 step.Validate();
             }
 
-            lock (_lock)
+            lock (gate)
             {
-                _script.AddRange(list);
+                script.AddRange(list);
             }
         }
 
         public void ClearSteps()
         {
-            lock (_lock)
+            lock (gate)
             {
-                _script.Clear();
+                script.Clear();
             }
         }
 
         /// <summary>Removes and returns the first queued step that matches the request, or null.</summary>
         public FaultStep? TakeStep(string method, string path)
         {
-            lock (_lock)
+            lock (gate)
             {
-                for (int i = 0; i < _script.Count; i++)
+                for (int i = 0; i < script.Count; i++)
                 {
-                    if (_script[i].Matches(method, path))
+                    if (script[i].Matches(method, path))
                     {
-                        FaultStep step = _script[i];
-                        _script.RemoveAt(i);
+                        FaultStep step = script[i];
+                        script.RemoveAt(i);
                         return step;
                     }
                 }
@@ -190,22 +190,22 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Rate-limit blocks started since the last reset or rule change.</summary>
         public long RateLimitBlocks
         {
-            get { lock (_lock) { return _limiter.BlocksStarted; } }
+            get { lock (gate) { return limiter.BlocksStarted; } }
         }
 
         /// <summary>Rate-limit budgets held now: one per accepted credential with an open window or block, plus one shared by the rest.</summary>
         public int RateLimitBudgets
         {
-            get { lock (_lock) { return _limiter.TrackedBudgets; } }
+            get { lock (gate) { return limiter.TrackedBudgets; } }
         }
 
         /// <summary>Counts the request against its credential's budget, or refuses it; null when no rate limit is set.</summary>
         public RateLimitDecision? Admit(string credential)
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _settings.RateLimit is RateLimitRule rule
-                    ? _limiter.Admit(credential, rule, _settings.RateLimitBlock, _clock.GetUtcNow())
+                return settings.RateLimit is RateLimitRule rule
+                    ? limiter.Admit(credential, rule, settings.RateLimitBlock, clock.GetUtcNow())
                     : null;
             }
         }
@@ -213,25 +213,25 @@ namespace TurnstileWidgets.Emulator
         /// <summary>The credential's budget without counting a request; null when no rate limit is set.</summary>
         public RateLimitDecision? Peek(string credential)
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _settings.RateLimit is RateLimitRule rule ? _limiter.Peek(credential, rule, _clock.GetUtcNow()) : null;
+                return settings.RateLimit is RateLimitRule rule ? limiter.Peek(credential, rule, clock.GetUtcNow()) : null;
             }
         }
 
         public RandomFault NextRandomFault()
         {
-            lock (_lock)
+            lock (gate)
             {
-                FaultSettings s = _settings;
-                if (s.DropRate > 0 && _random.NextDouble() < s.DropRate)
+                FaultSettings s = settings;
+                if (s.DropRate > 0 && random.NextDouble() < s.DropRate)
                 {
                     return RandomFault.Drop;
                 }
 
-                if (s.ErrorRate > 0 && _random.NextDouble() < s.ErrorRate)
+                if (s.ErrorRate > 0 && random.NextDouble() < s.ErrorRate)
                 {
-                    return _random.Next(3) switch
+                    return random.Next(3) switch
                     {
                         0 => RandomFault.Error500,
                         1 => RandomFault.Error502,

@@ -48,14 +48,14 @@ namespace TurnstileWidgets.Emulator
 
         private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
-        private readonly Dictionary<string, Budget> _budgets = new(StringComparer.Ordinal);
-        private DateTimeOffset _lastSweep;
+        private readonly Dictionary<string, Budget> budgets = new(StringComparer.Ordinal);
+        private DateTimeOffset lastSweep;
 
         /// <summary>Blocks started since the last reset (a witness for tests and the benchmark).</summary>
         public long BlocksStarted { get; private set; }
 
         /// <summary>Budgets held now (a witness that memory stays bounded whatever credentials arrive).</summary>
-        public int TrackedBudgets => _budgets.Count;
+        public int TrackedBudgets => budgets.Count;
 
         /// <summary>Counts the request against the credential's window, or refuses it.</summary>
         public RateLimitDecision Admit(string credential, RateLimitRule rule, int? blockSeconds, DateTimeOffset now)
@@ -99,7 +99,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>The budget as it stands, without counting a request: for answers that never reach the limit (scripted faults).</summary>
         public RateLimitDecision Peek(string credential, RateLimitRule rule, DateTimeOffset now)
         {
-            if (!_budgets.TryGetValue(credential, out Budget? budget))
+            if (!budgets.TryGetValue(credential, out Budget? budget))
             {
                 return new RateLimitDecision(true, rule.Requests, rule.WindowSeconds, rule);
             }
@@ -119,7 +119,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Ends every block now (the block was turned off at run time); windows stay as they are.</summary>
         public void LiftBlocks()
         {
-            foreach (Budget budget in _budgets.Values)
+            foreach (Budget budget in budgets.Values)
             {
                 if (budget.BlockedUntil is not null)
                 {
@@ -132,7 +132,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Forgets every window and block.</summary>
         public void Clear()
         {
-            _budgets.Clear();
+            budgets.Clear();
             BlocksStarted = 0;
         }
 
@@ -142,14 +142,14 @@ namespace TurnstileWidgets.Emulator
         /// </summary>
         private void Sweep(RateLimitRule rule, DateTimeOffset now)
         {
-            if (now - _lastSweep < SweepInterval && _lastSweep - now < SweepInterval)
+            if (now - lastSweep < SweepInterval && lastSweep - now < SweepInterval)
             {
                 return;
             }
 
-            _lastSweep = now;
+            lastSweep = now;
             TimeSpan window = TimeSpan.FromSeconds(rule.WindowSeconds);
-            foreach (KeyValuePair<string, Budget> pair in _budgets)
+            foreach (KeyValuePair<string, Budget> pair in budgets)
             {
                 Budget budget = pair.Value;
                 bool blocked = budget.BlockedUntil is DateTimeOffset until && now < until;
@@ -157,17 +157,17 @@ namespace TurnstileWidgets.Emulator
                 if (!blocked && !windowOpen)
                 {
                     // Removing the current entry while enumerating is allowed for Dictionary since .NET Core 3.0.
-                    _budgets.Remove(pair.Key);
+                    budgets.Remove(pair.Key);
                 }
             }
         }
 
         private Budget Get(string credential)
         {
-            if (!_budgets.TryGetValue(credential, out Budget? budget))
+            if (!budgets.TryGetValue(credential, out Budget? budget))
             {
                 budget = new Budget();
-                _budgets[credential] = budget;
+                budgets[credential] = budget;
             }
 
             return budget;

@@ -23,20 +23,20 @@ namespace TurnstileWidgets.Emulator
         private const int FormatVersion = 1;
         private const string TemporarySuffix = ".tmp";
 
-        private readonly Lock _writeLock = new();
-        private readonly string _givenPath;
-        private long _writtenVersion = -1;
-        private string? _fullPath;
-        private FileStream? _ownership;
-        private FileStream? _heldState;
+        private readonly Lock writeLock = new();
+        private readonly string givenPath;
+        private long writtenVersion = -1;
+        private string? fullPath;
+        private FileStream? ownership;
+        private FileStream? heldState;
 
         public StateFile(string path)
         {
-            _givenPath = path;
+            givenPath = path;
         }
 
         /// <summary>The full path once <see cref="Open"/> has checked it; until then the path as given (--data).</summary>
-        public string FullPath => _fullPath ?? _givenPath;
+        public string FullPath => fullPath ?? givenPath;
 
         /// <summary>
         /// Checks the path, takes ownership of the file (the lock), removes temporary files an emulator killed mid-save
@@ -62,8 +62,8 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Gives up ownership: another emulator may use the file from now on.</summary>
         public void Dispose()
         {
-            Interlocked.Exchange(ref _heldState, null)?.Dispose();
-            FileStream? ownership = Interlocked.Exchange(ref _ownership, null);
+            Interlocked.Exchange(ref heldState, null)?.Dispose();
+            FileStream? ownership = Interlocked.Exchange(ref this.ownership, null);
             ownership?.Dispose();
         }
 
@@ -78,7 +78,7 @@ namespace TurnstileWidgets.Emulator
 
         private void CheckPath()
         {
-            if (_givenPath.Length == 0)
+            if (givenPath.Length == 0)
             {
                 throw new EmulatorStartupException("The --data path is empty. Name a file, e.g. --data ./emulator-state.json.");
             }
@@ -86,18 +86,18 @@ namespace TurnstileWidgets.Emulator
             string full;
             try
             {
-                full = Path.GetFullPath(_givenPath);
+                full = Path.GetFullPath(givenPath);
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                throw new EmulatorStartupException($"The --data path '{OneLine(_givenPath)}' is not a valid path ({OneLine(e.Message)}). Name a file, e.g. --data ./emulator-state.json.", e);
+                throw new EmulatorStartupException($"The --data path '{OneLine(givenPath)}' is not a valid path ({OneLine(e.Message)}). Name a file, e.g. --data ./emulator-state.json.", e);
             }
 
             bool isFolder = Directory.Exists(full);
-            if (isFolder || EndsInSeparator(_givenPath))
+            if (isFolder || EndsInSeparator(givenPath))
             {
                 string folder = Path.TrimEndingDirectorySeparator(full);
-                string what = isFolder ? "is a folder, not a file" : $"names a folder (it ends in '{_givenPath[^1]}'), not a file";
+                string what = isFolder ? "is a folder, not a file" : $"names a folder (it ends in '{givenPath[^1]}'), not a file";
                 throw new EmulatorStartupException(
                     $"The emulator state file '{folder}' {what}. Name a file in it, e.g. --data {Path.Combine(folder, "emulator-state.json")}.");
             }
@@ -109,7 +109,7 @@ namespace TurnstileWidgets.Emulator
                 full = target.FullName;
             }
 
-            _fullPath = full;
+            fullPath = full;
             string? directory = Path.GetDirectoryName(full);
             if (directory is null || !Directory.Exists(directory))
             {
@@ -125,7 +125,7 @@ namespace TurnstileWidgets.Emulator
         {
             try
             {
-                _ownership = new FileStream(LockPath, OwnerOnly(new FileStreamOptions
+                ownership = new FileStream(LockPath, OwnerOnly(new FileStreamOptions
                 {
                     Mode = FileMode.OpenOrCreate,
                     Access = FileAccess.ReadWrite,
@@ -275,9 +275,9 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Writes the snapshot unless a newer one has already been written.</summary>
         public void Save(Widget[] widgets, long nextSequence, long version)
         {
-            lock (_writeLock)
+            lock (writeLock)
             {
-                if (version <= _writtenVersion)
+                if (version <= writtenVersion)
                 {
                     return;
                 }
@@ -330,7 +330,7 @@ namespace TurnstileWidgets.Emulator
                     throw;
                 }
 
-                _writtenVersion = version;
+                writtenVersion = version;
             }
         }
 
@@ -338,13 +338,13 @@ namespace TurnstileWidgets.Emulator
         private void HoldState(FileStream stream)
         {
             // A save after Dispose (no longer the owner) must not leave a lock behind that stops the next emulator.
-            if (OperatingSystem.IsWindows() || Volatile.Read(ref _ownership) is null)
+            if (OperatingSystem.IsWindows() || Volatile.Read(ref ownership) is null)
             {
                 stream.Dispose();
                 return;
             }
 
-            Interlocked.Exchange(ref _heldState, stream)?.Dispose();
+            Interlocked.Exchange(ref heldState, stream)?.Dispose();
         }
 
         private EmulatorStartupException Refuse(string reason, Exception? inner)

@@ -42,29 +42,29 @@ namespace TurnstileWidgets.Emulator
         private const int MaxSitekeyLength = 25;
         private const int SecretLength = 35;
 
-        private readonly Lock _lock = new();
-        private readonly List<Widget> _ordered = new();
-        private readonly Dictionary<string, Widget> _bySitekey = new(StringComparer.Ordinal);
-        private readonly Dictionary<ListOrder, Widget[]> _sorted = new();
-        private readonly TimeProvider _clock;
-        private readonly StateFile? _stateFile;
-        private long _nextSequence = 1;
-        private long _version;
+        private readonly Lock gate = new();
+        private readonly List<Widget> ordered = new();
+        private readonly Dictionary<string, Widget> bySitekey = new(StringComparer.Ordinal);
+        private readonly Dictionary<ListOrder, Widget[]> sorted = new();
+        private readonly TimeProvider clock;
+        private readonly StateFile? stateFile;
+        private long nextSequence = 1;
+        private long version;
 
         public WidgetStore(TimeProvider clock, StateFile? stateFile)
         {
-            _clock = clock;
-            _stateFile = stateFile;
+            this.clock = clock;
+            this.stateFile = stateFile;
             if (stateFile is not null)
             {
                 (IReadOnlyList<Widget> widgets, long nextSequence) = stateFile.Open();
                 foreach (Widget widget in widgets)
                 {
-                    _ordered.Add(widget);
-                    _bySitekey.Add(widget.Sitekey, widget);
+                    ordered.Add(widget);
+                    bySitekey.Add(widget.Sitekey, widget);
                 }
 
-                _nextSequence = nextSequence;
+                this.nextSequence = nextSequence;
                 try
                 {
                     // Written at once, so a file from an older emulator gets today's format and owner-only mode.
@@ -80,18 +80,18 @@ namespace TurnstileWidgets.Emulator
 
         public int Count
         {
-            get { lock (_lock) { return _ordered.Count; } }
+            get { lock (gate) { return ordered.Count; } }
         }
 
         public Widget Create(WidgetInput input)
         {
             Widget widget;
-            lock (_lock)
+            lock (gate)
             {
                 DateTimeOffset now = Now();
                 widget = new Widget
                 {
-                    Sequence = _nextSequence++,
+                    Sequence = nextSequence++,
                     Sitekey = NewSitekey(),
                     Secret = NewSecret(),
                     Name = input.Name,
@@ -105,8 +105,8 @@ namespace TurnstileWidgets.Emulator
                     CreatedOn = now,
                     ModifiedOn = now,
                 };
-                _ordered.Add(widget);
-                _bySitekey.Add(widget.Sitekey, widget);
+                ordered.Add(widget);
+                bySitekey.Add(widget.Sitekey, widget);
                 Changed();
             }
 
@@ -114,22 +114,22 @@ namespace TurnstileWidgets.Emulator
             return widget;
         }
 
-        private readonly HashSet<string> _driftValues = new(StringComparer.Ordinal);
+        private readonly HashSet<string> driftValues = new(StringComparer.Ordinal);
 
         public Widget? Get(string sitekey)
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _bySitekey.GetValueOrDefault(sitekey);
+                return bySitekey.GetValueOrDefault(sitekey);
             }
         }
 
         public ApiError? Update(string sitekey, WidgetInput input, out Widget? updated)
         {
-            lock (_lock)
+            lock (gate)
             {
                 updated = null;
-                if (!_bySitekey.TryGetValue(sitekey, out Widget? current))
+                if (!bySitekey.TryGetValue(sitekey, out Widget? current))
                 {
                     return ApiError.WidgetNotFound;
                 }
@@ -165,9 +165,9 @@ namespace TurnstileWidgets.Emulator
         public Widget? Drift(string sitekey, WidgetDrift drift)
         {
             Widget updated;
-            lock (_lock)
+            lock (gate)
             {
-                if (!_bySitekey.TryGetValue(sitekey, out Widget? current))
+                if (!bySitekey.TryGetValue(sitekey, out Widget? current))
                 {
                     return null;
                 }
@@ -189,7 +189,7 @@ namespace TurnstileWidgets.Emulator
                 {
                     if (value is not null)
                     {
-                        _driftValues.Add(field + "\n" + value);
+                        driftValues.Add(field + "\n" + value);
                     }
                 }
             }
@@ -201,23 +201,23 @@ namespace TurnstileWidgets.Emulator
         /// <summary>True when <paramref name="value"/> of <paramref name="field"/> was stored by <see cref="Drift"/>: the API "knows" it now.</summary>
         public bool IsDriftValue(string field, string value)
         {
-            lock (_lock)
+            lock (gate)
             {
-                return _driftValues.Contains(field + "\n" + value);
+                return driftValues.Contains(field + "\n" + value);
             }
         }
 
         public Widget? Delete(string sitekey)
         {
             Widget? removed;
-            lock (_lock)
+            lock (gate)
             {
-                if (!_bySitekey.Remove(sitekey, out removed))
+                if (!bySitekey.Remove(sitekey, out removed))
                 {
                     return null;
                 }
 
-                _ordered.RemoveAt(IndexOf(removed));
+                ordered.RemoveAt(IndexOf(removed));
                 Changed();
             }
 
@@ -227,10 +227,10 @@ namespace TurnstileWidgets.Emulator
 
         public ApiError? Rotate(string sitekey, bool invalidateImmediately, out Widget? rotated)
         {
-            lock (_lock)
+            lock (gate)
             {
                 rotated = null;
-                if (!_bySitekey.TryGetValue(sitekey, out Widget? current))
+                if (!bySitekey.TryGetValue(sitekey, out Widget? current))
                 {
                     return ApiError.WidgetNotFound;
                 }
@@ -260,10 +260,10 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Whether a secret currently works: some widget's current secret, or a previous one inside its grace period.</summary>
         public SecretCheckResult CheckSecret(string secret)
         {
-            lock (_lock)
+            lock (gate)
             {
-                DateTimeOffset now = _clock.GetUtcNow();
-                foreach (Widget widget in _ordered)
+                DateTimeOffset now = clock.GetUtcNow();
+                foreach (Widget widget in ordered)
                 {
                     if (FixedTimeEquals(widget.Secret, secret))
                     {
@@ -288,9 +288,9 @@ namespace TurnstileWidgets.Emulator
 
         public ListPage List(ListQuery query)
         {
-            lock (_lock)
+            lock (gate)
             {
-                IReadOnlyList<Widget> source = query.Order == ListOrder.Id ? _ordered : Sorted(query.Order);
+                IReadOnlyList<Widget> source = query.Order == ListOrder.Id ? ordered : Sorted(query.Order);
                 if (query.FilterField != FilterField.None && query.FilterValue.Length > 0)
                 {
                     var matches = new List<Widget>();
@@ -328,7 +328,7 @@ namespace TurnstileWidgets.Emulator
         /// <summary>Creates widgets in bulk for benchmarks: one lock, one state-file write.</summary>
         public int Seed(int count, string namePrefix)
         {
-            lock (_lock)
+            lock (gate)
             {
                 DateTimeOffset now = Now();
                 string[] domains = { "example.com" };
@@ -336,18 +336,18 @@ namespace TurnstileWidgets.Emulator
                 {
                     var widget = new Widget
                     {
-                        Sequence = _nextSequence,
+                        Sequence = nextSequence,
                         Sitekey = NewSitekey(),
                         Secret = NewSecret(),
-                        Name = namePrefix + _nextSequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Name = namePrefix + nextSequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                         Domains = domains,
                         Mode = "managed",
                         CreatedOn = now,
                         ModifiedOn = now,
                     };
-                    _nextSequence++;
-                    _ordered.Add(widget);
-                    _bySitekey.Add(widget.Sitekey, widget);
+                    nextSequence++;
+                    ordered.Add(widget);
+                    bySitekey.Add(widget.Sitekey, widget);
                 }
 
                 Changed();
@@ -359,40 +359,40 @@ namespace TurnstileWidgets.Emulator
 
         public void Clear()
         {
-            lock (_lock)
+            lock (gate)
             {
-                _ordered.Clear();
-                _bySitekey.Clear();
-                _driftValues.Clear();
+                ordered.Clear();
+                bySitekey.Clear();
+                driftValues.Clear();
                 Changed();
             }
 
             Persist();
         }
 
-        private DateTimeOffset Now() => Timestamps.Truncate(_clock.GetUtcNow());
+        private DateTimeOffset Now() => Timestamps.Truncate(clock.GetUtcNow());
 
         private void Changed()
         {
-            _version++;
-            _sorted.Clear();
+            version++;
+            sorted.Clear();
         }
 
         private void Replace(Widget current, Widget updated)
         {
-            _ordered[IndexOf(current)] = updated;
-            _bySitekey[updated.Sitekey] = updated;
+            ordered[IndexOf(current)] = updated;
+            bySitekey[updated.Sitekey] = updated;
             Changed();
         }
 
         /// <summary>The list is sorted by Sequence, so a binary search finds a widget's position.</summary>
         private int IndexOf(Widget widget)
         {
-            int lo = 0, hi = _ordered.Count - 1;
+            int lo = 0, hi = ordered.Count - 1;
             while (lo <= hi)
             {
                 int mid = lo + ((hi - lo) >> 1);
-                long sequence = _ordered[mid].Sequence;
+                long sequence = ordered[mid].Sequence;
                 if (sequence == widget.Sequence)
                 {
                     return mid;
@@ -413,12 +413,12 @@ namespace TurnstileWidgets.Emulator
 
         private Widget[] Sorted(ListOrder order)
         {
-            if (_sorted.TryGetValue(order, out Widget[]? cached))
+            if (this.sorted.TryGetValue(order, out Widget[]? cached))
             {
                 return cached;
             }
 
-            Widget[] sorted = _ordered.ToArray();
+            Widget[] sorted = ordered.ToArray();
             Comparison<Widget> compare = order switch
             {
                 ListOrder.Sitekey => static (a, b) => string.CompareOrdinal(a.Sitekey, b.Sitekey),
@@ -427,7 +427,7 @@ namespace TurnstileWidgets.Emulator
                 _ => static (a, b) => Tie(a.ModifiedOn.CompareTo(b.ModifiedOn), a, b),
             };
             Array.Sort(sorted, compare);
-            _sorted[order] = sorted;
+            this.sorted[order] = sorted;
             return sorted;
 
             static int Tie(int result, Widget a, Widget b) => result != 0 ? result : a.Sequence.CompareTo(b.Sequence);
@@ -435,21 +435,21 @@ namespace TurnstileWidgets.Emulator
 
         private void Persist()
         {
-            if (_stateFile is null)
+            if (stateFile is null)
             {
                 return;
             }
 
             Widget[] snapshot;
             long version, nextSequence;
-            lock (_lock)
+            lock (gate)
             {
-                snapshot = _ordered.ToArray();
-                version = _version;
-                nextSequence = _nextSequence;
+                snapshot = ordered.ToArray();
+                version = this.version;
+                nextSequence = this.nextSequence;
             }
 
-            _stateFile.Save(snapshot, nextSequence, version);
+            stateFile.Save(snapshot, nextSequence, version);
         }
 
         private string NewSitekey()
@@ -460,7 +460,7 @@ namespace TurnstileWidgets.Emulator
                 int length = RandomNumberGenerator.GetInt32(MinSitekeyLength, MaxSitekeyLength + 1);
                 sitekey = KeyPrefix + RandomNumberGenerator.GetString(KeyAlphabet, length - KeyPrefix.Length);
             }
-            while (_bySitekey.ContainsKey(sitekey));
+            while (bySitekey.ContainsKey(sitekey));
 
             return sitekey;
         }

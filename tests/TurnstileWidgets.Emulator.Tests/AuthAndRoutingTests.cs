@@ -25,7 +25,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [MemberData(nameof(Routes))]
         public async Task Missing_credentials_are_403_authentication_error(string method, string path)
         {
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             ApiAnswer answer = await SendAsync(anonymous, new HttpMethod(method), Fill(path), "{}");
 
             Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
@@ -49,12 +49,12 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Wrong_api_key_or_email_is_403()
         {
-            using HttpClient legacy = NewClient(Server, withToken: false);
+            using HttpClient legacy = Emulator.NewApiClient(withToken: false);
             legacy.DefaultRequestHeaders.Add("X-Auth-Email", Server.Email);
             legacy.DefaultRequestHeaders.Add("X-Auth-Key", "wrong");
             Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(legacy, HttpMethod.Get, Fill("accounts/{a}/challenges/widgets"))).Status);
 
-            using HttpClient otherEmail = NewClient(Server, withToken: false);
+            using HttpClient otherEmail = Emulator.NewApiClient(withToken: false);
             otherEmail.DefaultRequestHeaders.Add("X-Auth-Email", "someone@example.com");
             otherEmail.DefaultRequestHeaders.Add("X-Auth-Key", Server.ApiKey);
             Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(otherEmail, HttpMethod.Get, Fill("accounts/{a}/challenges/widgets"))).Status);
@@ -91,7 +91,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [InlineData("GET", "")]
         public async Task Unknown_route_or_method_is_404_code_7003(string method, string path)
         {
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             ApiAnswer answer = await SendAsync(anonymous, new HttpMethod(method), Fill(path));
 
             Assert.Equal(HttpStatusCode.NotFound, answer.Status);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -13,20 +14,19 @@ namespace TurnstileWidgets.Emulator.Tests
     /// </summary>
     public sealed class DataFileTests : IDisposable
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+        private readonly string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => Directory.Delete(folder, recursive: true);
 
-        private string DataFile => Path.Combine(_folder, "state.json");
+        private string DataFile => Path.Combine(folder, "state.json");
 
-        private static string WidgetsPath(EmulatorServer server) => $"accounts/{server.AccountId}/challenges/widgets";
 
-        private static async Task CreateAsync(EmulatorServer server, int count, string prefix)
+        private static async Task CreateAsync(InProcessEmulator server, int count, string prefix)
         {
-            using HttpClient http = EmulatorTestBase.NewClient(server);
+            using HttpClient http = server.NewApiClient();
             for (int i = 0; i < count; i++)
             {
-                ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, WidgetsPath(server),
+                ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, server.WidgetsPath,
                     $"{{\"name\":\"{prefix}{i}\",\"mode\":\"managed\",\"domains\":[\"example.com\"]}}");
                 Assert.Equal(HttpStatusCode.OK, created.Status);
             }
@@ -39,11 +39,11 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task A_lock_file_that_cannot_be_opened_is_named_with_what_to_do()
         {
-            string lockPath = Path.Combine(_folder, ".state.json.lock");
+            string lockPath = Path.Combine(folder, ".state.json.lock");
             Directory.CreateDirectory(lockPath);
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }));
             Assert.Contains($"its lock file '{lockPath}' exists but cannot be opened", refused.Message, StringComparison.Ordinal);
             Assert.Contains("delete it if no emulator is running on this file", refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', refused.Message);
@@ -62,8 +62,8 @@ namespace TurnstileWidgets.Emulator.Tests
                 return;
             }
 
-            string link = Path.Combine(_folder, "other-name.json");
-            await using EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            string link = Path.Combine(folder, "other-name.json");
+            await using InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             await CreateAsync(first, 2, "first-");
             using (System.Diagnostics.Process ln = System.Diagnostics.Process.Start("ln", new[] { DataFile, link }))
             {
@@ -72,7 +72,7 @@ namespace TurnstileWidgets.Emulator.Tests
             }
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = link }));
             Assert.Contains($"'{link}'", refused.Message, StringComparison.Ordinal);
             Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', refused.Message);
@@ -87,20 +87,20 @@ namespace TurnstileWidgets.Emulator.Tests
                 await ln.WaitForExitAsync();
             }
 
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = link }));
         }
 
         [Fact]
         public async Task A_second_emulator_on_the_same_file_is_refused_and_no_widget_is_lost()
         {
             // Before: both started, each rewrote the file from its own memory, and 10 of 20 widgets were gone after a restart.
-            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 await CreateAsync(first, 10, "first-");
                 string before = File.ReadAllText(DataFile);
 
                 EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                    () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+                    () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }));
                 Assert.Contains($"'{DataFile}'", refused.Message, StringComparison.Ordinal);
                 Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
                 Assert.DoesNotContain('\n', refused.Message);
@@ -110,14 +110,14 @@ namespace TurnstileWidgets.Emulator.Tests
             }
 
             // Stopping gives the file up: the next emulator starts on it and finds all 20.
-            await using EmulatorServer restarted = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
-            Assert.Equal(20, restarted.WidgetCount);
+            await using InProcessEmulator restarted = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            Assert.Equal(20, restarted.Server.WidgetCount);
         }
 
         [Fact]
         public async Task A_second_emulator_process_exits_3_with_one_line_naming_the_file()
         {
-            await using EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            await using InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             await CreateAsync(first, 3, "kept-");
             string before = File.ReadAllText(DataFile);
 
@@ -129,24 +129,22 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Contains($"'{DataFile}'", line, StringComparison.Ordinal);
             Assert.Contains("in use by another emulator", line, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllText(DataFile));
-            Assert.Equal(3, first.WidgetCount);
+            Assert.Equal(3, first.Server.WidgetCount);
         }
 
         [Fact]
         public async Task A_killed_emulator_leaves_no_lock_behind()
         {
-            using (System.Diagnostics.Process killed = EmulatorCommandLine.Launch("--port", "0", "--data", DataFile))
+            using (EmulatorProcess killed = await EmulatorProcess.StartAsync(EmulatorCommandLine.ProcessOptions("--data", DataFile)))
             {
-                using var timeout = new System.Threading.CancellationTokenSource(TimeSpan.FromSeconds(60));
-                await EmulatorCommandLine.WaitForReadyAsync(killed, timeout.Token);
-                killed.Kill(entireProcessTree: true);
-                await killed.WaitForExitAsync(timeout.Token);
+                // No grace: a kill, not a clean stop.
+                killed.Stop(TimeSpan.Zero);
             }
 
             // The lock file is still there, but the lock died with its process.
-            Assert.True(File.Exists(Path.Combine(_folder, ".state.json.lock")));
-            await using EmulatorServer next = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
-            Assert.Equal(0, next.WidgetCount);
+            Assert.True(File.Exists(Path.Combine(folder, ".state.json.lock")));
+            await using InProcessEmulator next = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            Assert.Equal(0, next.Server.WidgetCount);
         }
 
         [Fact]
@@ -154,49 +152,49 @@ namespace TurnstileWidgets.Emulator.Tests
         {
             const string Second = "fedcba9876543210fedcba9876543210";
             var options = new EmulatorOptions { DataFile = DataFile, AccountIds = new[] { EmulatorOptions.DefaultAccountId, Second } };
-            await using EmulatorServer first = await EmulatorServer.StartAsync(options);
+            await using InProcessEmulator first = await InProcessEmulator.StartAsync(options);
 
             // Another emulator whose only account file is the first one's second: refused, naming that file.
-            string secondFile = Path.Combine(_folder, "state." + Second + ".json");
+            string secondFile = Path.Combine(folder, "state." + Second + ".json");
             Assert.True(File.Exists(secondFile));
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = secondFile, AccountId = Second }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = secondFile, AccountId = Second }));
             Assert.Contains($"'{secondFile}'", refused.Message, StringComparison.Ordinal);
             Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
 
             await first.DisposeAsync();
-            await using EmulatorServer again = await EmulatorServer.StartAsync(options);
-            Assert.Equal(0, again.WidgetCount);
+            await using InProcessEmulator again = await InProcessEmulator.StartAsync(options);
+            Assert.Equal(0, again.Server.WidgetCount);
         }
 
         [SkippableFact]
         public async Task A_symbolic_link_to_the_file_is_the_same_file()
         {
             Skip.If(OperatingSystem.IsWindows(), "Creating symbolic links on Windows needs a privilege test machines may lack.");
-            string link = Path.Combine(_folder, "link.json");
-            await using (EmulatorServer creator = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            string link = Path.Combine(folder, "link.json");
+            await using (InProcessEmulator creator = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 await CreateAsync(creator, 1, "first-");
             }
 
             File.CreateSymbolicLink(link, DataFile);
-            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                    () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }));
+                    () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = link }));
                 Assert.Contains("in use by another emulator", refused.Message, StringComparison.Ordinal);
             }
 
             // Saving through the link writes the file it names and leaves the link a link.
-            await using (EmulatorServer viaLink = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = link }))
+            await using (InProcessEmulator viaLink = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = link }))
             {
-                Assert.Equal(1, viaLink.WidgetCount);
+                Assert.Equal(1, viaLink.Server.WidgetCount);
                 await CreateAsync(viaLink, 1, "through-link-");
             }
 
             Assert.NotNull(new FileInfo(link).LinkTarget);
-            await using EmulatorServer again = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
-            Assert.Equal(2, again.WidgetCount);
+            await using InProcessEmulator again = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            Assert.Equal(2, again.Server.WidgetCount);
         }
 
         public static TheoryData<string, string> UnusablePaths => new()
@@ -213,11 +211,11 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task A_path_that_cannot_hold_a_state_file_exits_3_with_one_line(string pattern, string reason)
         {
             // Before: a folder (or a path ending in '/') crashed with an unhandled IOException and a stack trace, exit 134.
-            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, _folder);
-            File.WriteAllText(Path.Combine(_folder, "bystander.json"), "{}");
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, folder);
+            File.WriteAllText(Path.Combine(folder, "bystander.json"), "{}");
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = path }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = path }));
             Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
 
             (int exitCode, string[] errors) = await EmulatorCommandLine.RunToExitAsync("--port", "0", "--data", path);
@@ -228,8 +226,8 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Contains(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)), line, StringComparison.Ordinal);
 
             // Nothing was written anywhere: no state, lock or temporary file appeared, and the folder's files are as they were.
-            Assert.Equal(new[] { "bystander.json" }, Array.ConvertAll(Directory.GetFileSystemEntries(_folder), Path.GetFileName));
-            Assert.Equal("{}", File.ReadAllText(Path.Combine(_folder, "bystander.json")));
+            Assert.Equal(new[] { "bystander.json" }, Array.ConvertAll(Directory.GetFileSystemEntries(folder), Path.GetFileName));
+            Assert.Equal("{}", File.ReadAllText(Path.Combine(folder, "bystander.json")));
         }
 
         [Theory]
@@ -254,26 +252,26 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Temporary_files_left_by_a_killed_emulator_are_removed_at_start()
         {
-            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 await CreateAsync(first, 2, "kept-");
             }
 
             // What kill -9 during a save leaves: a temporary file of the state's name and a fresh GUID, never renamed.
-            string leftover = Path.Combine(_folder, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
+            string leftover = Path.Combine(folder, ".state.json." + Guid.NewGuid().ToString("N") + ".tmp");
             File.WriteAllBytes(leftover, new byte[1 << 20]);
             // Look-alikes that are not this emulator's: another state file's temporary, and a name without a GUID.
-            string otherState = Path.Combine(_folder, ".other.json." + Guid.NewGuid().ToString("N") + ".tmp");
-            string notOurs = Path.Combine(_folder, ".state.json.backup.tmp");
+            string otherState = Path.Combine(folder, ".other.json." + Guid.NewGuid().ToString("N") + ".tmp");
+            string notOurs = Path.Combine(folder, ".state.json.backup.tmp");
             File.WriteAllText(otherState, "x");
             File.WriteAllText(notOurs, "x");
 
-            await using EmulatorServer restarted = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            await using InProcessEmulator restarted = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
 
             Assert.False(File.Exists(leftover));
             Assert.True(File.Exists(otherState));
             Assert.True(File.Exists(notOurs));
-            Assert.Equal(2, restarted.WidgetCount);
+            Assert.Equal(2, restarted.Server.WidgetCount);
         }
 
         [SkippableFact]
@@ -284,15 +282,15 @@ namespace TurnstileWidgets.Emulator.Tests
             const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
             // A file from an older emulator, readable by everyone: rewritten owner-only at start.
-            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
                 await CreateAsync(first, 1, "secret-holder-");
             }
 
             File.SetUnixFileMode(DataFile, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            await using InProcessEmulator server = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(DataFile));
-            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(_folder, ".state.json.lock")));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(folder, ".state.json.lock")));
 
             // Every save writes a temporary file and renames it over the state file, so the state file's mode after a
             // save is the mode the temporary file was created with.

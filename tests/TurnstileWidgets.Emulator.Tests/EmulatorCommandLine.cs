@@ -3,20 +3,44 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
     /// <summary>
-    /// The emulator's command line run to its end (exit codes, standard error) and the installed tool's process. Starting an
-    /// emulator and waiting for its address is the shared launcher's job (TurnstileWidgets.TestSupport.EmulatorProcess);
-    /// Launch, WaitForReadyAsync and StopAsync here predate it and are to be folded into it.
+    /// The emulator's command line run to its end (exit codes, standard error), and other commands (dotnet tool install).
+    /// An emulator that is to serve is started by the shared launcher (<see cref="EmulatorProcess"/>, options from
+    /// <see cref="ProcessOptions"/>), which waits for its address and stops it.
     /// </summary>
     internal static class EmulatorCommandLine
     {
-        public static readonly Regex ReadyLine = new(@"http://127\.0\.0\.1:\d+/client/v4", RegexOptions.CultureInvariant);
+        /// <summary>The checkout these tests were built from: the folder above them that holds TurnstileWidgets.sln.</summary>
+        public static string RepositoryRoot()
+        {
+            for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "TurnstileWidgets.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("The repository root (with TurnstileWidgets.sln) is not above " + AppContext.BaseDirectory);
+        }
+
+        /// <summary>The built emulator beside the tests, started by the shared launcher with these arguments after --port 0.</summary>
+        public static EmulatorProcessOptions ProcessOptions(params string[] args)
+        {
+            var options = new EmulatorProcessOptions { EmulatorPath = Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.Emulator.dll") };
+            foreach (string arg in args)
+            {
+                options.Arguments.Add(arg);
+            }
+
+            return options;
+        }
 
         /// <summary>The dotnet host running these tests (dotnet test sets DOTNET_HOST_PATH), so no PATH lookup decides which one.</summary>
         public static string DotnetHost =>
@@ -48,45 +72,6 @@ namespace TurnstileWidgets.Emulator.Tests
             }
 
             return Process.Start(start)!;
-        }
-
-        /// <summary>Reads standard output until the ready line; returns the API base URL it names and everything printed.</summary>
-        public static async Task<(string BaseUrl, string Printed)> WaitForReadyAsync(Process process, CancellationToken cancellationToken)
-        {
-            string printed = "";
-            while (true)
-            {
-                string? line = await process.StandardOutput.ReadLineAsync(cancellationToken);
-                if (line is null)
-                {
-                    Assert.Fail("The emulator exited before it was ready: " + printed + await process.StandardError.ReadToEndAsync(cancellationToken));
-                }
-
-                printed += line + "\n";
-                Match match = ReadyLine.Match(line!);
-                if (match.Success)
-                {
-                    Assert.StartsWith("TurnstileWidgets emulator listening on ", line, StringComparison.Ordinal);
-                    return (match.Value, printed);
-                }
-            }
-        }
-
-        /// <summary>Stops it as Ctrl+C or a service manager would (SIGTERM) and returns its exit code.</summary>
-        public static async Task<int> StopAsync(Process process, CancellationToken cancellationToken)
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            else
-            {
-                using Process kill = Process.Start("kill", new[] { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                await kill.WaitForExitAsync(cancellationToken);
-            }
-
-            await process.WaitForExitAsync(cancellationToken);
-            return process.ExitCode;
         }
 
         /// <summary>Runs it to its end (a refusal to start) and returns the exit code and standard error's non-empty lines.</summary>

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -18,38 +19,31 @@ namespace TurnstileWidgets.Emulator.Tests
         public string ErrorMessage => Body.GetProperty("errors")[0].GetProperty("message").GetString()!;
     }
 
-    /// <summary>Starts a fresh emulator per test and talks to it over loopback HTTP with a Bearer token.</summary>
+    /// <summary>Starts a fresh emulator per test (the shared launcher's InProcessEmulator) and talks to it over loopback HTTP with a Bearer token.</summary>
     public abstract class EmulatorTestBase : IAsyncLifetime
     {
-        protected EmulatorServer Server { get; private set; } = null!;
+        /// <summary>The emulator from the shared launcher: addresses, credentials, API clients, seeding.</summary>
+        protected InProcessEmulator Emulator { get; private set; } = null!;
+
+        /// <summary>The emulator under test itself (typed counters, faults, the clock).</summary>
+        protected EmulatorServer Server => Emulator.Server;
 
         protected HttpClient Http { get; private set; } = null!;
 
         protected virtual EmulatorOptions CreateOptions() => new();
 
-        protected string WidgetsPath => $"accounts/{Server.AccountId}/challenges/widgets";
+        protected string WidgetsPath => Emulator.WidgetsPath;
 
         public async Task InitializeAsync()
         {
-            Server = await EmulatorServer.StartAsync(CreateOptions());
-            Http = NewClient(Server);
+            Emulator = await InProcessEmulator.StartAsync(CreateOptions());
+            Http = Emulator.NewApiClient();
         }
 
         public async Task DisposeAsync()
         {
             Http.Dispose();
-            await Server.DisposeAsync();
-        }
-
-        internal static HttpClient NewClient(EmulatorServer server, bool withToken = true)
-        {
-            var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
-            if (withToken)
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ApiToken);
-            }
-
-            return http;
+            await Emulator.DisposeAsync();
         }
 
         protected Task<ApiAnswer> SendAsync(HttpMethod method, string path, string? json = null, Action<HttpRequestMessage>? configure = null) =>
@@ -81,6 +75,6 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         protected Task<ApiAnswer> ControlAsync(HttpMethod method, string path, string? json = null) =>
-            SendAsync(Http, method, new Uri(Server.ControlUri, path).ToString(), json);
+            SendAsync(Http, method, new Uri(Emulator.ControlUri, path).ToString(), json);
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -218,8 +219,8 @@ namespace TurnstileWidgets.Emulator.Tests
         {
             async Task<string> RunAsync()
             {
-                await using EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { ErrorRate = 0.5, Seed = 42 });
-                using HttpClient http = NewClient(server);
+                await using InProcessEmulator server = await InProcessEmulator.StartAsync(new EmulatorOptions { ErrorRate = 0.5, Seed = 42 });
+                using HttpClient http = server.NewApiClient();
                 var outcome = new List<int>();
                 for (int i = 0; i < 20; i++)
                 {
@@ -264,9 +265,9 @@ namespace TurnstileWidgets.Emulator.Tests
         [InlineData("a/b")]
         public async Task Bad_start_up_options_are_refused(string rateLimit)
         {
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { RateLimit = rateLimit }));
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { AccountId = "123" }));
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { ErrorRate = 1.5 }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { RateLimit = rateLimit }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { AccountId = "123" }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { ErrorRate = 1.5 }));
         }
     }
 

@@ -190,7 +190,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Missing_or_wrong_credentials_answer_401_Unauthorized_in_the_envelope()
         {
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             ApiAnswer answer = await GraphqlAsync("{ viewer { __typename } }", http: anonymous);
 
             Assert.Equal(HttpStatusCode.Unauthorized, answer.Status);
@@ -233,7 +233,7 @@ namespace TurnstileWidgets.Emulator.Tests
             Assert.Equal(JsonValueKind.Null, error.GetProperty("path").ValueKind);
 
             // Another credential has its own budget; the REST budget was not touched by GraphQL.
-            using HttpClient keyUser = NewClient(Server, withToken: false);
+            using HttpClient keyUser = Emulator.NewApiClient(withToken: false);
             keyUser.DefaultRequestHeaders.Add("X-Auth-Email", Server.Email);
             keyUser.DefaultRequestHeaders.Add("X-Auth-Key", Server.ApiKey);
             Assert.Equal(JsonValueKind.Null, (await GraphqlAsync(Query, http: keyUser)).Body.GetProperty("errors").ValueKind);
@@ -255,7 +255,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 await GraphqlAsync("{ viewer { __typename } }");
             }
 
-            using HttpClient respelled = NewClient(Server, withToken: false);
+            using HttpClient respelled = Emulator.NewApiClient(withToken: false);
             respelled.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "bearer   " + Server.ApiToken + " ");
             Assert.Equal("rate limiter budget depleted, try again after 5 minutes",
                 SingleError(await GraphqlAsync("{ viewer { __typename } }", http: respelled)).GetProperty("message").GetString());

@@ -30,7 +30,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Default_page_is_1_per_page_25_in_creation_order()
         {
-            Server.SeedWidgets(30, "w");
+            await Emulator.SeedWidgetsAsync(30, "w");
             ApiAnswer answer = await GetAsync(WidgetsPath);
 
             Assert.Equal(HttpStatusCode.OK, answer.Status);
@@ -45,7 +45,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Pages_cover_every_widget_once_and_a_page_past_the_end_is_empty()
         {
-            Server.SeedWidgets(12, "w");
+            await Emulator.SeedWidgetsAsync(12, "w");
             var seen = new List<string>();
             for (int page = 1; ; page++)
             {
@@ -168,7 +168,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Large_store_pages_at_1000()
         {
-            Server.SeedWidgets(2500, "bench-");
+            await Emulator.SeedWidgetsAsync(2500, "bench-");
             ApiAnswer last = await GetAsync(WidgetsPath + "?page=3&per_page=1000");
             Assert.Equal(500, last.Result.GetArrayLength());
             Assert.Equal("bench-2001", last.Result[0].GetProperty("name").GetString());

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -30,8 +31,8 @@ namespace TurnstileWidgets.Emulator.Tests
                 options.MaxDomains = max;
             }
 
-            await using EmulatorServer server = await EmulatorServer.StartAsync(options);
-            using HttpClient http = EmulatorTestBase.NewClient(server);
+            await using InProcessEmulator server = await InProcessEmulator.StartAsync(options);
+            using HttpClient http = server.NewApiClient();
             string widgets = $"accounts/{server.AccountId}/challenges/widgets";
 
             ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, widgets, Body(limit));
@@ -52,7 +53,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Contains($"at most {limit} domains per widget", refused.ErrorMessage, StringComparison.Ordinal);
             }
 
-            Assert.Equal(1, server.WidgetCount);
+            Assert.Equal(1, server.Server.WidgetCount);
             ApiAnswer info = await EmulatorTestBase.SendAsync(http, HttpMethod.Get, server.ControlUri.ToString());
             Assert.Equal(limit, info.Body.GetProperty("max_domains").GetInt32());
         }
@@ -64,15 +65,15 @@ namespace TurnstileWidgets.Emulator.Tests
             try
             {
                 string file = Path.Combine(folder, "state.json");
-                await using (EmulatorServer enterprise = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = file, MaxDomains = 20 }))
+                await using (InProcessEmulator enterprise = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = file, MaxDomains = 20 }))
                 {
-                    using HttpClient http = EmulatorTestBase.NewClient(enterprise);
+                    using HttpClient http = enterprise.NewApiClient();
                     Assert.Equal(HttpStatusCode.OK, (await EmulatorTestBase.SendAsync(http, HttpMethod.Post, $"accounts/{enterprise.AccountId}/challenges/widgets", Body(20))).Status);
                 }
 
                 // What the API already holds stays; only new writes meet the smaller limit (as after a plan downgrade).
-                await using EmulatorServer free = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = file });
-                Assert.Equal(1, free.WidgetCount);
+                await using InProcessEmulator free = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = file });
+                Assert.Equal(1, free.Server.WidgetCount);
             }
             finally
             {
@@ -97,7 +98,7 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task Started_in_process_with_an_out_of_range_value_it_refuses_to_start()
         {
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { MaxDomains = 0 }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { MaxDomains = 0 }));
             Assert.Contains("1 to 1000", refused.Message, StringComparison.Ordinal);
         }
 

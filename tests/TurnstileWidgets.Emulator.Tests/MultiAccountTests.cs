@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -41,7 +42,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task The_key_acts_on_every_account_and_an_unserved_account_is_403()
         {
-            using var http = NewClient(Server, withToken: false);
+            using var http = Emulator.NewApiClient(withToken: false);
             http.DefaultRequestHeaders.Add("X-Auth-Email", Server.Email);
             http.DefaultRequestHeaders.Add("X-Auth-Key", Server.ApiKey);
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(http, HttpMethod.Get, Widgets(Staging))).Status);
@@ -124,9 +125,9 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task The_same_account_twice_or_a_bad_one_refuses_to_start()
         {
             await Assert.ThrowsAsync<EmulatorStartupException>(() =>
-                EmulatorServer.StartAsync(new EmulatorOptions { AccountIds = new[] { new string('a', 32), new string('A', 32) } }));
+                InProcessEmulator.StartAsync(new EmulatorOptions { AccountIds = new[] { new string('a', 32), new string('A', 32) } }));
             await Assert.ThrowsAsync<EmulatorStartupException>(() =>
-                EmulatorServer.StartAsync(new EmulatorOptions { AccountIds = new[] { new string('a', 32), "short" } }));
+                InProcessEmulator.StartAsync(new EmulatorOptions { AccountIds = new[] { new string('a', 32), "short" } }));
         }
 
         [Fact]
@@ -137,15 +138,15 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 string data = Path.Combine(directory, "state.json");
                 var options = new EmulatorOptions { AccountIds = new[] { new string('a', 32), new string('b', 32) }, DataFile = data };
-                await using (EmulatorServer first = await EmulatorServer.StartAsync(options))
+                await using (InProcessEmulator first = await InProcessEmulator.StartAsync(options))
                 {
-                    first.SeedWidgets(3, "s-", new string('b', 32));
+                    await first.SeedWidgetsAsync(3, "s-", new string('b', 32));
                 }
 
                 Assert.True(File.Exists(Path.Combine(directory, "state." + new string('b', 32) + ".json")));
-                await using EmulatorServer second = await EmulatorServer.StartAsync(options);
-                Assert.Equal(3, second.CountWidgets(new string('b', 32)));
-                Assert.Equal(0, second.CountWidgets(new string('a', 32)));
+                await using InProcessEmulator second = await InProcessEmulator.StartAsync(options);
+                Assert.Equal(3, second.Server.CountWidgets(new string('b', 32)));
+                Assert.Equal(0, second.Server.CountWidgets(new string('a', 32)));
             }
             finally
             {

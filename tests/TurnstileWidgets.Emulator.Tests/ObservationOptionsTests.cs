@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -37,8 +38,8 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Start_up_refuses_bad_GraphQL_options()
         {
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { GraphqlRateLimit = "x/y" }));
-            await Assert.ThrowsAsync<EmulatorStartupException>(() => EmulatorServer.StartAsync(new EmulatorOptions { GraphqlMaxPageSize = 0 }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { GraphqlRateLimit = "x/y" }));
+            await Assert.ThrowsAsync<EmulatorStartupException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { GraphqlMaxPageSize = 0 }));
         }
     }
 }

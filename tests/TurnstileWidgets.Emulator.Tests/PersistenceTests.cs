@@ -4,55 +4,55 @@ using System.Net;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading.Tasks;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
     public sealed class PersistenceTests : IDisposable
     {
-        private readonly string _folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
+        private readonly string folder = Directory.CreateTempSubdirectory("tw-emulator-").FullName;
 
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
+        public void Dispose() => Directory.Delete(folder, recursive: true);
 
-        private string DataFile => Path.Combine(_folder, "state.json");
+        private string DataFile => Path.Combine(folder, "state.json");
 
-        private static string WidgetsPath(EmulatorServer server) => $"accounts/{server.AccountId}/challenges/widgets";
 
         [Fact]
         public async Task Widgets_secrets_and_grace_periods_survive_a_restart()
         {
             string sitekey, oldSecret, newSecret, createdOn;
-            await using (EmulatorServer first = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator first = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
-                using HttpClient http = EmulatorTestBase.NewClient(first);
-                ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, WidgetsPath(first),
+                using HttpClient http = first.NewApiClient();
+                ApiAnswer created = await EmulatorTestBase.SendAsync(http, HttpMethod.Post, first.WidgetsPath,
                     "{\"name\":\"kept\",\"mode\":\"invisible\",\"domains\":[\"example.com\"],\"region\":\"china\",\"offlabel\":true}");
                 sitekey = created.Result.GetProperty("sitekey").GetString()!;
                 oldSecret = created.Result.GetProperty("secret").GetString()!;
                 createdOn = created.Result.GetProperty("created_on").GetString()!;
-                await EmulatorTestBase.SendAsync(http, HttpMethod.Post, WidgetsPath(first), "{\"name\":\"gone\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
-                ApiAnswer gone = await EmulatorTestBase.SendAsync(http, HttpMethod.Get, WidgetsPath(first) + "?filter=name:gone");
-                await EmulatorTestBase.SendAsync(http, HttpMethod.Delete, WidgetsPath(first) + "/" + gone.Result[0].GetProperty("sitekey").GetString());
-                newSecret = (await EmulatorTestBase.SendAsync(http, HttpMethod.Post, $"{WidgetsPath(first)}/{sitekey}/rotate_secret")).Result.GetProperty("secret").GetString()!;
+                await EmulatorTestBase.SendAsync(http, HttpMethod.Post, first.WidgetsPath, "{\"name\":\"gone\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
+                ApiAnswer gone = await EmulatorTestBase.SendAsync(http, HttpMethod.Get, first.WidgetsPath + "?filter=name:gone");
+                await EmulatorTestBase.SendAsync(http, HttpMethod.Delete, first.WidgetsPath + "/" + gone.Result[0].GetProperty("sitekey").GetString());
+                newSecret = (await EmulatorTestBase.SendAsync(http, HttpMethod.Post, $"{first.WidgetsPath}/{sitekey}/rotate_secret")).Result.GetProperty("secret").GetString()!;
             }
 
-            Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
-            await using EmulatorServer second = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile });
-            using HttpClient http2 = EmulatorTestBase.NewClient(second);
-            Assert.Equal(1, second.WidgetCount);
-            ApiAnswer got = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, $"{WidgetsPath(second)}/{sitekey}");
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+            await using InProcessEmulator second = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile });
+            using HttpClient http2 = second.NewApiClient();
+            Assert.Equal(1, second.Server.WidgetCount);
+            ApiAnswer got = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, $"{second.WidgetsPath}/{sitekey}");
             Assert.Equal(HttpStatusCode.OK, got.Status);
             Assert.Equal("kept", got.Result.GetProperty("name").GetString());
             Assert.Equal("china", got.Result.GetProperty("region").GetString());
             Assert.True(got.Result.GetProperty("offlabel").GetBoolean());
             Assert.Equal(createdOn, got.Result.GetProperty("created_on").GetString());
             Assert.Equal(newSecret, got.Result.GetProperty("secret").GetString());
-            Assert.True(second.IsSecretValid(oldSecret));
+            Assert.True(second.Server.IsSecretValid(oldSecret));
 
-            ApiAnswer refused = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, $"{WidgetsPath(second)}/{sitekey}/rotate_secret");
+            ApiAnswer refused = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, $"{second.WidgetsPath}/{sitekey}/rotate_secret");
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
 
-            ApiAnswer next = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, WidgetsPath(second), "{\"name\":\"after\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
-            ApiAnswer list = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, WidgetsPath(second));
+            ApiAnswer next = await EmulatorTestBase.SendAsync(http2, HttpMethod.Post, second.WidgetsPath, "{\"name\":\"after\",\"mode\":\"managed\",\"domains\":[\"a.com\"]}");
+            ApiAnswer list = await EmulatorTestBase.SendAsync(http2, HttpMethod.Get, second.WidgetsPath);
             Assert.Equal("after", list.Result[1].GetProperty("name").GetString());
             Assert.Equal(HttpStatusCode.OK, next.Status);
         }
@@ -69,7 +69,7 @@ namespace TurnstileWidgets.Emulator.Tests
             DateTime written = File.GetLastWriteTimeUtc(DataFile);
 
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }));
 
             Assert.Contains(DataFile, refused.Message, StringComparison.Ordinal);
             Assert.Contains("left untouched", refused.Message, StringComparison.Ordinal);
@@ -81,19 +81,19 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task A_missing_folder_is_refused_with_a_clear_message()
         {
-            string path = Path.Combine(_folder, "no-such-folder", "state.json");
+            string path = Path.Combine(folder, "no-such-folder", "state.json");
             EmulatorStartupException refused = await Assert.ThrowsAsync<EmulatorStartupException>(
-                () => EmulatorServer.StartAsync(new EmulatorOptions { DataFile = path }));
+                () => InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = path }));
             Assert.Contains("folder does not exist", refused.Message, StringComparison.Ordinal);
         }
 
         [Fact]
         public async Task Reset_empties_the_state_file()
         {
-            await using (EmulatorServer server = await EmulatorServer.StartAsync(new EmulatorOptions { DataFile = DataFile }))
+            await using (InProcessEmulator server = await InProcessEmulator.StartAsync(new EmulatorOptions { DataFile = DataFile }))
             {
-                server.SeedWidgets(3);
-                server.Reset();
+                await server.SeedWidgetsAsync(3);
+                server.Server.Reset();
             }
 
             using JsonDocument state = JsonDocument.Parse(File.ReadAllText(DataFile));

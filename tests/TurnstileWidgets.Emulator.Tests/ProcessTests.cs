@@ -13,21 +13,10 @@ namespace TurnstileWidgets.Emulator.Tests
     /// <summary>The emulator as its own process, started and stopped by the one launcher everything else uses.</summary>
     public sealed class ProcessTests
     {
-        private static EmulatorProcessOptions Options(params string[] args)
-        {
-            var options = new EmulatorProcessOptions { EmulatorPath = Path.Combine(AppContext.BaseDirectory, "TurnstileWidgets.Emulator.dll") };
-            foreach (string arg in args)
-            {
-                options.Arguments.Add(arg);
-            }
-
-            return options;
-        }
-
         [Fact]
         public async Task Started_as_a_process_it_prints_the_ready_line_serves_and_stops_on_sigterm()
         {
-            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(Options("--api-token", "process-token"));
+            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(EmulatorCommandLine.ProcessOptions("--api-token", "process-token"));
             string printed = string.Join("\n", emulator.StartupOutput);
 
             Assert.StartsWith("TurnstileWidgets emulator listening on ", emulator.StartupOutput[^1], StringComparison.Ordinal);
@@ -54,10 +43,71 @@ namespace TurnstileWidgets.Emulator.Tests
         }
 
         [Fact]
+        public async Task The_launcher_starts_it_with_its_credentials_and_seeds_counts_and_resets_through_the_control_endpoints()
+        {
+            EmulatorProcessOptions options = EmulatorCommandLine.ProcessOptions();
+            options.ApiToken = "launcher-token-" + Guid.NewGuid().ToString("N");
+            options.AccountId = new string('c', 32);
+            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(options);
+
+            Assert.Equal(options.ApiToken, emulator.ApiToken);
+            Assert.Equal(options.AccountId, emulator.AccountId);
+            Assert.Equal($"accounts/{options.AccountId}/challenges/widgets", emulator.WidgetsPath);
+            Assert.Equal(1_001, await emulator.SeedWidgetsAsync(1_001, "launched-"));
+            using (HttpClient http = emulator.NewApiClient())
+            {
+                using HttpResponseMessage page = await http.GetAsync(emulator.WidgetsPath + "?per_page=1000&page=2");
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                Assert.Contains("\"total_count\":1001", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using (HttpClient anonymous = emulator.NewApiClient(withToken: false))
+            {
+                using HttpResponseMessage refused = await anonymous.GetAsync(emulator.WidgetsPath);
+                Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            }
+
+            EmulatorStatsReading stats = await emulator.GetStatsAsync();
+            Assert.Equal(2, stats.TotalRequests);
+            Assert.Equal(2, stats.ListRequests);
+            // One account: its own counters saw what the whole emulator saw.
+            Assert.Equal(2, (await emulator.GetStatsAsync(options.AccountId)).ListRequests);
+
+            await emulator.ResetAsync();
+            Assert.Equal(0, (await emulator.GetStatsAsync()).TotalRequests);
+            Assert.Equal(3, await emulator.SeedWidgetsAsync(3));
+        }
+
+        [Fact]
+        public void Told_no_credentials_the_launcher_says_how_to_tell_it()
+        {
+            using EmulatorProcess emulator = EmulatorProcess.Start(EmulatorCommandLine.ProcessOptions("--api-token", "in-the-arguments"));
+
+            var error = Assert.Throws<InvalidOperationException>(() => emulator.ApiToken);
+            Assert.Contains("EmulatorProcessOptions.ApiToken", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("in-the-arguments", error.Message, StringComparison.Ordinal);
+            Assert.Throws<InvalidOperationException>(() => emulator.AccountId);
+        }
+
+        [Fact]
+        public async Task In_process_the_launcher_refuses_a_fixed_port_and_shares_the_control_path()
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => InProcessEmulator.StartAsync(new EmulatorOptions { Port = 8787 }));
+
+            await using InProcessEmulator emulator = await InProcessEmulator.StartAsync();
+            Assert.Equal(emulator.Server.BaseUri, emulator.BaseUri);
+            Assert.Equal(emulator.Server.ControlUri, emulator.ControlUri);
+            Assert.Equal(emulator.Server.ApiToken, emulator.ApiToken);
+            Assert.Equal(5, await emulator.SeedWidgetsAsync(5, "in-process-"));
+            Assert.Equal(5, emulator.Server.WidgetCount);
+            Assert.Equal(0, (await emulator.GetStatsAsync()).TotalRequests);
+        }
+
+        [Fact]
         public async Task Bad_command_line_exits_2_with_a_message_and_the_launcher_says_so_without_the_secret()
         {
             // The launcher's own --port 0 comes first; the later --port wins and is refused.
-            EmulatorProcessOptions options = Options("--port", "not-a-port-secret");
+            EmulatorProcessOptions options = EmulatorCommandLine.ProcessOptions("--port", "not-a-port-secret");
             options.Secrets.Add("not-a-port-secret");
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(options));
             Assert.Contains("exited with code 2 before it printed its address", error.Message, StringComparison.Ordinal);
@@ -179,7 +229,7 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 string file = Path.Combine(folder, "state.json");
                 File.WriteAllText(file, "garbage");
-                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(Options("--data", file)));
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(EmulatorCommandLine.ProcessOptions("--data", file)));
                 Assert.Contains("exited with code 3 before it printed its address", error.Message, StringComparison.Ordinal);
                 Assert.Contains(file, error.Message, StringComparison.Ordinal);
                 Assert.Equal("garbage", File.ReadAllText(file));

@@ -36,7 +36,7 @@ namespace TurnstileWidgets.Emulator.Tests
 
             await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
             {
-                using HttpClient http = NewClient(Server, withToken: false);
+                using HttpClient http = Emulator.NewApiClient(withToken: false);
                 for (int i = 0; i < Requests / Workers; i++)
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, WidgetsPath);
@@ -71,7 +71,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Equal(4 - i, RateLimitHeaderTests.Budget(answer.Headers).R);
             }
 
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             ApiAnswer refused = await SendAsync(anonymous, HttpMethod.Get, WidgetsPath);
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
 
@@ -86,7 +86,7 @@ namespace TurnstileWidgets.Emulator.Tests
         {
             await SendAsync(HttpMethod.Get, WidgetsPath, configure: r => r.Headers.TryAddWithoutValidation("Authorization", "bearer   " + Server.ApiToken + "  "));
             await GetAsync(WidgetsPath);
-            using HttpClient keyClient = NewClient(Server, withToken: false);
+            using HttpClient keyClient = Emulator.NewApiClient(withToken: false);
             foreach (string email in new[] { Server.Email, Server.Email.ToUpperInvariant(), " " + Server.Email })
             {
                 ApiAnswer byKey = await SendAsync(keyClient, HttpMethod.Get, WidgetsPath, configure: r =>
@@ -106,11 +106,11 @@ namespace TurnstileWidgets.Emulator.Tests
         public async Task Budgets_whose_window_has_ended_are_dropped()
         {
             await GetAsync(WidgetsPath);
-            using HttpClient keyClient = NewClient(Server, withToken: false);
+            using HttpClient keyClient = Emulator.NewApiClient(withToken: false);
             keyClient.DefaultRequestHeaders.Add("X-Auth-Email", Server.Email);
             keyClient.DefaultRequestHeaders.Add("X-Auth-Key", Server.ApiKey);
             await SendAsync(keyClient, HttpMethod.Get, WidgetsPath);
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             await SendAsync(anonymous, HttpMethod.Get, WidgetsPath);
             Assert.Equal(3, await BudgetsAsync());
 
@@ -135,7 +135,7 @@ namespace TurnstileWidgets.Emulator.Tests
 
             // The window ended long ago, the block has not: another credential's request sweeps, the block stays.
             Server.AdvanceClock(TimeSpan.FromSeconds(30));
-            using HttpClient anonymous = NewClient(Server, withToken: false);
+            using HttpClient anonymous = Emulator.NewApiClient(withToken: false);
             await SendAsync(anonymous, HttpMethod.Get, WidgetsPath);
             Assert.Equal(2, await BudgetsAsync());
             ApiAnswer stillBlocked = await GetAsync(WidgetsPath);

@@ -69,7 +69,7 @@ namespace TurnstileWidgets.Emulator.Tests
                 Assert.Equal(HttpStatusCode.OK, (await GetAsync(WidgetsPath)).Status);
             }
 
-            using HttpClient keyClient = NewClient(Server, withToken: false);
+            using HttpClient keyClient = Emulator.NewApiClient(withToken: false);
             void Key(HttpRequestMessage r)
             {
                 r.Headers.Add("X-Auth-Email", Server.Email.ToUpperInvariant());

@@ -10,6 +10,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Emulator.Tests
 {
@@ -21,37 +22,24 @@ namespace TurnstileWidgets.Emulator.Tests
     /// </summary>
     public sealed class ToolPackageTests : IDisposable
     {
-        private readonly string _scratch = Directory.CreateTempSubdirectory("tw-emulator-tool-").FullName;
+        private readonly string scratch = Directory.CreateTempSubdirectory("tw-emulator-tool-").FullName;
 
-        public void Dispose() => Directory.Delete(_scratch, recursive: true);
-
-        private static string RepositoryRoot()
-        {
-            for (DirectoryInfo? folder = new(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "TurnstileWidgets.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (with TurnstileWidgets.sln) is not above " + AppContext.BaseDirectory);
-        }
+        public void Dispose() => Directory.Delete(scratch, recursive: true);
 
         /// <summary>The runtime running these tests, for the tool's shim (which looks for DOTNET_ROOT before any install location).</summary>
         private static string DotnetRoot => Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
         private Dictionary<string, string> IsolatedEnvironment()
         {
-            string home = Directory.CreateDirectory(Path.Combine(_scratch, "home")).FullName;
+            string home = Directory.CreateDirectory(Path.Combine(scratch, "home")).FullName;
             return new Dictionary<string, string>
             {
                 ["HOME"] = home,
                 ["USERPROFILE"] = home,
                 ["DOTNET_CLI_HOME"] = home,
-                ["NUGET_PACKAGES"] = Path.Combine(_scratch, "packages"),
-                ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(_scratch, "http-cache"),
-                ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(_scratch, "plugins-cache"),
+                ["NUGET_PACKAGES"] = Path.Combine(scratch, "packages"),
+                ["NUGET_HTTP_CACHE_PATH"] = Path.Combine(scratch, "http-cache"),
+                ["NUGET_PLUGINS_CACHE_PATH"] = Path.Combine(scratch, "plugins-cache"),
                 ["DOTNET_ROOT"] = DotnetRoot,
                 ["DOTNET_NOLOGO"] = "1",
                 ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -64,17 +52,17 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task The_built_package_installs_as_a_dotnet_tool_and_turnstile_emulator_serves()
         {
-            string root = RepositoryRoot();
+            string root = EmulatorCommandLine.RepositoryRoot();
             string version = XDocument.Load(Path.Combine(root, "Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
             string source = Path.Combine(root, "out");
             string package = Path.Combine(source, $"TurnstileWidgets.Emulator.{version}.nupkg");
             Assert.True(File.Exists(package),
                 $"{package} is missing. The Release build packs it: dotnet build TurnstileWidgets.sln -c Release (or the emulator project alone).");
 
-            string config = Path.Combine(_scratch, "nuget.config");
+            string config = Path.Combine(scratch, "nuget.config");
             File.WriteAllText(config, new XDocument(new XElement("configuration", new XElement("packageSources",
                 new XElement("clear"), new XElement("add", new XAttribute("key", "built"), new XAttribute("value", source))))).ToString());
-            string toolPath = Path.Combine(_scratch, "tools");
+            string toolPath = Path.Combine(scratch, "tools");
             Dictionary<string, string> environment = IsolatedEnvironment();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
@@ -83,7 +71,7 @@ namespace TurnstileWidgets.Emulator.Tests
             {
                 "tool", "install", "TurnstileWidgets.Emulator", "--version", version, "--add-source", source,
                 "--tool-path", toolPath, "--configfile", config,
-            }, environment, workingDirectory: _scratch))
+            }, environment, workingDirectory: scratch))
             {
                 Task<string> output = install.StandardOutput.ReadToEndAsync(timeout.Token);
                 string error = await install.StandardError.ReadToEndAsync(timeout.Token);
@@ -94,31 +82,26 @@ namespace TurnstileWidgets.Emulator.Tests
             string command = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "turnstile-emulator.exe" : "turnstile-emulator");
             Assert.True(File.Exists(command), "The tool's command is missing: " + command);
 
-            using Process emulator = EmulatorCommandLine.Start(command, new[] { "--port", "0" }, environment, workingDirectory: _scratch);
-            try
+            EmulatorProcessOptions options = new() { EmulatorPath = command, WorkingDirectory = scratch };
+            foreach (KeyValuePair<string, string> variable in environment)
             {
-                (string baseUrl, string printed) = await EmulatorCommandLine.WaitForReadyAsync(emulator, timeout.Token);
-                Assert.Contains(EmulatorOptions.DefaultApiToken, printed, StringComparison.Ordinal);
-
-                using var http = new HttpClient();
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.DefaultApiToken);
-                using HttpResponseMessage response = await http.GetAsync($"{baseUrl}/accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets", timeout.Token);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Contains("\"success\":true", await response.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
-
-                int exitCode = await EmulatorCommandLine.StopAsync(emulator, timeout.Token);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // SIGTERM is a clean stop; Windows has no signal to send, only a kill.
-                    Assert.Equal(0, exitCode);
-                }
+                options.Environment[variable.Key] = variable.Value;
             }
-            finally
+
+            using EmulatorProcess emulator = await EmulatorProcess.StartAsync(options, timeout.Token);
+            Assert.Contains(EmulatorOptions.DefaultApiToken, string.Join("\n", emulator.StartupOutput), StringComparison.Ordinal);
+
+            using var http = new HttpClient();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.DefaultApiToken);
+            using HttpResponseMessage response = await http.GetAsync(new Uri(emulator.BaseUri, $"accounts/{EmulatorOptions.DefaultAccountId}/challenges/widgets"), timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("\"success\":true", await response.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
+
+            emulator.Stop();
+            if (!OperatingSystem.IsWindows())
             {
-                if (!emulator.HasExited)
-                {
-                    emulator.Kill(entireProcessTree: true);
-                }
+                // SIGTERM is a clean stop; Windows has no signal to send, only a kill.
+                Assert.Equal(0, emulator.ExitCode);
             }
         }
     }

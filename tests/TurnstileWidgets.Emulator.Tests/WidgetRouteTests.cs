@@ -205,7 +205,7 @@ namespace TurnstileWidgets.Emulator.Tests
         [Fact]
         public async Task Legacy_email_and_key_scheme_is_accepted_for_widget_routes()
         {
-            using HttpClient legacy = NewClient(Server, withToken: false);
+            using HttpClient legacy = Emulator.NewApiClient(withToken: false);
             legacy.DefaultRequestHeaders.Add("X-Auth-Email", "EMULATOR@example.com");
             legacy.DefaultRequestHeaders.Add("X-Auth-Key", Server.ApiKey);
 

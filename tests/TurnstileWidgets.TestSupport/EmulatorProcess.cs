@@ -31,6 +31,12 @@ namespace TurnstileWidgets.TestSupport
         /// <summary>How long the emulator may take to print its address line.</summary>
         public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>The Bearer token to start it with (<c>--api-token</c>, masked like <see cref="Secrets"/>); null: not given here.</summary>
+        public string? ApiToken { get; set; }
+
+        /// <summary>The account to serve (<c>--account-id</c>); null: not given here.</summary>
+        public string? AccountId { get; set; }
+
         /// <summary>The emulator's working directory; the caller's when empty.</summary>
         public string? WorkingDirectory { get; set; }
     }
@@ -41,7 +47,7 @@ namespace TurnstileWidgets.TestSupport
     /// (a kill where there are no signals, or when it does not stop in time). The one launcher of the build, the Pester
     /// suite, the benchmark harness, the xunit suites and examples/Demo.ps1.
     /// </summary>
-    public sealed class EmulatorProcess : IDisposable
+    public sealed class EmulatorProcess : TestEmulator
     {
         /// <summary>The address line's address; the emulator binds 127.0.0.1 only.</summary>
         private static readonly Regex AddressLine = new Regex(@"http://127\.0\.0\.1:(\d+)/client/v4", RegexOptions.CultureInvariant);
@@ -53,20 +59,12 @@ namespace TurnstileWidgets.TestSupport
         private readonly TaskCompletionSource<int> ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         private int stopped;
 
-        private EmulatorProcess(Process process, string[] secrets)
+        private EmulatorProcess(Process process, string[] secrets, EmulatorProcessOptions options)
+            : base(options.ApiToken, options.AccountId)
         {
             this.process = process;
             this.secrets = secrets;
         }
-
-        /// <summary>The API base with a trailing slash, e.g. http://127.0.0.1:40123/client/v4/ (as the in-process EmulatorServer has it).</summary>
-        public Uri BaseUri { get; private set; } = null!;
-
-        /// <summary>The control endpoints' base, e.g. http://127.0.0.1:40123/__emulator/.</summary>
-        public Uri ControlUri { get; private set; } = null!;
-
-        /// <summary>The port the operating system gave the emulator.</summary>
-        public int Port { get; private set; }
 
         /// <summary>The emulator's process id.</summary>
         public int Id => process.Id;
@@ -134,6 +132,18 @@ namespace TurnstileWidgets.TestSupport
             }
             arguments.Add("--port");
             arguments.Add("0");
+            if (options.ApiToken is not null)
+            {
+                arguments.Add("--api-token");
+                arguments.Add(options.ApiToken);
+            }
+
+            if (options.AccountId is not null)
+            {
+                arguments.Add("--account-id");
+                arguments.Add(options.AccountId);
+            }
+
             arguments.AddRange(options.Arguments);
 
             var start = new ProcessStartInfo(fileName)
@@ -152,16 +162,16 @@ namespace TurnstileWidgets.TestSupport
             }
 
             var secrets = new List<string>();
-            foreach (string secret in options.Secrets)
+            foreach (string? secret in new List<string?>(options.Secrets) { options.ApiToken })
             {
                 if (!string.IsNullOrEmpty(secret))
                 {
-                    secrets.Add(secret);
+                    secrets.Add(secret!);
                 }
             }
 
             var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-            var emulator = new EmulatorProcess(process, secrets.ToArray());
+            var emulator = new EmulatorProcess(process, secrets.ToArray(), options);
             process.OutputDataReceived += (_, e) => emulator.OnOutput(e.Data);
             process.ErrorDataReceived += (_, e) => emulator.OnError(e.Data);
             process.Exited += (_, _) => emulator.ready.TrySetException(new InvalidOperationException("exited"));
@@ -182,9 +192,7 @@ namespace TurnstileWidgets.TestSupport
                         Task finished = await Task.WhenAny(emulator.ready.Task, cancelled.Task).ConfigureAwait(false);
                         if (finished == emulator.ready.Task && emulator.ready.Task.Status == TaskStatus.RanToCompletion)
                         {
-                            emulator.Port = emulator.ready.Task.Result;
-                            emulator.BaseUri = new Uri($"http://127.0.0.1:{emulator.Port}/client/v4/");
-                            emulator.ControlUri = new Uri($"http://127.0.0.1:{emulator.Port}/__emulator/");
+                            emulator.SetAddress(new Uri($"http://127.0.0.1:{emulator.ready.Task.Result}/client/v4/"));
                             return emulator;
                         }
                     }
@@ -242,11 +250,16 @@ namespace TurnstileWidgets.TestSupport
             }
         }
 
-        /// <summary>Stops the emulator (<see cref="Stop"/>) and releases the process handle.</summary>
-        public void Dispose()
+        /// <summary>Stops the emulator (<see cref="Stop"/>) and releases the process handle and the control client.</summary>
+        protected override void Dispose(bool disposing)
         {
-            Stop();
-            process.Dispose();
+            if (disposing)
+            {
+                Stop();
+                process.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
 
         private void OnOutput(string? line)

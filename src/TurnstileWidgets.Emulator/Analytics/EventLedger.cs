@@ -31,26 +31,26 @@ namespace TurnstileWidgets.Emulator.Analytics
     /// </summary>
     internal sealed class EventLedger
     {
-        private readonly Dictionary<string, Dictionary<EventKey, long>> _byAccount = new(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-        private readonly object _lock = new();
+        private readonly Dictionary<string, Dictionary<EventKey, long>> byAccount = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> strings = new(StringComparer.Ordinal);
+        private readonly object gate = new();
 
         public EventLedger(IEnumerable<string> accountIds)
         {
             foreach (string id in accountIds)
             {
-                _byAccount.Add(id, new Dictionary<EventKey, long>());
+                byAccount.Add(id, new Dictionary<EventKey, long>());
             }
         }
 
-        public bool Serves(string accountId) => _byAccount.ContainsKey(accountId);
+        public bool Serves(string accountId) => byAccount.ContainsKey(accountId);
 
         /// <summary>Adds events; all of them or, when the account is not served, none.</summary>
         public void Record(string accountId, IReadOnlyList<EventKey> keys, IReadOnlyList<long> counts)
         {
-            lock (_lock)
+            lock (gate)
             {
-                Dictionary<EventKey, long> cells = _byAccount[accountId];
+                Dictionary<EventKey, long> cells = byAccount[accountId];
                 for (int i = 0; i < keys.Count; i++)
                 {
                     EventKey key = Shared(keys[i]);
@@ -64,10 +64,10 @@ namespace TurnstileWidgets.Emulator.Analytics
         /// <summary>A copy of the account's cells that pass <paramref name="keep"/>, taken under the lock so a query sees one moment.</summary>
         public List<EventCell> Read(string accountId, Func<EventKey, bool> keep)
         {
-            lock (_lock)
+            lock (gate)
             {
                 var result = new List<EventCell>();
-                foreach (KeyValuePair<EventKey, long> cell in _byAccount[accountId])
+                foreach (KeyValuePair<EventKey, long> cell in byAccount[accountId])
                 {
                     if (keep(cell.Key))
                     {
@@ -81,22 +81,22 @@ namespace TurnstileWidgets.Emulator.Analytics
 
         public void Clear()
         {
-            lock (_lock)
+            lock (gate)
             {
-                foreach (Dictionary<EventKey, long> cells in _byAccount.Values)
+                foreach (Dictionary<EventKey, long> cells in byAccount.Values)
                 {
                     cells.Clear();
                 }
 
-                _strings.Clear();
+                strings.Clear();
             }
         }
 
         public void Clear(string accountId)
         {
-            lock (_lock)
+            lock (gate)
             {
-                _byAccount[accountId].Clear();
+                byAccount[accountId].Clear();
             }
         }
 
@@ -112,12 +112,12 @@ namespace TurnstileWidgets.Emulator.Analytics
 
         private string Share(string value)
         {
-            if (_strings.TryGetValue(value, out string? shared))
+            if (strings.TryGetValue(value, out string? shared))
             {
                 return shared;
             }
 
-            _strings.Add(value, value);
+            strings.Add(value, value);
             return value;
         }
     }

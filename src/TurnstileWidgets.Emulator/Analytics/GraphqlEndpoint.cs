@@ -13,39 +13,39 @@ namespace TurnstileWidgets.Emulator.Analytics
     /// </summary>
     internal sealed class GraphqlEndpoint
     {
-        private readonly ApiHandlers _api;
-        private readonly EventLedger _ledger;
-        private readonly AnalyticsLimits _limits;
-        private readonly EmulatorClock _clock;
-        private readonly RateLimiter _budget = new();
-        private readonly object _budgetLock = new();
-        private readonly bool _documentedStatuses;
-        private readonly RateLimitRule? _rule;
+        private readonly ApiHandlers api;
+        private readonly EventLedger ledger;
+        private readonly AnalyticsLimits limits;
+        private readonly EmulatorClock clock;
+        private readonly RateLimiter budget = new();
+        private readonly object budgetLock = new();
+        private readonly bool documentedStatuses;
+        private readonly RateLimitRule? rule;
 
         public GraphqlEndpoint(ApiHandlers api, EventLedger ledger, AnalyticsLimits limits, RateLimitRule? budget, bool documentedStatuses, EmulatorClock clock)
         {
-            _documentedStatuses = documentedStatuses;
-            _api = api;
-            _ledger = ledger;
-            _limits = limits;
-            _rule = budget;
-            _clock = clock;
+            this.documentedStatuses = documentedStatuses;
+            this.api = api;
+            this.ledger = ledger;
+            this.limits = limits;
+            rule = budget;
+            this.clock = clock;
         }
 
         /// <summary>Forgets every credential's window.</summary>
         public void ResetBudgets()
         {
-            lock (_budgetLock)
+            lock (budgetLock)
             {
-                _budget.Clear();
+                budget.Clear();
             }
         }
 
         public async Task QueryAsync(HttpContext context)
         {
-            DateTimeOffset now = _clock.GetUtcNow();
+            DateTimeOffset now = clock.GetUtcNow();
             // One user, one budget, however the credential is spelled: authentication's own reading of it.
-            string? credential = _api.Identify(context.Request.Headers);
+            string? credential = api.Identify(context.Request.Headers);
             if (credential is null)
             {
                 await WriteAsync(context, 401, GraphqlQueryRunner.ErrorBody(new GraphqlException("Unauthorized"), now)).ConfigureAwait(false);
@@ -99,19 +99,19 @@ namespace TurnstileWidgets.Emulator.Analytics
 
                 (byte[] body, int documentedStatus) = error is not null
                     ? (GraphqlQueryRunner.ErrorBody(new GraphqlException("error parsing request: " + error.Message), now), 400)
-                    : new GraphqlQueryRunner(_ledger, _limits, now).Run(query!, variables, operationName);
+                    : new GraphqlQueryRunner(ledger, limits, now).Run(query!, variables, operationName);
                 await WriteAsync(context, StatusOf(documentedStatus), body).ConfigureAwait(false);
             }
         }
 
         // The brief and issue 19 read GraphQL errors as HTTP 200 (the default); Cloudflare's errors page lists 400/403/429.
-        private int StatusOf(int documentedStatus) => _documentedStatuses ? documentedStatus : 200;
+        private int StatusOf(int documentedStatus) => documentedStatuses ? documentedStatus : 200;
 
         private bool Admit(string credential, DateTimeOffset now)
         {
-            lock (_budgetLock)
+            lock (budgetLock)
             {
-                return _rule is null || _budget.Admit(credential, _rule, null, now).Admitted;
+                return rule is null || budget.Admit(credential, rule, null, now).Admitted;
             }
         }
 

@@ -21,18 +21,18 @@ namespace TurnstileWidgets.Emulator.Analytics
     {
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-        private readonly EventLedger _ledger;
-        private readonly AnalyticsLimits _limits;
-        private readonly DateTimeOffset _now;
-        private readonly List<string> _path = new();
-        private readonly Dictionary<string, JsonNode?> _variables = new(StringComparer.Ordinal);
-        private Utf8JsonWriter _writer = null!;
+        private readonly EventLedger ledger;
+        private readonly AnalyticsLimits limits;
+        private readonly DateTimeOffset now;
+        private readonly List<string> path = new();
+        private readonly Dictionary<string, JsonNode?> variables = new(StringComparer.Ordinal);
+        private Utf8JsonWriter writer = null!;
 
         public GraphqlQueryRunner(EventLedger ledger, AnalyticsLimits limits, DateTimeOffset now)
         {
-            _ledger = ledger;
-            _limits = limits;
-            _now = now;
+            this.ledger = ledger;
+            this.limits = limits;
+            this.now = now;
         }
 
         /// <summary>
@@ -56,13 +56,13 @@ namespace TurnstileWidgets.Emulator.Analytics
 
                 GraphQLOperationDefinition operation = ChooseOperation(document, operationName);
                 BindVariables(operation, variables);
-                using (_writer = new Utf8JsonWriter(buffer, WriterOptions))
+                using (writer = new Utf8JsonWriter(buffer, WriterOptions))
                 {
-                    _writer.WriteStartObject();
-                    _writer.WritePropertyName("data");
+                    writer.WriteStartObject();
+                    writer.WritePropertyName("data");
                     WriteQuery(operation.SelectionSet);
-                    _writer.WriteNull("errors");
-                    _writer.WriteEndObject();
+                    writer.WriteNull("errors");
+                    writer.WriteEndObject();
                 }
 
                 return (buffer.WrittenSpan.ToArray(), 200);
@@ -74,7 +74,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     e.Location = LineAndColumn(query, at.Start);
                 }
 
-                return (ErrorBody(e, _now), e.DocumentedStatus);
+                return (ErrorBody(e, now), e.DocumentedStatus);
             }
         }
 
@@ -175,11 +175,11 @@ namespace TurnstileWidgets.Emulator.Analytics
                 string name = definition.Variable.Name.StringValue;
                 if (provided is not null && provided.TryGetPropertyValue(name, out JsonNode? value))
                 {
-                    _variables[name] = value;
+                    variables[name] = value;
                 }
                 else if (definition.DefaultValue is not null)
                 {
-                    _variables[name] = ValueOf(definition.DefaultValue);
+                    variables[name] = ValueOf(definition.DefaultValue);
                 }
                 else if (definition.Type is GraphQLNonNullType)
                 {
@@ -187,14 +187,14 @@ namespace TurnstileWidgets.Emulator.Analytics
                 }
                 else
                 {
-                    _variables[name] = null;
+                    variables[name] = null;
                 }
             }
         }
 
         private JsonNode? ValueOf(GraphQLValue value) => value switch
         {
-            GraphQLVariable v => _variables.TryGetValue(v.Name.StringValue, out JsonNode? bound)
+            GraphQLVariable v => variables.TryGetValue(v.Name.StringValue, out JsonNode? bound)
                 ? bound?.DeepClone()
                 : throw new GraphqlException($"error parsing args: variable \"${v.Name.StringValue}\" is not defined by the operation") { Node = v },
             GraphQLIntValue i => long.TryParse(i.Value.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n)
@@ -231,7 +231,7 @@ namespace TurnstileWidgets.Emulator.Analytics
 
         private void WriteQuery(GraphQLSelectionSet selections)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 Within(field, () =>
@@ -245,12 +245,12 @@ namespace TurnstileWidgets.Emulator.Analytics
                 });
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         private void WriteViewer(GraphQLSelectionSet selections)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 Within(field, () =>
@@ -264,7 +264,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                 });
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         private void WriteAccounts(GraphQLField field)
@@ -290,30 +290,30 @@ namespace TurnstileWidgets.Emulator.Analytics
                 throw GraphqlException.Args("accounts needs filter: {accountTag: \"<account id>\"} (one account per query)");
             }
 
-            if (!_ledger.Serves(accountTag))
+            if (!ledger.Serves(accountTag))
             {
                 throw new GraphqlException("not authorized for that account", "authz", documentedStatus: 403);
             }
 
             RequireSelections(field);
-            _writer.WritePropertyName(ResponseKey(field));
-            _writer.WriteStartArray();
-            _path.Add("0");
+            writer.WritePropertyName(ResponseKey(field));
+            writer.WriteStartArray();
+            path.Add("0");
             try
             {
                 WriteAccount(field.SelectionSet!, accountTag);
             }
             finally
             {
-                _path.RemoveAt(_path.Count - 1);
+                path.RemoveAt(path.Count - 1);
             }
 
-            _writer.WriteEndArray();
+            writer.WriteEndArray();
         }
 
         private void WriteAccount(GraphQLSelectionSet selections, string accountId)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 Within(field, () =>
@@ -328,12 +328,12 @@ namespace TurnstileWidgets.Emulator.Analytics
                 });
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         private void WriteSettings(GraphQLSelectionSet selections)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 Within(field, () =>
@@ -347,12 +347,12 @@ namespace TurnstileWidgets.Emulator.Analytics
                 });
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         private void WriteDatasetSettings(GraphQLSelectionSet selections)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 Within(field, () =>
@@ -370,28 +370,28 @@ namespace TurnstileWidgets.Emulator.Analytics
                     }
 
                     RequireLeaf(field);
-                    _writer.WritePropertyName(ResponseKey(field));
+                    writer.WritePropertyName(ResponseKey(field));
                     switch (name)
                     {
-                        case "enabled": _writer.WriteBooleanValue(true); break;
-                        case "maxPageSize": _writer.WriteNumberValue(_limits.MaxPageSize); break;
-                        case "maxNumberOfFields": _writer.WriteNumberValue(_limits.MaxNumberOfFields); break;
-                        case "maxDuration": _writer.WriteNumberValue(_limits.MaxDurationSeconds); break;
-                        case "notOlderThan": _writer.WriteNumberValue(_limits.NotOlderThanSeconds); break;
+                        case "enabled": writer.WriteBooleanValue(true); break;
+                        case "maxPageSize": writer.WriteNumberValue(limits.MaxPageSize); break;
+                        case "maxNumberOfFields": writer.WriteNumberValue(limits.MaxNumberOfFields); break;
+                        case "maxDuration": writer.WriteNumberValue(limits.MaxDurationSeconds); break;
+                        case "notOlderThan": writer.WriteNumberValue(limits.NotOlderThanSeconds); break;
                         default:
-                            _writer.WriteStartArray();
+                            writer.WriteStartArray();
                             foreach (string available in AnalyticsSchema.AvailableFields)
                             {
-                                _writer.WriteStringValue(available);
+                                writer.WriteStringValue(available);
                             }
 
-                            _writer.WriteEndArray();
+                            writer.WriteEndArray();
                             break;
                     }
                 });
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         // ---- the dataset ----
@@ -408,31 +408,31 @@ namespace TurnstileWidgets.Emulator.Analytics
             GroupsFilter filter = GroupsFilter.Compile(filterNode);
             RequireSelections(field);
             List<Dimension> dimensions = SelectedDimensions(field.SelectionSet!, out int leaves);
-            if (leaves > _limits.MaxNumberOfFields)
+            if (leaves > limits.MaxNumberOfFields)
             {
-                throw new GraphqlException($"number of fields can't be more than {_limits.MaxNumberOfFields}");
+                throw new GraphqlException($"number of fields can't be more than {limits.MaxNumberOfFields}");
             }
 
             List<(int Index, bool Descending)> order = ReadOrder(args, dimensions);
             CheckTimeRange(filter);
 
-            List<Row> rows = Group(_ledger.Read(accountId, filter.Matches), dimensions);
+            List<Row> rows = Group(ledger.Read(accountId, filter.Matches), dimensions);
             rows.Sort((a, b) => CompareRows(a, b, order));
-            _writer.WritePropertyName(ResponseKey(field));
-            _writer.WriteStartArray();
+            writer.WritePropertyName(ResponseKey(field));
+            writer.WriteStartArray();
             foreach (Row row in rows.Take(limit))
             {
                 WriteRow(field.SelectionSet!, row, dimensions);
             }
 
-            _writer.WriteEndArray();
+            writer.WriteEndArray();
         }
 
         private int ReadLimit(Dictionary<string, JsonNode?> args)
         {
             if (!args.TryGetValue("limit", out JsonNode? node) || node is null)
             {
-                throw GraphqlException.Args($"{AnalyticsSchema.Dataset} needs a limit (uint64!), at most {_limits.MaxPageSize}");
+                throw GraphqlException.Args($"{AnalyticsSchema.Dataset} needs a limit (uint64!), at most {limits.MaxPageSize}");
             }
 
             long value;
@@ -449,9 +449,9 @@ namespace TurnstileWidgets.Emulator.Analytics
                 throw GraphqlException.Args($"limit must be a whole number, not {node.ToJsonString()}");
             }
 
-            if (value <= 0 || value > _limits.MaxPageSize)
+            if (value <= 0 || value > limits.MaxPageSize)
             {
-                throw new GraphqlException($"limit must be positive number and not greater than {_limits.MaxPageSize}");
+                throw new GraphqlException($"limit must be positive number and not greater than {limits.MaxPageSize}");
             }
 
             return (int)value;
@@ -459,18 +459,18 @@ namespace TurnstileWidgets.Emulator.Analytics
 
         private void CheckTimeRange(GroupsFilter filter)
         {
-            long now = (_now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-            long oldest = now - (_limits.NotOlderThanSeconds * 1_000_000);
+            long now = (this.now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+            long oldest = now - (limits.NotOlderThanSeconds * 1_000_000);
             long lower = filter.LowerMicros ?? oldest;
             long upper = filter.UpperMicros ?? now;
             if (lower < oldest)
             {
-                throw new GraphqlException($"cannot request data older than {_limits.NotOlderThanSeconds}s");
+                throw new GraphqlException($"cannot request data older than {limits.NotOlderThanSeconds}s");
             }
 
-            if (upper - lower > _limits.MaxDurationSeconds * 1_000_000)
+            if (upper - lower > limits.MaxDurationSeconds * 1_000_000)
             {
-                throw new GraphqlException($"query time range is too large, the maximum is {_limits.MaxDurationSeconds}s");
+                throw new GraphqlException($"query time range is too large, the maximum is {limits.MaxDurationSeconds}s");
             }
         }
 
@@ -699,55 +699,55 @@ namespace TurnstileWidgets.Emulator.Analytics
         /// <summary>Writes one row; the selection was checked by <see cref="SelectedDimensions"/>.</summary>
         private void WriteRow(GraphQLSelectionSet selections, Row row, List<Dimension> dimensions)
         {
-            _writer.WriteStartObject();
+            writer.WriteStartObject();
             foreach (GraphQLField field in Fields(selections))
             {
                 string key = ResponseKey(field);
                 switch (field.Name.StringValue)
                 {
                     case "count":
-                        _writer.WriteNumber(key, row.Count);
+                        writer.WriteNumber(key, row.Count);
                         break;
                     case "__typename":
-                        _writer.WriteString(key, AnalyticsSchema.GroupsType);
+                        writer.WriteString(key, AnalyticsSchema.GroupsType);
                         break;
                     case "avg":
-                        _writer.WriteStartObject(key);
+                        writer.WriteStartObject(key);
                         foreach (GraphQLField inner in Fields(field.SelectionSet!))
                         {
                             if (inner.Name.StringValue == "__typename")
                             {
-                                _writer.WriteString(ResponseKey(inner), AnalyticsSchema.AvgType);
+                                writer.WriteString(ResponseKey(inner), AnalyticsSchema.AvgType);
                             }
                             else
                             {
-                                _writer.WriteNumber(ResponseKey(inner), 1); // the emulator keeps every event: no sampling
+                                writer.WriteNumber(ResponseKey(inner), 1); // the emulator keeps every event: no sampling
                             }
                         }
 
-                        _writer.WriteEndObject();
+                        writer.WriteEndObject();
                         break;
                     default: // dimensions
-                        _writer.WriteStartObject(key);
+                        writer.WriteStartObject(key);
                         foreach (GraphQLField inner in Fields(field.SelectionSet!))
                         {
                             string name = inner.Name.StringValue;
                             if (name == "__typename")
                             {
-                                _writer.WriteString(ResponseKey(inner), AnalyticsSchema.DimensionsType);
+                                writer.WriteString(ResponseKey(inner), AnalyticsSchema.DimensionsType);
                                 continue;
                             }
 
                             int index = dimensions.IndexOf(AnalyticsSchema.Find(name)!);
-                            _writer.WriteString(ResponseKey(inner), dimensions[index].Format(row.Raw[index].Text, row.Raw[index].Micros));
+                            writer.WriteString(ResponseKey(inner), dimensions[index].Format(row.Raw[index].Text, row.Raw[index].Micros));
                         }
 
-                        _writer.WriteEndObject();
+                        writer.WriteEndObject();
                         break;
                 }
             }
 
-            _writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
         // ---- helpers ----
@@ -775,7 +775,7 @@ namespace TurnstileWidgets.Emulator.Analytics
         /// <summary>Runs <paramref name="body"/> with the field's key on the path, so an error inside names where it happened.</summary>
         private void Within(GraphQLField field, Action body)
         {
-            _path.Add(ResponseKey(field));
+            path.Add(ResponseKey(field));
             try
             {
                 body();
@@ -786,7 +786,7 @@ namespace TurnstileWidgets.Emulator.Analytics
             }
             finally
             {
-                _path.RemoveAt(_path.Count - 1);
+                path.RemoveAt(path.Count - 1);
             }
         }
 
@@ -794,7 +794,7 @@ namespace TurnstileWidgets.Emulator.Analytics
         {
             if (e.Path is null)
             {
-                e.Path = _path.ToArray();
+                e.Path = path.ToArray();
                 e.Node ??= field;
             }
 
@@ -809,14 +809,14 @@ namespace TurnstileWidgets.Emulator.Analytics
             }
 
             RequireSelections(field);
-            _writer.WritePropertyName(ResponseKey(field));
+            writer.WritePropertyName(ResponseKey(field));
             write(field.SelectionSet!);
         }
 
         private void WriteTypename(GraphQLField field, string typeName)
         {
             RequireLeaf(field);
-            _writer.WriteString(ResponseKey(field), typeName);
+            writer.WriteString(ResponseKey(field), typeName);
         }
 
         private void RequireLeaf(GraphQLField field)

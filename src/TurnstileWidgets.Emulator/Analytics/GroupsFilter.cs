@@ -14,11 +14,11 @@ namespace TurnstileWidgets.Emulator.Analytics
     /// </summary>
     internal sealed class GroupsFilter
     {
-        private readonly Func<EventKey, bool> _test;
+        private readonly Func<EventKey, bool> test;
 
         private GroupsFilter(Func<EventKey, bool> test, long? lowerMicros, long? upperMicros)
         {
-            _test = test;
+            this.test = test;
             LowerMicros = lowerMicros;
             UpperMicros = upperMicros;
         }
@@ -29,7 +29,7 @@ namespace TurnstileWidgets.Emulator.Analytics
         /// <summary>The earliest upper time bound (exclusive) the filter sets for every row, or null.</summary>
         public long? UpperMicros { get; }
 
-        public bool Matches(EventKey key) => _test(key);
+        public bool Matches(EventKey key) => test(key);
 
         /// <summary>Compiles the filter.</summary>
         /// <exception cref="GraphqlException">A field is unknown, not recorded, or has a value of the wrong shape.</exception>

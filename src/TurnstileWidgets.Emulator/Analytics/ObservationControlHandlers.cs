@@ -16,19 +16,19 @@ namespace TurnstileWidgets.Emulator.Analytics
     /// </summary>
     internal sealed class ObservationControlHandlers
     {
-        private readonly Accounts _accounts;
-        private readonly EventLedger _events;
-        private readonly TokenIssuer _issuer;
-        private readonly SiteverifyEndpoint _siteverify;
-        private readonly EmulatorClock _clock;
+        private readonly Accounts accounts;
+        private readonly EventLedger events;
+        private readonly TokenIssuer issuer;
+        private readonly SiteverifyEndpoint siteverify;
+        private readonly EmulatorClock clock;
 
         public ObservationControlHandlers(Accounts accounts, EventLedger events, TokenIssuer issuer, SiteverifyEndpoint siteverify, EmulatorClock clock)
         {
-            _accounts = accounts;
-            _events = events;
-            _issuer = issuer;
-            _siteverify = siteverify;
-            _clock = clock;
+            this.accounts = accounts;
+            this.events = events;
+            this.issuer = issuer;
+            this.siteverify = siteverify;
+            this.clock = clock;
         }
 
         public static readonly string[] Endpoints =
@@ -56,7 +56,7 @@ namespace TurnstileWidgets.Emulator.Analytics
 
                 var keys = new List<EventKey>(events.GetArrayLength());
                 var counts = new List<long>(keys.Capacity);
-                long now = _clock.GetUtcNow().ToUnixTimeSeconds();
+                long now = clock.GetUtcNow().ToUnixTimeSeconds();
                 int index = 0;
                 foreach (JsonElement e in events.EnumerateArray())
                 {
@@ -104,7 +104,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     index++;
                 }
 
-                _events.Record(account, keys, counts);
+                this.events.Record(account, keys, counts);
                 await HttpHelpers.WriteJsonAsync(context, 200, new EventsRecorded { Recorded = keys.Count, Count = counts.Sum() }, ObservationJsonContext.Wire.EventsRecorded).ConfigureAwait(false);
             }
             catch (ArgumentException e)
@@ -136,7 +136,7 @@ namespace TurnstileWidgets.Emulator.Analytics
                     };
                 }
 
-                string token = _issuer.Mint(account, sitekey,
+                string token = issuer.Mint(account, sitekey,
                     OptionalString(root, "action", "the body") ?? "",
                     OptionalString(root, "hostname", "the body"),
                     OptionalString(root, "cdata", "the body") ?? "",
@@ -164,24 +164,24 @@ namespace TurnstileWidgets.Emulator.Analytics
                 return;
             }
 
-            _siteverify.QueueInternalErrors(count);
-            await HttpHelpers.WriteJsonAsync(context, 200, new SiteverifyFaults { InternalErrors = _siteverify.PendingInternalErrors }, ObservationJsonContext.Wire.SiteverifyFaults).ConfigureAwait(false);
+            siteverify.QueueInternalErrors(count);
+            await HttpHelpers.WriteJsonAsync(context, 200, new SiteverifyFaults { InternalErrors = siteverify.PendingInternalErrors }, ObservationJsonContext.Wire.SiteverifyFaults).ConfigureAwait(false);
         }
 
         private string Account(JsonElement root)
         {
             if (!root.TryGetProperty("account_id", out JsonElement value) || value.ValueKind == JsonValueKind.Null)
             {
-                return _accounts.DefaultId;
+                return accounts.DefaultId;
             }
 
             string? account = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            if (string.IsNullOrEmpty(account) || _accounts.Store(account) is null)
+            if (string.IsNullOrEmpty(account) || accounts.Store(account) is null)
             {
-                throw new ArgumentException($"This emulator does not serve account '{account ?? value.GetRawText()}'. It serves: {string.Join(", ", _accounts.Ids)}.");
+                throw new ArgumentException($"This emulator does not serve account '{account ?? value.GetRawText()}'. It serves: {string.Join(", ", accounts.Ids)}.");
             }
 
-            return _accounts.Ids.First(id => string.Equals(id, account, StringComparison.OrdinalIgnoreCase));
+            return accounts.Ids.First(id => string.Equals(id, account, StringComparison.OrdinalIgnoreCase));
         }
 
         private static string RequiredString(JsonElement e, string name, string at) =>

@@ -33,28 +33,28 @@ namespace TurnstileWidgets.Emulator.Siteverify
 
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-        private readonly Accounts _accounts;
-        private readonly TurnstileTokens _tokens;
-        private readonly EventLedger _events;
-        private readonly EmulatorClock _clock;
-        private int _internalErrors;
+        private readonly Accounts accounts;
+        private readonly TurnstileTokens tokens;
+        private readonly EventLedger events;
+        private readonly EmulatorClock clock;
+        private int internalErrors;
 
         public SiteverifyEndpoint(Accounts accounts, TurnstileTokens tokens, EventLedger events, EmulatorClock clock)
         {
-            _accounts = accounts;
-            _tokens = tokens;
-            _events = events;
-            _clock = clock;
+            this.accounts = accounts;
+            this.tokens = tokens;
+            this.events = events;
+            this.clock = clock;
         }
 
         /// <summary>Queues <paramref name="count"/> answers of <c>internal-error</c> for the next requests (replacing any queued).</summary>
-        public void QueueInternalErrors(int count) => Interlocked.Exchange(ref _internalErrors, count);
+        public void QueueInternalErrors(int count) => Interlocked.Exchange(ref internalErrors, count);
 
-        public int PendingInternalErrors => Volatile.Read(ref _internalErrors);
+        public int PendingInternalErrors => Volatile.Read(ref internalErrors);
 
         public async Task VerifyAsync(HttpContext context)
         {
-            DateTimeOffset now = _clock.GetUtcNow();
+            DateTimeOffset now = clock.GetUtcNow();
             if (TakeInternalError())
             {
                 await WriteFailureAsync(context, testing: false, "internal-error").ConfigureAwait(false);
@@ -104,7 +104,7 @@ namespace TurnstileWidgets.Emulator.Siteverify
                 return;
             }
 
-            TokenClaims? claims = _tokens.Read(response);
+            TokenClaims? claims = tokens.Read(response);
             if (claims is null || !string.Equals(claims.Sitekey, sitekey, StringComparison.Ordinal))
             {
                 Record(accountId, sitekey, TurnstileEventTypes.SiteverifyFailedInvalidToken, null, now);
@@ -119,7 +119,7 @@ namespace TurnstileWidgets.Emulator.Siteverify
                 return;
             }
 
-            TurnstileTokens.Redemption? earlier = _tokens.Redeem(claims, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, now);
+            TurnstileTokens.Redemption? earlier = tokens.Redeem(claims, string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, now);
             if (earlier is not null)
             {
                 bool retry = Guid.TryParse(earlier.IdempotencyKey, out Guid first) && Guid.TryParse(idempotencyKey, out Guid again) && first == again;
@@ -161,9 +161,9 @@ namespace TurnstileWidgets.Emulator.Siteverify
 
         private (string, string)? FindWidget(string secret)
         {
-            foreach (string id in _accounts.Ids)
+            foreach (string id in accounts.Ids)
             {
-                SecretCheckResult check = _accounts.Store(id)!.CheckSecret(secret);
+                SecretCheckResult check = accounts.Store(id)!.CheckSecret(secret);
                 if (check.Valid && check.Sitekey is not null)
                 {
                     return (id, check.Sitekey);
@@ -174,19 +174,19 @@ namespace TurnstileWidgets.Emulator.Siteverify
         }
 
         private void Record(string accountId, string sitekey, string eventType, TokenClaims? claims, DateTimeOffset now) =>
-            _events.Record(accountId, new EventKey(sitekey, eventType, claims?.Action ?? "", claims?.Hostname ?? "", claims?.CountryCode ?? "", now.ToUnixTimeSeconds()));
+            events.Record(accountId, new EventKey(sitekey, eventType, claims?.Action ?? "", claims?.Hostname ?? "", claims?.CountryCode ?? "", now.ToUnixTimeSeconds()));
 
         private bool TakeInternalError()
         {
             while (true)
             {
-                int pending = Volatile.Read(ref _internalErrors);
+                int pending = Volatile.Read(ref internalErrors);
                 if (pending <= 0)
                 {
                     return false;
                 }
 
-                if (Interlocked.CompareExchange(ref _internalErrors, pending - 1, pending) == pending)
+                if (Interlocked.CompareExchange(ref internalErrors, pending - 1, pending) == pending)
                 {
                     return true;
                 }

@@ -13,24 +13,24 @@ namespace TurnstileWidgets.Emulator.Siteverify
         private const int MaxActionLength = 32;
         private const int MaxCdataLength = 255;
 
-        private readonly Accounts _accounts;
-        private readonly TurnstileTokens _tokens;
-        private readonly EventLedger _events;
-        private readonly EmulatorClock _clock;
+        private readonly Accounts accounts;
+        private readonly TurnstileTokens tokens;
+        private readonly EventLedger events;
+        private readonly EmulatorClock clock;
 
         public TokenIssuer(Accounts accounts, TurnstileTokens tokens, EventLedger events, EmulatorClock clock)
         {
-            _accounts = accounts;
-            _tokens = tokens;
-            _events = events;
-            _clock = clock;
+            this.accounts = accounts;
+            this.tokens = tokens;
+            this.events = events;
+            this.clock = clock;
         }
 
         /// <summary>Mints a token for a widget of the account.</summary>
         /// <exception cref="ArgumentException">No such widget in the account, or action, cdata or country code not allowed.</exception>
         public string Mint(string accountId, string sitekey, string action, string? hostname, string cdata, bool interactive, string? countryCode)
         {
-            Widget widget = _accounts.Store(accountId)?.Get(sitekey)
+            Widget widget = accounts.Store(accountId)?.Get(sitekey)
                 ?? throw new ArgumentException($"No widget '{sitekey}' in account '{accountId}'; create it first (tokens are for widgets that exist).");
             if (action.Length > MaxActionLength || !action.All(IsTokenCharacter))
             {
@@ -44,8 +44,8 @@ namespace TurnstileWidgets.Emulator.Siteverify
 
             string country = EventFields.CountryCode(countryCode, "country_code");
             string host = hostname ?? (widget.Domains.Length > 0 ? widget.Domains[0] : "");
-            DateTimeOffset now = _clock.GetUtcNow();
-            string token = _tokens.Mint(new TokenClaims
+            DateTimeOffset now = clock.GetUtcNow();
+            string token = tokens.Mint(new TokenClaims
             {
                 AccountId = accountId,
                 Sitekey = widget.Sitekey,
@@ -59,7 +59,7 @@ namespace TurnstileWidgets.Emulator.Siteverify
                 EphemeralId = widget.EphemeralId ? "x:" + TurnstileTokens.NewNonce() : null,
             });
             long second = now.ToUnixTimeSeconds();
-            _events.Record(accountId,
+            events.Record(accountId,
                 new[]
                 {
                     new EventKey(widget.Sitekey, TurnstileEventTypes.Issued, action, host, country, second),

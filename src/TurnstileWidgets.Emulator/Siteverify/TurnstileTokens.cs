@@ -39,9 +39,9 @@ namespace TurnstileWidgets.Emulator.Siteverify
         /// <summary>How long a token is valid after the visitor solved the widget (Cloudflare: 300 s).</summary>
         public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(300);
 
-        private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-        private readonly ConcurrentDictionary<string, Redemption> _redeemed = new(StringComparer.Ordinal);
-        private int _sincePrune;
+        private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
+        private readonly ConcurrentDictionary<string, Redemption> redeemed = new(StringComparer.Ordinal);
+        private int sincePrune;
 
         /// <summary>The first successful siteverify of a token: the idempotency key it came with (may be null).</summary>
         public sealed record Redemption(string? IdempotencyKey, DateTimeOffset TokenExpiresAt);
@@ -81,8 +81,8 @@ namespace TurnstileWidgets.Emulator.Siteverify
         public Redemption? Redeem(TokenClaims claims, string? idempotencyKey, DateTimeOffset now)
         {
             var mine = new Redemption(idempotencyKey, claims.IssuedAt + Lifetime);
-            Redemption stored = _redeemed.GetOrAdd(claims.Nonce, mine);
-            if (System.Threading.Interlocked.Increment(ref _sincePrune) >= 1000)
+            Redemption stored = redeemed.GetOrAdd(claims.Nonce, mine);
+            if (System.Threading.Interlocked.Increment(ref sincePrune) >= 1000)
             {
                 Prune(now);
             }
@@ -90,22 +90,22 @@ namespace TurnstileWidgets.Emulator.Siteverify
             return ReferenceEquals(stored, mine) ? null : stored;
         }
 
-        public void Clear() => _redeemed.Clear();
+        public void Clear() => redeemed.Clear();
 
         // An expired token fails as timeout-or-duplicate whether it was redeemed or not, so its redemption can go.
         private void Prune(DateTimeOffset now)
         {
-            System.Threading.Interlocked.Exchange(ref _sincePrune, 0);
-            foreach (var pair in _redeemed)
+            System.Threading.Interlocked.Exchange(ref sincePrune, 0);
+            foreach (var pair in redeemed)
             {
                 if (pair.Value.TokenExpiresAt < now)
                 {
-                    _redeemed.TryRemove(pair.Key, out _);
+                    redeemed.TryRemove(pair.Key, out _);
                 }
             }
         }
 
-        private byte[] Mac(byte[] payload) => HMACSHA256.HashData(_key, payload).AsSpan(0, 16).ToArray();
+        private byte[] Mac(byte[] payload) => HMACSHA256.HashData(key, payload).AsSpan(0, 16).ToArray();
 
         private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -11,8 +11,8 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets Turnstile widgets' events (issued, solved, siteverify) over a time range from Cloudflare's GraphQL Analytics API.</para>
-    /// <para type="description">One row per widget (and group); a widget without events gets a row of zeros. Piped widgets are collected and queried together at the end, a few GraphQL queries for any number of widgets.</para>
+    /// Gets Turnstile widgets' events (issued, solved, siteverify) over a time range from Cloudflare's GraphQL Analytics API.
+    /// One row per widget (and group); a widget without events gets a row of zeros. Piped widgets are collected and queried together at the end, a few GraphQL queries for any number of widgets.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "TurnstileAnalytics", DefaultParameterSetName = AccountSet)]
     [OutputType(typeof(TurnstileWidgetAnalytics))]

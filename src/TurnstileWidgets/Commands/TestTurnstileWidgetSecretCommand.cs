@@ -10,8 +10,8 @@ using TurnstileWidgets.Session;
 namespace TurnstileWidgets.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Tests whether siteverify accepts a widget's secret, without a visitor.</para>
-    /// <para type="description">Sends Cloudflare's dummy token with the secret: invalid-input-response means the secret is accepted, invalid-input-secret that it is not (Cloudflare's documentation of the error codes).</para>
+    /// Tests whether siteverify accepts a widget's secret, without a visitor.
+    /// Sends Cloudflare's dummy token with the secret: invalid-input-response means the secret is accepted, invalid-input-secret that it is not (Cloudflare's documentation of the error codes).
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "TurnstileWidgetSecret", DefaultParameterSetName = ByInputObjectSet)]
     [OutputType(typeof(TurnstileSecretCheck))]

@@ -4,16 +4,16 @@ using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine.Siteverify;
 using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Engine.Tests.Analytics;
 
 /// <summary>The siteverify client against the emulator's siteverify: single use, expiry, idempotency, secrets, test keys, retried internal errors.</summary>
 public sealed class SiteverifyClientTests : IAsyncLifetime
 {
-    private EmulatorServer server = null!;
+    private InProcessEmulator emulator = null!;
     private TurnstileClient client = null!;
     private SiteverifyClient siteverify = null!;
     private readonly RecordedDelays delays = new();
@@ -21,18 +21,18 @@ public sealed class SiteverifyClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
-        client = new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token(server.ApiToken), AccountId = server.AccountId, BaseUri = server.BaseUri, Retry = delays.Options() });
-        siteverify = new SiteverifyClient(client, server.SiteverifyUri);
+        emulator = await InProcessEmulator.StartAsync();
+        client = new TurnstileClient(new TurnstileClientOptions { Credential = TestSecrets.Token(emulator.ApiToken), AccountId = emulator.AccountId, BaseUri = emulator.BaseUri, Retry = delays.Options() });
+        siteverify = new SiteverifyClient(client, emulator.Server.SiteverifyUri);
     }
 
     public async Task DisposeAsync()
     {
         client.Dispose();
-        await server.DisposeAsync();
+        await emulator.DisposeAsync();
     }
 
-    private Uri Control(string path) => new($"http://127.0.0.1:{server.BaseUri.Port}/__emulator/{path}");
+    private Uri Control(string path) => new(emulator.ControlUri, path);
 
     private async Task<JsonElement> PostControl(string path, object body)
     {
@@ -82,7 +82,7 @@ public sealed class SiteverifyClientTests : IAsyncLifetime
     {
         Widget widget = await NewWidget();
         string token = await Token(widget);
-        server.AdvanceClock(TimeSpan.FromSeconds(301));
+        emulator.Server.AdvanceClock(TimeSpan.FromSeconds(301));
 
         SiteverifyResult result = await siteverify.VerifyAsync(new SiteverifyRequest { Secret = TestSecrets.Secure(widget.Secret!), Response = token });
 

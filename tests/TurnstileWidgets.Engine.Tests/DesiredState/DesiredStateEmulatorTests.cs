@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine.DesiredState;
 using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Engine.Tests.DesiredState;
 
@@ -14,23 +15,23 @@ public sealed class DesiredStateEmulatorTests : IAsyncLifetime
 {
     private const string Staging = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
     private const string Prod = "9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f9f";
-    private EmulatorServer server = null!;
+    private InProcessEmulator emulator = null!;
 
-    public async Task InitializeAsync() => server = await EmulatorServer.StartAsync(new EmulatorOptions { AccountIds = new[] { Staging, Prod } });
+    public async Task InitializeAsync() => emulator = await InProcessEmulator.StartAsync(new EmulatorOptions { AccountIds = new[] { Staging, Prod } });
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public async Task DisposeAsync() => await emulator.DisposeAsync();
 
     private TurnstileClient Client(string account) => new(new TurnstileClientOptions
     {
-        Credential = TestSecrets.Token(server.ApiToken),
+        Credential = TestSecrets.Token(emulator.ApiToken),
         AccountId = account,
-        BaseUri = server.BaseUri,
+        BaseUri = emulator.BaseUri,
         Retry = new RecordedDelays().Options(0, null),
     });
 
-    private long Writes(string account)
+    private async Task<long> Writes(string account)
     {
-        EmulatorStats stats = server.StatsOf(account);
+        EmulatorStatsReading stats = await emulator.GetStatsAsync(account);
         return stats.CreateRequests + stats.UpdateRequests + stats.DeleteRequests;
     }
 
@@ -56,14 +57,14 @@ public sealed class DesiredStateEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task Export_then_plan_is_clean_across_three_pages()
     {
-        server.SeedWidgets(2_500, "bulk-", Staging);
+        await emulator.SeedWidgetsAsync(2_500, "bulk-", Staging);
         using TurnstileClient staging = Client(Staging);
         IReadOnlyList<Widget> live = await WidgetPlanner.ReadLiveAsync(staging, CancellationToken.None);
         Assert.Equal(2_500, live.Count);
-        Assert.Equal(3, server.StatsOf(Staging).ListRequests);
+        Assert.Equal(3, (await emulator.GetStatsAsync(Staging)).ListRequests);
         string json = DesiredStateFile.WriteJson(live.Select(w => DesiredWidget.FromWidget(w, withSitekey: true)));
         Assert.True((await PlanAsync(staging, json, prune: true)).IsInSync);
-        Assert.Equal(0, Writes(Staging));
+        Assert.Equal(0, await Writes(Staging));
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class DesiredStateEmulatorTests : IAsyncLifetime
         WidgetPlan first = await PlanAsync(prod, file);
         Assert.Equal(new[] { WidgetChangeAction.Create, WidgetChangeAction.Create }, first.Changes.Select(c => c.Action));
         await ApplyAsync(prod, first);
-        Assert.Equal(2, server.StatsOf(Prod).CreateRequests);
+        Assert.Equal(2, (await emulator.GetStatsAsync(Prod)).CreateRequests);
         Assert.True((await PlanAsync(prod, file)).IsInSync);
 
         string edited = file.Replace("\"Mode\": \"invisible\"", "\"Mode\": \"managed\"", StringComparison.Ordinal);
@@ -86,11 +87,11 @@ public sealed class DesiredStateEmulatorTests : IAsyncLifetime
         Assert.Equal(WidgetChangeAction.Update, update.Action);
         Assert.Equal("Mode", Assert.Single(update.Changes).Property);
         await ApplyAsync(prod, await PlanAsync(prod, edited));
-        long writes = Writes(Prod);
+        long writes = await Writes(Prod);
         await ApplyAsync(prod, await PlanAsync(prod, edited));
-        Assert.Equal(writes, Writes(Prod));
-        Assert.Equal(2, Writes(Staging));
-        Assert.Equal(2, server.CountWidgets(Prod));
+        Assert.Equal(writes, await Writes(Prod));
+        Assert.Equal(2, await Writes(Staging));
+        Assert.Equal(2, emulator.Server.CountWidgets(Prod));
     }
 
     [Fact]
@@ -100,12 +101,12 @@ public sealed class DesiredStateEmulatorTests : IAsyncLifetime
         await prod.CreateWidgetAsync(new WidgetDefinition { Name = "dup", Domains = new List<string> { "a.example.com" } });
         await prod.CreateWidgetAsync(new WidgetDefinition { Name = "dup", Domains = new List<string> { "b.example.com" } });
         await prod.CreateWidgetAsync(new WidgetDefinition { Name = "world", Domains = new List<string> { "w.example.com" } });
-        long before = Writes(Prod);
+        long before = await Writes(Prod);
 
         WidgetPlan plan = await PlanAsync(prod, "[{\"Name\":\"dup\",\"Mode\":\"invisible\"},{\"Name\":\"world\",\"Region\":\"china\"}]", prune: true);
         Assert.Empty(plan.Changes);
         Assert.Equal(new[] { PlanProblemKind.AmbiguousName, PlanProblemKind.RegionChange }, plan.Problems.Select(p => p.Kind));
         await ApplyAsync(prod, plan);
-        Assert.Equal(before, Writes(Prod));
+        Assert.Equal(before, await Writes(Prod));
     }
 }

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine.Siteverify;
 using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;
 
@@ -51,12 +52,12 @@ public sealed class BreakCoreErrorKindTests : EmulatorTest
 /// <summary>GraphQL and siteverify have budgets of their own: a block on the REST budget must not hold them.</summary>
 public sealed class BreakCoreOutsideRestBudgetTests : IAsyncLifetime
 {
-    private EmulatorServer server = null!;
+    private InProcessEmulator emulator = null!;
     private readonly RecordedDelays delays = new();
 
     public async Task InitializeAsync()
     {
-        server = await EmulatorServer.StartAsync(new EmulatorOptions
+        emulator = await InProcessEmulator.StartAsync(new EmulatorOptions
         {
             ApiToken = "outside-" + Guid.NewGuid().ToString("N"),
             RateLimit = "2/300",
@@ -64,23 +65,23 @@ public sealed class BreakCoreOutsideRestBudgetTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public async Task DisposeAsync() => await emulator.DisposeAsync();
 
     [Fact]
     public async Task Siteverify_goes_by_while_the_rest_budget_is_blocked()
     {
         using var client = new TurnstileClient(new TurnstileClientOptions
         {
-            Credential = TestSecrets.Token(server.ApiToken),
-            AccountId = server.AccountId,
-            BaseUri = server.BaseUri,
-            UtcNow = () => server.UtcNow,
+            Credential = TestSecrets.Token(emulator.ApiToken),
+            AccountId = emulator.AccountId,
+            BaseUri = emulator.BaseUri,
+            UtcNow = () => emulator.Server.UtcNow,
             RateLimit = new RateLimitOptions { MaxBlockWait = TimeSpan.Zero },
             Retry = delays.Options(),
         });
-        using (var raw = new HttpClient { BaseAddress = server.BaseUri })
+        using (var raw = new HttpClient { BaseAddress = emulator.BaseUri })
         {
-            raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ApiToken);
+            raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.ApiToken);
             for (int i = 0; i < 3; i++)
             {
                 using HttpResponseMessage _ = await raw.GetAsync("user/tokens/verify");
@@ -89,9 +90,9 @@ public sealed class BreakCoreOutsideRestBudgetTests : IAsyncLifetime
         // The client learns of the block.
         var blocked = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAAAAAAAAAAAAAAAAAAAA"));
         Assert.Equal(TurnstileApiErrorKind.RateLimited, blocked.Kind);
-        long refused = server.Stats.RateLimitedResponses;
+        long refused = (await emulator.GetStatsAsync()).RateLimitedResponses;
 
-        var siteverify = new SiteverifyClient(client, server.SiteverifyUri);
+        var siteverify = new SiteverifyClient(client, emulator.Server.SiteverifyUri);
         SiteverifyResult result = await siteverify.VerifyAsync(new SiteverifyRequest
         {
             Secret = TestSecrets.Secure("1x0000000000000000000000000000000AA"),
@@ -100,8 +101,8 @@ public sealed class BreakCoreOutsideRestBudgetTests : IAsyncLifetime
 
         Assert.True(result.Success);
         Assert.Empty(delays.Delays);
-        Assert.Equal(refused, server.Stats.RateLimitedResponses);
-        Assert.Equal(1, server.Stats.SiteverifyRequests);
+        Assert.Equal(refused, (await emulator.GetStatsAsync()).RateLimitedResponses);
+        Assert.Equal(1, (await emulator.GetStatsAsync()).SiteverifyRequests);
     }
 }
 

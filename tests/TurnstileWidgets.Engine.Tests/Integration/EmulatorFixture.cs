@@ -2,25 +2,30 @@ using System;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;
 
 /// <summary>One emulator on a loopback port chosen by the OS, shared by every integration test class.</summary>
 public sealed class EmulatorFixture : IAsyncLifetime
 {
-    public EmulatorServer Server { get; private set; } = null!;
+    /// <summary>The emulator from the shared launcher: addresses, credentials, seeding and stats.</summary>
+    public InProcessEmulator Emulator { get; private set; } = null!;
+
+    /// <summary>The emulator's own test hooks (scripted faults, the clock).</summary>
+    public EmulatorServer Server => Emulator.Server;
 
     public async Task InitializeAsync()
     {
-        Server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        Emulator = await InProcessEmulator.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await Server.DisposeAsync();
+        await Emulator.DisposeAsync();
     }
 
-    public TurnstileCredential TokenCredential => TestSecrets.Token(Server.ApiToken);
+    public TurnstileCredential TokenCredential => TestSecrets.Token(Emulator.ApiToken!);
 
     public TurnstileCredential KeyCredential => TurnstileCredential.FromApiKey(Server.Email, TestSecrets.Secure(Server.ApiKey));
 
@@ -30,8 +35,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     {
         RateLimit = rateLimit ?? new RateLimitOptions(),
         Credential = credential ?? TokenCredential,
-        AccountId = accountId ?? Server.AccountId,
-        BaseUri = baseUri ?? Server.BaseUri,
+        AccountId = accountId ?? Emulator.AccountId,
+        BaseUri = baseUri ?? Emulator.BaseUri,
         RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(60),
         Retry = (delays ?? new RecordedDelays()).Options(maxRetries, maxTotalWait),
     });
@@ -45,17 +50,25 @@ public sealed class EmulatorCollection : ICollectionFixture<EmulatorFixture>
 
 /// <summary>Every integration test starts from an empty emulator with no scripted faults.</summary>
 [Collection(EmulatorCollection.Name)]
-public abstract class EmulatorTest
+public abstract class EmulatorTest : IAsyncLifetime
 {
     protected EmulatorTest(EmulatorFixture fixture)
     {
         Fixture = fixture;
-        fixture.Server.Reset();
     }
 
     protected EmulatorFixture Fixture { get; }
 
+    /// <summary>The emulator from the shared launcher: seeding and stats go through its control endpoints.</summary>
+    protected InProcessEmulator Emulator => Fixture.Emulator;
+
+    /// <summary>The emulator's own test hooks (scripted faults, the clock).</summary>
     protected EmulatorServer Server => Fixture.Server;
+
+    /// <summary>Empties the store, the counters and the faults before each test.</summary>
+    public virtual Task InitializeAsync() => Emulator.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     protected static WidgetDefinition Definition(string name = "login form", params string[] domains) => new()
     {

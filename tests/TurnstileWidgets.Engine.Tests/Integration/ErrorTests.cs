@@ -20,7 +20,7 @@ public class ErrorTests : EmulatorTest
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAA"));
         Assert.Equal(403, ex.StatusCode);
         Assert.Equal(10000, Assert.Single(ex.Errors).Code);
-        Assert.StartsWith($"Cloudflare API refused GET /accounts/{Server.AccountId}/challenges/widgets/0x4AAA: 403 Forbidden: [10000] ", ex.Message);
+        Assert.StartsWith($"Cloudflare API refused GET /accounts/{Emulator.AccountId}/challenges/widgets/0x4AAA: 403 Forbidden: [10000] ", ex.Message);
         Assert.DoesNotContain(wrong, ex.ToString());
 
         var access = await Assert.ThrowsAsync<TurnstileApiException>(() => client.VerifyAccessAsync());
@@ -57,7 +57,7 @@ public class ErrorTests : EmulatorTest
     [Fact]
     public async Task An_unknown_route_is_7003()
     {
-        using var client = Fixture.Client(baseUri: new Uri(Server.BaseUri, "../v3/"));
+        using var client = Fixture.Client(baseUri: new Uri(Emulator.BaseUri, "../v3/"));
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAA"));
         Assert.Equal(404, ex.StatusCode);
         Assert.Equal(7003, Assert.Single(ex.Errors).Code);
@@ -73,7 +73,7 @@ public class ErrorTests : EmulatorTest
         var deleted = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync("0x4AAAAAAAnothere"));
         Assert.Equal((TurnstileApiErrorKind.NotFound, TurnstileOperation.DeleteWidget), (deleted.Kind, deleted.Operation));
 
-        using var wrongRoute = Fixture.Client(baseUri: new Uri(Server.BaseUri, "../v3/"));
+        using var wrongRoute = Fixture.Client(baseUri: new Uri(Emulator.BaseUri, "../v3/"));
         var route = await Assert.ThrowsAsync<TurnstileApiException>(() => wrongRoute.GetWidgetAsync("0x4AAA"));
         Assert.Equal(TurnstileApiErrorKind.RouteNotFound, route.Kind);
 
@@ -92,7 +92,7 @@ public class ErrorTests : EmulatorTest
         var delays = new RecordedDelays();
         using var client = Fixture.Client(delays);
         await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetAsync("0x4AAA"));
-        Assert.Equal(1, Server.Stats.TotalRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).TotalRequests);
         Assert.Empty(delays.Delays);
     }
 
@@ -103,6 +103,6 @@ public class ErrorTests : EmulatorTest
         using var cancellation = new System.Threading.CancellationTokenSource();
         cancellation.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetWidgetAsync("0x4AAA", cancellation.Token));
-        Assert.Equal(0, Server.Stats.TotalRequests);
+        Assert.Equal(0, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 }

@@ -28,7 +28,7 @@ public class ExactListingTests : EmulatorTest
     {
         using var http = new HttpClient();
         string body = "{\"count\":" + count + ",\"name_prefix\":\"" + namePrefix + "\"}";
-        using var response = await http.PostAsync(new Uri(Server.ControlUri, "seed"), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(new Uri(Emulator.ControlUri, "seed"), new StringContent(body, Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
     }
 
@@ -36,7 +36,7 @@ public class ExactListingTests : EmulatorTest
     {
         using var http = new HttpClient();
         string body = FormattableString.Invariant($"{{\"error_rate\":{errorRate},\"drop_rate\":{dropRate},\"seed\":{seed}}}");
-        using var response = await http.PostAsync(new Uri(Server.ControlUri, "faults"), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(new Uri(Emulator.ControlUri, "faults"), new StringContent(body, Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
     }
 
@@ -86,8 +86,8 @@ public class ExactListingTests : EmulatorTest
 
         AssertEachOnce(emitted, Matching);
         Assert.All(emitted, w => Assert.StartsWith("login-", w.Name));
-        Assert.Equal(Matching, Server.Stats.DeleteRequests);
-        long lists = Server.Stats.ListRequests;
+        Assert.Equal(Matching, (await Emulator.GetStatsAsync()).DeleteRequests);
+        long lists = (await Emulator.GetStatsAsync()).ListRequests;
         Assert.InRange(lists, 3, ListBound(Matching));
         Assert.Equal(0, await CountAsync(client, "name:login"));
         Assert.Equal(Others, await CountAsync(client, "name:other"));
@@ -108,8 +108,8 @@ public class ExactListingTests : EmulatorTest
         }
 
         AssertEachOnce(emitted, Matching);
-        Assert.Equal(Matching, Server.Stats.UpdateRequests);
-        Assert.InRange(Server.Stats.ListRequests, 3, ListBound(Matching));
+        Assert.Equal(Matching, (await Emulator.GetStatsAsync()).UpdateRequests);
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests, 3, ListBound(Matching));
         var after = await ListAllAsync(client, new WidgetListQuery { Filter = "name:login" });
         Assert.All(after, w => Assert.Equal(WidgetMode.NonInteractive, w.Mode));
         Assert.Equal(Matching, after.Count);
@@ -134,8 +134,8 @@ public class ExactListingTests : EmulatorTest
 
         AssertEachOnce(emitted, Matching);
         Assert.All(emitted, w => Assert.StartsWith("login-", w.Name));
-        Assert.Equal(Matching, Server.Stats.UpdateRequests);
-        Assert.InRange(Server.Stats.ListRequests, 3, ListBound(Matching));
+        Assert.Equal(Matching, (await Emulator.GetStatsAsync()).UpdateRequests);
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests, 3, ListBound(Matching));
         Assert.Equal(Matching, await CountAsync(client, "name:" + prefix + "login-"));
         Assert.Equal(0, await CountAsync(client, "name:" + prefix + prefix));
     }
@@ -156,7 +156,7 @@ public class ExactListingTests : EmulatorTest
 
         AssertEachOnce(emitted, Matching);
         Assert.All(emitted, w => Assert.StartsWith("m-", w.Name));
-        Assert.InRange(Server.Stats.ListRequests, 3, ListBound(Matching));
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests, 3, ListBound(Matching));
         Assert.Equal(0, await CountAsync(client, "name:a-a-"));
         Assert.Equal(0, await CountAsync(client, "name:z-z-"));
         Assert.Equal(Matching, await CountAsync(client, "name:-m-"));
@@ -176,7 +176,7 @@ public class ExactListingTests : EmulatorTest
         }
 
         AssertEachOnce(emitted, Matching);
-        Assert.InRange(Server.Stats.ListRequests, 3, ListBound(Matching));
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests, 3, ListBound(Matching));
         Assert.Equal(0, await CountAsync(client, "name:login"));
         Assert.Equal(Matching, await CountAsync(client, "name:moved-"));
         Assert.Equal(Others, await CountAsync(client, "name:other-"));
@@ -192,8 +192,8 @@ public class ExactListingTests : EmulatorTest
         using var client = Fixture.Client();
         var emitted = await ListAllAsync(client, new WidgetListQuery());
         AssertEachOnce(emitted, count);
-        Assert.Equal(requests, Server.Stats.ListRequests);
-        Assert.Equal(requests, Server.Stats.TotalRequests);
+        Assert.Equal(requests, (await Emulator.GetStatsAsync()).ListRequests);
+        Assert.Equal(requests, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public class ExactListingTests : EmulatorTest
         WidgetPage? first = await listing.NextPageAsync();
         Assert.NotNull(first);
         Assert.Equal(1000, first!.Widgets.Count);
-        Assert.Equal(1, Server.Stats.ListRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).ListRequests);
         Assert.Equal(Matching, first.TotalCount);
     }
 
@@ -216,7 +216,7 @@ public class ExactListingTests : EmulatorTest
         await SeedAsync(Others, "other-");
         using var client = Fixture.Client();
         var others = await ListAllAsync(client, new WidgetListQuery { Filter = "name:other" });
-        int before = (int)Server.Stats.ListRequests;
+        int before = (int)(await Emulator.GetStatsAsync()).ListRequests;
         var emitted = new List<Widget>();
         int i = 0;
         await foreach (Widget widget in client.ListWidgetsAsync(new WidgetListQuery { Filter = "name:login" }))
@@ -231,7 +231,7 @@ public class ExactListingTests : EmulatorTest
 
         AssertEachOnce(emitted, Matching);
         // Each write makes the listing re-read the page it came from once; it finds nothing new there and reads on.
-        Assert.InRange(Server.Stats.ListRequests - before, 3, ListBound(Matching));
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests - before, 3, ListBound(Matching));
     }
 
     [Fact]
@@ -251,8 +251,8 @@ public class ExactListingTests : EmulatorTest
         }
 
         AssertEachOnce(emitted, Matching);
-        Assert.Equal(834, Server.Stats.DeleteRequests);
-        Assert.InRange(Server.Stats.ListRequests, 3, ListBound(Matching));
+        Assert.Equal(834, (await Emulator.GetStatsAsync()).DeleteRequests);
+        Assert.InRange((await Emulator.GetStatsAsync()).ListRequests, 3, ListBound(Matching));
         Assert.Equal(Matching - 834, await CountAsync(client, "name:login"));
     }
 
@@ -316,7 +316,7 @@ public class ExactListingTests : EmulatorTest
             emitted.Add(widget);
             await client.DeleteWidgetAsync(widget.Sitekey);
         }
-        long faults = Server.Stats.InjectedServerErrors + Server.Stats.DroppedConnections;
+        long faults = (await Emulator.GetStatsAsync()).InjectedServerErrors + (await Emulator.GetStatsAsync()).DroppedConnections;
         await SetRandomFaultsAsync(0, 0, seed: 9);
 
         AssertEachOnce(emitted, count);
@@ -334,7 +334,7 @@ public class ExactListingTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { DropAfterCommit = true, Method = "DELETE" });
         Widget removed = await client.DeleteWidgetAsync(created.Sitekey);
         Assert.Equal(created.Sitekey, removed.Sitekey);
-        Assert.Equal(2, Server.Stats.DeleteRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).DeleteRequests);
         Assert.Equal(0, Server.WidgetCount);
     }
 

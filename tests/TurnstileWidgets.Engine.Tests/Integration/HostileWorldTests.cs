@@ -121,8 +121,8 @@ public class HostileWorldTests : EmulatorTest
     public async Task A_token_with_a_nul_is_not_cut_at_the_nul_and_sends_nothing()
     {
         // Before: the secret was read back up to the NUL, so "<real token>\0junk" authenticated as the real token.
-        Assert.Throws<TurnstileValidationException>(() => TestSecrets.Token(Server.ApiToken + "\0junk"));
-        Assert.Equal(0, Server.Stats.TotalRequests);
+        Assert.Throws<TurnstileValidationException>(() => TestSecrets.Token(Emulator.ApiToken + "\0junk"));
+        Assert.Equal(0, (await Emulator.GetStatsAsync()).TotalRequests);
         await Task.CompletedTask;
     }
 
@@ -167,7 +167,7 @@ public class HostileWorldTests : EmulatorTest
         Assert.Contains("position " + position, ex.Message);
         Assert.Equal(-1, ControlCharacters.Find(ex.Message));
         Assert.Throws<TurnstileValidationException>(() => WidgetMerge.CheckRequest(new WidgetChanges { Name = name }));
-        Assert.Equal(0, Server.Stats.TotalRequests);
+        Assert.Equal(0, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 
     [Theory]

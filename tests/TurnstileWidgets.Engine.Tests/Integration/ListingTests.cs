@@ -52,7 +52,7 @@ public class ListingTests : EmulatorTest
     public async Task Per_page_sets_the_page_size_and_a_short_page_ends_the_listing()
     {
         using var client = Fixture.Client();
-        Server.SeedWidgets(12);
+        await Emulator.SeedWidgetsAsync(12);
         var observer = new RecordingObserver();
         List<Widget> widgets;
         using (client.Observe(observer))
@@ -62,24 +62,24 @@ public class ListingTests : EmulatorTest
         Assert.Equal(12, widgets.Select(w => w.Sitekey).Distinct().Count());
         Assert.Equal(new[] { 1, 2, 3 }, observer.Records.Select(r => int.Parse(r.Path.Split("page=")[1].Split('&')[0])));
         Assert.All(observer.Records, r => Assert.Contains("per_page=5", r.Path));
-        Assert.Equal(3, Server.Stats.ListRequests);
+        Assert.Equal(3, (await Emulator.GetStatsAsync()).ListRequests);
     }
 
     [Fact]
     public async Task An_exact_multiple_of_per_page_ends_on_the_reported_total_without_an_empty_page()
     {
         using var client = Fixture.Client();
-        Server.SeedWidgets(10);
+        await Emulator.SeedWidgetsAsync(10);
         var widgets = await OperationTests.ToListAsync(client.ListWidgetsAsync(new WidgetListQuery { PerPage = 5 }));
         Assert.Equal(10, widgets.Select(w => w.Sitekey).Distinct().Count());
-        Assert.Equal(2, Server.Stats.ListRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).ListRequests);
     }
 
     [Fact]
     public async Task Page_by_page_listing_reports_pages_and_total()
     {
         using var client = Fixture.Client();
-        Server.SeedWidgets(7);
+        await Emulator.SeedWidgetsAsync(7);
         var listing = client.ListWidgets(new WidgetListQuery { PerPage = 5, StartPage = 1 });
         var first = await listing.NextPageAsync();
         Assert.Equal(5, first!.Widgets.Count);
@@ -90,7 +90,7 @@ public class ListingTests : EmulatorTest
         Assert.Equal(2, second!.Widgets.Count);
         Assert.Null(await listing.NextPageAsync());
         Assert.Equal(2, listing.PagesRead);
-        Assert.Equal(2, Server.Stats.ListRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).ListRequests);
 
         var page2 = await client.GetWidgetPageAsync(new WidgetListQuery { PerPage = 5 }, 2);
         Assert.Equal(second.Widgets.Select(w => w.Sitekey), page2.Widgets.Select(w => w.Sitekey));
@@ -102,7 +102,7 @@ public class ListingTests : EmulatorTest
     public async Task Ten_thousand_widgets_stream_one_page_per_request()
     {
         using var client = Fixture.Client();
-        Server.SeedWidgets(10_000);
+        await Emulator.SeedWidgetsAsync(10_000);
         var observer = new RecordingObserver();
         int requestsAtFirstWidget = -1;
         int count = 0;
@@ -124,7 +124,7 @@ public class ListingTests : EmulatorTest
         Assert.Equal(10_000, count);
         Assert.Equal(10_000, sitekeys.Count);
         // Ten full pages of 1000; the tenth reaches total_count, so no empty page is asked for.
-        Assert.Equal(10, Server.Stats.ListRequests);
+        Assert.Equal(10, (await Emulator.GetStatsAsync()).ListRequests);
         Assert.All(observer.Records, r => Assert.Contains("per_page=1000", r.Path));
     }
 
@@ -132,7 +132,7 @@ public class ListingTests : EmulatorTest
     public async Task A_listing_can_be_cancelled_between_pages()
     {
         using var client = Fixture.Client();
-        Server.SeedWidgets(20);
+        await Emulator.SeedWidgetsAsync(20);
         using var cancellation = new System.Threading.CancellationTokenSource();
         int seen = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
@@ -145,6 +145,6 @@ public class ListingTests : EmulatorTest
                 }
             }
         });
-        Assert.Equal(1, Server.Stats.ListRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).ListRequests);
     }
 }

@@ -33,7 +33,7 @@ public class ObservationTests : EmulatorTest
         Assert.Equal(new[] { "GET", "DELETE", "GET" }, outer.Records.Select(r => r.Method));
         var only = Assert.Single(inner.Records);
         Assert.Equal("DELETE", only.Method);
-        Assert.Equal($"/accounts/{Server.AccountId}/challenges/widgets/{created.Sitekey}", only.Path);
+        Assert.Equal($"/accounts/{Emulator.AccountId}/challenges/widgets/{created.Sitekey}", only.Path);
         Assert.Equal(200, only.StatusCode);
         Assert.Equal(1, only.Attempt);
         Assert.True(only.Duration >= TimeSpan.Zero);
@@ -74,7 +74,7 @@ public class ObservationTests : EmulatorTest
     public async Task A_caller_supplied_primary_handler_is_used_and_not_disposed()
     {
         var handler = new CountingHandler();
-        using (var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, AccountId = Server.AccountId, BaseUri = Server.BaseUri, PrimaryHandler = handler }))
+        using (var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, AccountId = Emulator.AccountId, BaseUri = Emulator.BaseUri, PrimaryHandler = handler }))
         {
             await client.VerifyTokenAsync();
             await client.VerifyTokenAsync();
@@ -82,7 +82,7 @@ public class ObservationTests : EmulatorTest
         Assert.Equal(2, handler.Count);
         // Still usable after the client is gone: the caller owns it.
         using var raw = new HttpClient(handler, disposeHandler: false);
-        using var response = await raw.GetAsync(new Uri(Server.BaseUri, "user/tokens/verify"));
+        using var response = await raw.GetAsync(new Uri(Emulator.BaseUri, "user/tokens/verify"));
         Assert.Equal(3, handler.Count);
     }
 

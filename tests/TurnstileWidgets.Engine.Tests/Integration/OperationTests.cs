@@ -69,8 +69,8 @@ public class OperationTests : EmulatorTest
         Assert.Equal(404, ex.StatusCode);
         Assert.Equal(10404, Assert.Single(ex.Errors).Code);
         Assert.Equal("GET", ex.Method);
-        Assert.Equal($"/accounts/{Server.AccountId}/challenges/widgets/{created.Sitekey}", ex.Path);
-        Assert.StartsWith($"Cloudflare API refused GET /accounts/{Server.AccountId}/challenges/widgets/{created.Sitekey}: 404 Not Found: [10404] widget not found", ex.Message);
+        Assert.Equal($"/accounts/{Emulator.AccountId}/challenges/widgets/{created.Sitekey}", ex.Path);
+        Assert.StartsWith($"Cloudflare API refused GET /accounts/{Emulator.AccountId}/challenges/widgets/{created.Sitekey}: 404 Not Found: [10404] widget not found", ex.Message);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class OperationTests : EmulatorTest
         {
             await client.VerifyAccessAsync();
         }
-        Assert.Equal(new[] { "/user/tokens/verify", $"/accounts/{Server.AccountId}/challenges/widgets?page=1&per_page=5" }, observer.Records.Select(r => r.Path));
+        Assert.Equal(new[] { "/user/tokens/verify", $"/accounts/{Emulator.AccountId}/challenges/widgets?page=1&per_page=5" }, observer.Records.Select(r => r.Path));
     }
 
     [Fact]

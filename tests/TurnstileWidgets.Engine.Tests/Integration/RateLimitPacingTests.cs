@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine.Tests.Support;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Engine.Tests.Integration;
 
@@ -18,12 +19,12 @@ namespace TurnstileWidgets.Engine.Tests.Integration;
 /// </summary>
 public sealed class RateLimitPacingTests : IAsyncLifetime
 {
-    private EmulatorServer server = null!;
+    private InProcessEmulator emulator = null!;
     private readonly ConcurrentQueue<TimeSpan> waits = new();
 
     public async Task InitializeAsync()
     {
-        server = await EmulatorServer.StartAsync(new EmulatorOptions
+        emulator = await InProcessEmulator.StartAsync(new EmulatorOptions
         {
             ApiToken = "pacing-" + Guid.NewGuid().ToString("N"),
             RateLimit = "60/10",
@@ -31,15 +32,15 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync() => await server.DisposeAsync();
+    public async Task DisposeAsync() => await emulator.DisposeAsync();
 
     private TurnstileClient Client(RateLimitOptions? rateLimit = null, Func<TimeSpan, CancellationToken, Task>? delay = null) => new(new TurnstileClientOptions
     {
-        Credential = TestSecrets.Token(server.ApiToken),
-        AccountId = server.AccountId,
-        BaseUri = server.BaseUri,
+        Credential = TestSecrets.Token(emulator.ApiToken),
+        AccountId = emulator.AccountId,
+        BaseUri = emulator.BaseUri,
         RateLimit = rateLimit ?? new RateLimitOptions(),
-        UtcNow = () => server.UtcNow,
+        UtcNow = () => emulator.Server.UtcNow,
         Retry = new RetryOptions
         {
             UseJitter = false,
@@ -47,7 +48,7 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 waits.Enqueue(wait);
-                server.AdvanceClock(wait);
+                emulator.Server.AdvanceClock(wait);
                 return Task.CompletedTask;
             }),
         },
@@ -55,7 +56,7 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
 
     private async Task<List<string>> SeedAsync(int count)
     {
-        server.SeedWidgets(count);
+        await emulator.SeedWidgetsAsync(count);
         using TurnstileClient lister = Client();
         var sitekeys = new List<string>();
         await foreach (Widget widget in lister.ListWidgetsAsync(new WidgetListQuery { PerPage = 1000 }))
@@ -69,17 +70,17 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
     /// <summary>Burns the quota with raw requests, as another tool on the same token would, until the block starts.</summary>
     private async Task BurnQuotaAsync()
     {
-        using var raw = new HttpClient { BaseAddress = server.BaseUri };
-        raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.ApiToken);
+        using var raw = new HttpClient { BaseAddress = emulator.BaseUri };
+        raw.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.ApiToken);
         for (int i = 0; i <= 60; i++)
         {
-            using HttpResponseMessage response = await raw.GetAsync($"accounts/{server.AccountId}/challenges/widgets?per_page=5");
+            using HttpResponseMessage response = await raw.GetAsync($"accounts/{emulator.AccountId}/challenges/widgets?per_page=5");
             if ((int)response.StatusCode == 429)
             {
                 break;
             }
         }
-        Assert.Equal(1, server.Stats.RateLimitedResponses);
+        Assert.Equal(1, (await emulator.GetStatsAsync()).RateLimitedResponses);
     }
 
     [Fact]
@@ -96,9 +97,9 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(0, server.Stats.RateLimitedResponses);
-        Assert.Equal(0, server.WidgetCount);
-        Assert.Equal(300, server.Stats.DeleteRequests);
+        Assert.Equal(0, (await emulator.GetStatsAsync()).RateLimitedResponses);
+        Assert.Equal(0, emulator.Server.WidgetCount);
+        Assert.Equal(300, (await emulator.GetStatsAsync()).DeleteRequests);
         // 301 requests at 60 per 10 s need at least 5 windows after the first: the waits moved the clock that far.
         TimeSpan advanced = TimeSpan.FromTicks(waits.Sum(w => w.Ticks));
         Assert.True(advanced >= TimeSpan.FromSeconds(40), advanced.ToString());
@@ -131,8 +132,8 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             clients.ForEach(c => c.Dispose());
         }
 
-        Assert.Equal(0, server.Stats.RateLimitedResponses);
-        Assert.Equal(0, server.WidgetCount);
+        Assert.Equal(0, (await emulator.GetStatsAsync()).RateLimitedResponses);
+        Assert.Equal(0, emulator.Server.WidgetCount);
     }
 
     [Fact]
@@ -176,9 +177,9 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(0, server.WidgetCount);
+        Assert.Equal(0, emulator.Server.WidgetCount);
         // The raw client's refusal, and the one answer that told the engine about the block: nothing more.
-        Assert.Equal(2, server.Stats.RateLimitedResponses);
+        Assert.Equal(2, (await emulator.GetStatsAsync()).RateLimitedResponses);
         RateLimitWait block = Assert.Single(observer.Started, w => w.Kind == RateLimitWaitKind.Block);
         Assert.InRange(block.Delay, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(30.2));
         Assert.Contains("429", block.Reason);
@@ -215,8 +216,8 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             clients.ForEach(c => c.Dispose());
         }
 
-        Assert.Equal(0, server.WidgetCount);
-        Assert.Equal(2, server.Stats.RateLimitedResponses);
+        Assert.Equal(0, emulator.Server.WidgetCount);
+        Assert.Equal(2, (await emulator.GetStatsAsync()).RateLimitedResponses);
     }
 
     [Fact]
@@ -232,12 +233,12 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
             var first = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync(sitekeys[0]));
             Assert.Equal(TurnstileApiErrorKind.RateLimited, first.Kind);
             Assert.Equal(TimeSpan.FromSeconds(2), first.MaxBlockWait);
-            long sent = server.Stats.TotalRequests;
+            long sent = (await emulator.GetStatsAsync()).TotalRequests;
 
             // The second knows the block is still on: refused before it is sent, nothing waited.
             var second = await Assert.ThrowsAsync<TurnstileApiException>(() => client.DeleteWidgetAsync(sitekeys[1]));
 
-            Assert.Equal(sent, server.Stats.TotalRequests);
+            Assert.Equal(sent, (await emulator.GetStatsAsync()).TotalRequests);
             Assert.Equal(TurnstileApiErrorKind.RateLimited, second.Kind);
             Assert.Equal(TurnstileOperation.DeleteWidget, second.Operation);
             Assert.Equal(TimeSpan.FromSeconds(2), second.MaxBlockWait);
@@ -247,10 +248,10 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
         }
 
         // The raw client's 429 and the first request's: no request was sent into the known block.
-        Assert.Equal(2, server.Stats.RateLimitedResponses);
+        Assert.Equal(2, (await emulator.GetStatsAsync()).RateLimitedResponses);
         Assert.Empty(waits);
         Assert.Empty(observer.Started);
-        Assert.Equal(3, server.WidgetCount);
+        Assert.Equal(3, emulator.Server.WidgetCount);
     }
 
     [Fact]
@@ -270,13 +271,13 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
         RateLimitWait wait = Assert.Single(observer.Ended);
         Assert.Equal(RateLimitWaitKind.Block, wait.Kind);
         Assert.True(wait.Cancelled);
-        Assert.Equal(2, server.WidgetCount);
+        Assert.Equal(2, emulator.Server.WidgetCount);
     }
 
     [Fact]
     public async Task A_pacing_wait_for_a_spent_window_ends_at_once_when_cancelled()
     {
-        server.ConfigureRateLimit("3/300", blockSeconds: 30);
+        emulator.Server.ConfigureRateLimit("3/300", blockSeconds: 30);
         List<string> sitekeys = await SeedAsync(5);
         using TurnstileClient client = Client();
         await client.DeleteWidgetAsync(sitekeys[0]);
@@ -294,28 +295,28 @@ public sealed class RateLimitPacingTests : IAsyncLifetime
         Assert.Equal(RateLimitWaitKind.Pacing, spent.Kind);
         Assert.Equal(0, spent.QuotaRemaining);
         Assert.Contains("spent", spent.Reason);
-        Assert.Equal(0, server.Stats.RateLimitedResponses);
-        Assert.Equal(3, server.WidgetCount);
+        Assert.Equal(0, (await emulator.GetStatsAsync()).RateLimitedResponses);
+        Assert.Equal(3, emulator.Server.WidgetCount);
     }
 
     [Fact]
     public async Task Without_pacing_the_client_only_reacts_to_429()
     {
-        server.ConfigureRateLimit("5/10");
+        emulator.Server.ConfigureRateLimit("5/10");
         List<string> sitekeys = await SeedAsync(8);
         using TurnstileClient client = Client(new RateLimitOptions { Pace = false });
         foreach (string sitekey in sitekeys)
         {
             await client.DeleteWidgetAsync(sitekey);
         }
-        Assert.Equal(0, server.WidgetCount);
-        Assert.True(server.Stats.RateLimitedResponses >= 1);
+        Assert.Equal(0, emulator.Server.WidgetCount);
+        Assert.True((await emulator.GetStatsAsync()).RateLimitedResponses >= 1);
     }
 
     [Fact]
     public async Task Against_an_api_without_the_headers_nothing_is_paced()
     {
-        server.ConfigureRateLimit(null);
+        emulator.Server.ConfigureRateLimit(null);
         List<string> sitekeys = await SeedAsync(20);
         using TurnstileClient client = Client();
         foreach (string sitekey in sitekeys)

@@ -24,7 +24,7 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { Status = status }, new FaultStep { Status = status });
         var fetched = await client.GetWidgetAsync(created.Sitekey);
         Assert.Equal(created.Sitekey, fetched.Sitekey);
-        Assert.Equal(3, Server.Stats.GetRequests);
+        Assert.Equal(3, (await Emulator.GetStatsAsync()).GetRequests);
         // BaseDelay 100 ms doubling, no jitter.
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) }, delays.Delays);
     }
@@ -38,11 +38,11 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { Drop = true, Method = "PUT" });
         var updated = await client.UpdateWidgetAsync(created.Sitekey, Definition("renamed"));
         Assert.Equal("renamed", updated.Name);
-        Assert.Equal(2, Server.Stats.UpdateRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).UpdateRequests);
 
         Server.ScriptFaults(new FaultStep { Drop = true, Method = "DELETE" });
         await client.DeleteWidgetAsync(created.Sitekey);
-        Assert.Equal(2, Server.Stats.DeleteRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).DeleteRequests);
         Assert.Equal(0, Server.WidgetCount);
         Assert.Equal(2, delays.Delays.Count);
     }
@@ -57,9 +57,9 @@ public class RetryTests : EmulatorTest
         Assert.True(ex.RequestMayHaveTakenEffect);
         Assert.False(ex.IsTimeout);
         Assert.Equal("POST", ex.Method);
-        Assert.Equal($"/accounts/{Server.AccountId}/challenges/widgets", ex.Path);
+        Assert.Equal($"/accounts/{Emulator.AccountId}/challenges/widgets", ex.Path);
         Assert.Contains("check", ex.Message);
-        Assert.Equal(1, Server.Stats.CreateRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).CreateRequests);
         Assert.Empty(delays.Delays);
     }
 
@@ -70,7 +70,7 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { DropAfterCommit = true });
         var ex = await Assert.ThrowsAsync<TurnstileTransportException>(() => client.CreateWidgetAsync(Definition()));
         Assert.True(ex.RequestMayHaveTakenEffect);
-        Assert.Equal(1, Server.Stats.CreateRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).CreateRequests);
         Assert.Equal(1, Server.WidgetCount);
     }
 
@@ -82,7 +82,7 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { DropAfterCommit = true });
         var ex = await Assert.ThrowsAsync<TurnstileTransportException>(() => client.RotateSecretAsync(created.Sitekey, false));
         Assert.True(ex.RequestMayHaveTakenEffect);
-        Assert.Equal(1, Server.Stats.RotateSecretRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).RotateSecretRequests);
         // The rotation happened although no answer came: a second one is refused inside the grace period.
         var again = await Assert.ThrowsAsync<TurnstileApiException>(() => client.RotateSecretAsync(created.Sitekey, false));
         Assert.Equal(10005, Assert.Single(again.Errors).Code);
@@ -98,7 +98,7 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { Status = status });
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.CreateWidgetAsync(Definition()));
         Assert.Equal(status, ex.StatusCode);
-        Assert.Equal(1, Server.Stats.CreateRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).CreateRequests);
         Assert.Empty(delays.Delays);
     }
 
@@ -113,7 +113,7 @@ public class RetryTests : EmulatorTest
         {
             await client.CreateWidgetAsync(Definition());
         }
-        Assert.Equal(2, Server.Stats.CreateRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).CreateRequests);
         Assert.Equal(1, Server.WidgetCount);
         Assert.Equal(new[] { TimeSpan.FromSeconds(2) }, delays.Delays);
         var notice = Assert.Single(observer.Notices);
@@ -131,7 +131,7 @@ public class RetryTests : EmulatorTest
         var created = await client.CreateWidgetAsync(Definition());
         Server.ScriptFaults(new FaultStep { Status = 429, RetryAfterMs = 250, RetryAfter = "1" });
         await client.RotateSecretAsync(created.Sitekey, true);
-        Assert.Equal(2, Server.Stats.RotateSecretRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).RotateSecretRequests);
         Assert.Equal(new[] { TimeSpan.FromMilliseconds(250) }, delays.Delays);
     }
 
@@ -142,7 +142,7 @@ public class RetryTests : EmulatorTest
         using var client = Fixture.Client(delays);
         Server.ScriptFaults(new FaultStep { Status = 429, RetryAfterDate = true });
         await client.GetWidgetPageAsync(new WidgetListQuery(), 1);
-        Assert.Equal(2, Server.Stats.ListRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).ListRequests);
         // Two seconds after the server's clock, in whole seconds on both sides (the Date header may lag a little);
         // far above the 100 ms backoff that would apply had the date been ignored.
         TimeSpan delay = Assert.Single(delays.Delays);
@@ -157,7 +157,7 @@ public class RetryTests : EmulatorTest
         Server.ScriptFaults(new FaultStep { Status = 503, XShouldRetry = "false" });
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(503, ex.StatusCode);
-        Assert.Equal(1, Server.Stats.ListRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).ListRequests);
         Assert.Empty(delays.Delays);
     }
 
@@ -172,7 +172,7 @@ public class RetryTests : EmulatorTest
         {
             await client.CreateWidgetAsync(Definition());
         }
-        Assert.Equal(2, Server.Stats.CreateRequests);
+        Assert.Equal(2, (await Emulator.GetStatsAsync()).CreateRequests);
         Assert.Equal(1, Server.WidgetCount);
         Assert.Contains("x-should-retry: true", Assert.Single(observer.Notices).Reason);
     }
@@ -191,7 +191,7 @@ public class RetryTests : EmulatorTest
         Assert.Equal(TurnstileApiErrorKind.RateLimited, ex.Kind);
         Assert.Equal(TurnstileOperation.ListWidgets, ex.Operation);
         Assert.Contains("MaxBlockWait", ex.Message);
-        Assert.Equal(1, Server.Stats.ListRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).ListRequests);
         Assert.Empty(delays.Delays);
     }
 
@@ -204,7 +204,7 @@ public class RetryTests : EmulatorTest
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) }, delays.Delays);
-        Assert.Equal(3, Server.Stats.ListRequests);
+        Assert.Equal(3, (await Emulator.GetStatsAsync()).ListRequests);
     }
 
     [Fact]
@@ -216,7 +216,7 @@ public class RetryTests : EmulatorTest
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(503, ex.StatusCode);
         Assert.Equal(new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2) }, delays.Delays);
-        Assert.Equal(3, Server.Stats.ListRequests);
+        Assert.Equal(3, (await Emulator.GetStatsAsync()).ListRequests);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public class RetryTests : EmulatorTest
         var ex = await Assert.ThrowsAsync<TurnstileApiException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1));
         Assert.Equal(503, ex.StatusCode);
         Assert.Contains("after 3 attempts", ex.Message);
-        Assert.Equal(3, Server.Stats.ListRequests);
+        Assert.Equal(3, (await Emulator.GetStatsAsync()).ListRequests);
         Assert.Equal(2, delays.Delays.Count);
     }
 
@@ -237,11 +237,11 @@ public class RetryTests : EmulatorTest
     {
         var delays = new RecordedDelays();
         using var client = Fixture.Client(delays);
-        Server.SeedWidgets(12);
+        await Emulator.SeedWidgetsAsync(12);
         Server.ScriptFaults(new FaultStep(), new FaultStep { Drop = true });
         var widgets = await OperationTests.ToListAsync(client.ListWidgetsAsync(new WidgetListQuery { PerPage = 5 }));
         Assert.Equal(12, widgets.Select(w => w.Sitekey).Distinct().Count());
         Assert.Equal(12, widgets.Count);
-        Assert.Equal(4, Server.Stats.ListRequests);
+        Assert.Equal(4, (await Emulator.GetStatsAsync()).ListRequests);
     }
 }

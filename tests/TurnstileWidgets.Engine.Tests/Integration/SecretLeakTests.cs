@@ -19,7 +19,7 @@ public class SecretLeakTests : EmulatorTest
         var texts = new List<string>();
         var observer = new RecordingObserver();
         var delays = new RecordedDelays();
-        var secrets = new List<string> { Server.ApiToken, Server.ApiKey };
+        var secrets = new List<string> { Emulator.ApiToken, Server.ApiKey };
 
         using (var tokenClient = Fixture.Client(delays, maxRetries: 1))
         using (var keyClient = Fixture.Client(delays, maxRetries: 1, credential: Fixture.KeyCredential))
@@ -52,7 +52,7 @@ public class SecretLeakTests : EmulatorTest
             await Capture(() => keyClient.DeleteWidgetAsync(widget.Sitekey));
             await Capture(() => tokenClient.RotateSecretAsync(widget.Sitekey, false));
             await Capture(() => tokenClient.GetWidgetAsync("0x4AAAnothere"));
-            using var wrongClient = Fixture.Client(credential: TestSecrets.Token(Server.ApiToken + "x"));
+            using var wrongClient = Fixture.Client(credential: TestSecrets.Token(Emulator.ApiToken + "x"));
             await Capture(() => wrongClient.VerifyAccessAsync());
         }
 

@@ -92,7 +92,7 @@ public class TransportTests : EmulatorTest
         Assert.True(ex.IsTimeout);
         Assert.True(ex.RequestMayHaveTakenEffect);
         Assert.Empty(delays.Delays);
-        Assert.Equal(1, Server.Stats.CreateRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).CreateRequests);
     }
 
     [Fact]
@@ -120,9 +120,9 @@ public class TransportTests : EmulatorTest
                 return Task.CompletedTask;
             },
         };
-        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, AccountId = Server.AccountId, BaseUri = Server.BaseUri, Retry = retry });
+        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, AccountId = Emulator.AccountId, BaseUri = Emulator.BaseUri, Retry = retry });
         Server.ScriptFaults(new FaultStep { Status = 503 });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetWidgetPageAsync(new WidgetListQuery(), 1, cancellation.Token));
-        Assert.Equal(1, Server.Stats.ListRequests);
+        Assert.Equal(1, (await Emulator.GetStatsAsync()).ListRequests);
     }
 }

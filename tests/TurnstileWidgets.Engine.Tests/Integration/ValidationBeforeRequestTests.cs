@@ -34,10 +34,10 @@ public class ValidationBeforeRequestTests : EmulatorTest
         using var client = Fixture.Client();
         var definition = Definition();
         spoil(definition);
-        long before = Server.Stats.TotalRequests;
+        long before = (await Emulator.GetStatsAsync()).TotalRequests;
         Assert.Equal(field, (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.CreateWidgetAsync(definition))).Field);
         Assert.Equal(field, (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.UpdateWidgetAsync("0x4AAA", definition))).Field);
-        Assert.Equal(before, Server.Stats.TotalRequests);
+        Assert.Equal(before, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 
     [Theory]
@@ -49,12 +49,12 @@ public class ValidationBeforeRequestTests : EmulatorTest
     public async Task Every_sitekey_operation_refuses_a_bad_sitekey_without_a_request(string sitekey)
     {
         using var client = Fixture.Client();
-        long before = Server.Stats.TotalRequests;
+        long before = (await Emulator.GetStatsAsync()).TotalRequests;
         Assert.Equal("sitekey", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.GetWidgetAsync(sitekey))).Field);
         Assert.Equal("sitekey", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.UpdateWidgetAsync(sitekey, Definition()))).Field);
         Assert.Equal("sitekey", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.DeleteWidgetAsync(sitekey))).Field);
         Assert.Equal("sitekey", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.RotateSecretAsync(sitekey, true))).Field);
-        Assert.Equal(before, Server.Stats.TotalRequests);
+        Assert.Equal(before, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 
     [Theory]
@@ -67,22 +67,22 @@ public class ValidationBeforeRequestTests : EmulatorTest
     {
         using var client = Fixture.Client();
         var query = new WidgetListQuery { PerPage = perPage, StartPage = startPage, Filter = filter };
-        long before = Server.Stats.TotalRequests;
+        long before = (await Emulator.GetStatsAsync()).TotalRequests;
         Assert.Equal(field, Assert.Throws<TurnstileValidationException>(() => client.ListWidgetsAsync(query)).Field);
         Assert.Equal(field, Assert.Throws<TurnstileValidationException>(() => client.ListWidgets(query)).Field);
         Assert.Equal(field, (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.GetWidgetPageAsync(query, 1))).Field);
-        Assert.Equal(before, Server.Stats.TotalRequests);
+        Assert.Equal(before, (await Emulator.GetStatsAsync()).TotalRequests);
     }
 
     [Fact]
     public async Task A_client_without_account_refuses_widget_operations_without_a_request()
     {
-        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, BaseUri = Server.BaseUri });
-        long before = Server.Stats.TotalRequests;
+        using var client = new TurnstileClient(new TurnstileClientOptions { Credential = Fixture.TokenCredential, BaseUri = Emulator.BaseUri });
+        long before = (await Emulator.GetStatsAsync()).TotalRequests;
         Assert.Equal("account_id", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.CreateWidgetAsync(Definition()))).Field);
         Assert.Equal("account_id", Assert.Throws<TurnstileValidationException>(() => client.ListWidgetsAsync(new WidgetListQuery())).Field);
         Assert.Equal("account_id", (await Assert.ThrowsAsync<TurnstileValidationException>(() => client.VerifyAccessAsync())).Field);
-        Assert.Equal(before, Server.Stats.TotalRequests);
+        Assert.Equal(before, (await Emulator.GetStatsAsync()).TotalRequests);
         // Token verification needs no account.
         Assert.Equal("active", (await client.VerifyTokenAsync()).Status);
     }

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Module.Tests.Packaging;
 using TurnstileWidgets.Module.Tests.Session;
+using TurnstileWidgets.TestSupport;
 using PowerShellHost = System.Management.Automation.PowerShell;
 
 namespace TurnstileWidgets.Module.Tests.InRunspace
@@ -18,11 +18,11 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
     [Collection(SessionCollection.Name)]
     public sealed class RunspaceTests : IAsyncLifetime
     {
-        private EmulatorServer server = null!;
+        private InProcessEmulator emulator = null!;
 
-        public async Task InitializeAsync() => server = await EmulatorServer.StartAsync(new EmulatorOptions { Port = 0 });
+        public async Task InitializeAsync() => emulator = await InProcessEmulator.StartAsync();
 
-        public async Task DisposeAsync() => await server.DisposeAsync();
+        public async Task DisposeAsync() => await emulator.DisposeAsync();
 
         private PowerShellHost Connected()
         {
@@ -31,7 +31,7 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
             shell.AddCommand("Import-Module").AddParameter("Name", RepositoryLayout.StagedManifestPath).AddParameter("ErrorAction", "Stop");
             shell.AddStatement().AddScript(
                 "param($token, $account, $uri) Connect-Turnstile -ApiToken (ConvertTo-SecureString $token -AsPlainText -Force) -AccountId $account -ApiBaseUri $uri")
-                .AddArgument(server.ApiToken).AddArgument(server.AccountId).AddArgument(server.BaseUri);
+                .AddArgument(emulator.ApiToken).AddArgument(emulator.AccountId).AddArgument(emulator.BaseUri);
             shell.Invoke();
             Assert.False(shell.HadErrors, string.Join(Environment.NewLine, shell.Streams.Error.Select(e => e.ToString())));
             shell.Commands.Clear();
@@ -46,9 +46,9 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
         }
 
         [Fact]
-        public void CompletersOfferTheAccountsNamesEscapedForWildcardsAndQuoted()
+        public async Task CompletersOfferTheAccountsNamesEscapedForWildcardsAndQuoted()
         {
-            server.SeedWidgets(2, "shop [eu] ");
+            await emulator.SeedWidgetsAsync(2, "shop [eu] ");
             using PowerShellHost shell = Connected();
 
             IReadOnlyList<PSObject> results = Run(shell, "$line = 'Get-TurnstileWidget -Name shop'; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches");
@@ -61,7 +61,7 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
         }
 
         [Fact]
-        public void CsvBooleanSpellingsBindThroughTheTransformation()
+        public async Task CsvBooleanSpellingsBindThroughTheTransformation()
         {
             using PowerShellHost shell = Connected();
 
@@ -72,13 +72,13 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
             Run(shell, "[pscustomobject]@{ Name = 'bad'; Domain = 'bad.example.com'; BotFightMode = 'maybe' } | New-TurnstileWidget -Confirm:$false");
             ErrorRecord error = Assert.Single(shell.Streams.Error);
             Assert.Contains("-BotFightMode accepts true or false", error.ToString(), StringComparison.Ordinal);
-            Assert.Equal(1, server.Stats.CreateRequests);
+            Assert.Equal(1, (await emulator.GetStatsAsync()).CreateRequests);
         }
 
         [Fact]
-        public void DelayBindNameIsComputedPerWidgetAndNeverSentAsScriptText()
+        public async Task DelayBindNameIsComputedPerWidgetAndNeverSentAsScriptText()
         {
-            server.SeedWidgets(3, "login-");
+            await emulator.SeedWidgetsAsync(3, "login-");
             using PowerShellHost shell = Connected();
 
             Run(shell, "Get-TurnstileWidget -Filter name:login- | Set-TurnstileWidget -Name { 'old-' + $_.Name } -Confirm:$false");
@@ -87,7 +87,7 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
             string[] names = Run(shell, "Get-TurnstileWidget | ForEach-Object Name").Select(n => (string)n.BaseObject).OrderBy(n => n, StringComparer.Ordinal).ToArray();
             Assert.Equal(3, names.Length);
             Assert.All(names, n => Assert.StartsWith("old-login-", n, StringComparison.Ordinal));
-            Assert.Equal(0, server.Stats.GetRequests);
+            Assert.Equal(0, (await emulator.GetStatsAsync()).GetRequests);
         }
 
         [Fact]
@@ -106,11 +106,11 @@ namespace TurnstileWidgets.Module.Tests.InRunspace
         }
 
         [Fact]
-        public void NamePatternMatchesAsPowerShellsLikeOperatorDoes()
+        public async Task NamePatternMatchesAsPowerShellsLikeOperatorDoes()
         {
             foreach (string name in new[] { "shop-1", "Shop-2", "shop-x", "[prod] shop", "shop*now" })
             {
-                server.SeedWidgets(1, name + "|");
+                await emulator.SeedWidgetsAsync(1, name + "|");
             }
 
             using PowerShellHost shell = Connected();

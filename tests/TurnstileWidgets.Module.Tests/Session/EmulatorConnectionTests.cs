@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security;
 using System.Threading.Tasks;
-using TurnstileWidgets.Emulator;
 using TurnstileWidgets.Engine;
 using TurnstileWidgets.Commands;
 using TurnstileWidgets.Completion;
@@ -12,6 +11,7 @@ using TurnstileWidgets.Errors;
 using TurnstileWidgets.Listing;
 using TurnstileWidgets.Module.Tests.Commands;
 using TurnstileWidgets.Session;
+using TurnstileWidgets.TestSupport;
 
 namespace TurnstileWidgets.Module.Tests.Session
 {
@@ -19,11 +19,11 @@ namespace TurnstileWidgets.Module.Tests.Session
     [Collection(SessionCollection.Name)]
     public sealed class EmulatorConnectionTests : IAsyncLifetime
     {
-        private EmulatorServer server = null!;
+        private InProcessEmulator emulator = null!;
 
-        public async Task InitializeAsync() => server = await EmulatorServer.StartAsync(new EmulatorOptions());
+        public async Task InitializeAsync() => emulator = await InProcessEmulator.StartAsync();
 
-        public async Task DisposeAsync() => await server.DisposeAsync();
+        public async Task DisposeAsync() => await emulator.DisposeAsync();
 
         private static SecureString Secure(string text)
         {
@@ -35,9 +35,9 @@ namespace TurnstileWidgets.Module.Tests.Session
 
         private Func<string, string?> Environment(string? token = null) => name => name switch
         {
-            "CLOUDFLARE_API_TOKEN" => token ?? server.ApiToken,
-            "CLOUDFLARE_ACCOUNT_ID" => server.AccountId,
-            "CLOUDFLARE_BASE_URL" => server.BaseUri.ToString(),
+            "CLOUDFLARE_API_TOKEN" => token ?? emulator.ApiToken,
+            "CLOUDFLARE_ACCOUNT_ID" => emulator.AccountId,
+            "CLOUDFLARE_BASE_URL" => emulator.BaseUri.ToString(),
             _ => null,
         };
 
@@ -45,7 +45,7 @@ namespace TurnstileWidgets.Module.Tests.Session
             new TurnstileClient(ConnectionResolver.Resolve(new ConnectionParameters(), Environment(token)).ToClientOptions());
 
         [Fact]
-        public void ConnectingVerifiesAndReportsEachAttemptThroughThePump()
+        public async Task ConnectingVerifiesAndReportsEachAttemptThroughThePump()
         {
             using TurnstileClient client = Client();
             var lines = new List<string>();
@@ -55,28 +55,28 @@ namespace TurnstileWidgets.Module.Tests.Session
                 pump.Run(client.VerifyAccessAsync());
             }
 
-            Assert.Equal(1, server.Stats.VerifyTokenRequests);
-            Assert.Equal(1, server.Stats.ListRequests);
+            Assert.Equal(1, (await emulator.GetStatsAsync()).VerifyTokenRequests);
+            Assert.Equal(1, (await emulator.GetStatsAsync()).ListRequests);
             Assert.Contains(lines, l => l.StartsWith("GET ", StringComparison.Ordinal) && l.Contains("/user/tokens/verify -> 200 in "));
             Assert.Contains(lines, l => l.Contains("/challenges/widgets?") && l.Contains("-> 200 in "));
-            Assert.DoesNotContain(lines, l => l.Contains(server.ApiToken));
+            Assert.DoesNotContain(lines, l => l.Contains(emulator.ApiToken));
 
             ConnectionDetails details = ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.UnixEpoch);
-            Assert.Equal(server.AccountId, details.AccountId);
+            Assert.Equal(emulator.AccountId, details.AccountId);
             Assert.Equal("ApiToken", details.AuthenticationScheme);
             Assert.Equal("active", details.TokenStatus);
         }
 
         [Fact]
-        public void ApiKeyConnectionHasNoTokenStatus()
+        public async Task ApiKeyConnectionHasNoTokenStatus()
         {
             ResolvedConnection resolved = ConnectionResolver.Resolve(
-                new ConnectionParameters { Email = server.Email, ApiKey = Secure(server.ApiKey), AccountId = server.AccountId, ApiBaseUri = server.BaseUri },
+                new ConnectionParameters { Email = emulator.Server.Email, ApiKey = Secure(emulator.Server.ApiKey), AccountId = emulator.AccountId, ApiBaseUri = emulator.BaseUri },
                 _ => null);
             using var client = new TurnstileClient(resolved.ToClientOptions());
             new MessagePump(new VerboseLines(_ => { })).Run(client.VerifyAccessAsync());
             Assert.Null(ConnectionDetails.ForVerifiedClient(client, DateTimeOffset.UnixEpoch).TokenStatus);
-            Assert.Equal(0, server.Stats.VerifyTokenRequests);
+            Assert.Equal(0, (await emulator.GetStatsAsync()).VerifyTokenRequests);
         }
 
         [Fact]
@@ -115,7 +115,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         }
 
         [Fact]
-        public void SetMergesOverTheCurrentWidgetAndRefusesARegionChangeWithoutAPut()
+        public async Task SetMergesOverTheCurrentWidgetAndRefusesARegionChangeWithoutAPut()
         {
             using TurnstileClient client = Client();
             var pump = new MessagePump(new VerboseLines(_ => { }));
@@ -123,7 +123,7 @@ namespace TurnstileWidgets.Module.Tests.Session
 
             Widget current = pump.Run(client.GetWidgetAsync(created.Sitekey));
             Assert.Throws<RegionChangeRefusedException>(() => WidgetMerge.Merge(current, new WidgetChanges { Region = "china" }));
-            Assert.Equal(0, server.Stats.UpdateRequests);
+            Assert.Equal(0, (await emulator.GetStatsAsync()).UpdateRequests);
 
             WidgetMergeResult merge = WidgetMerge.Merge(current, new WidgetChanges { AddDomains = new[] { "SHOP.example", "www.shop.example" }, ClearanceLevel = "managed" });
             Widget updated = pump.Run(client.UpdateWidgetAsync(created.Sitekey, merge.Definition));
@@ -138,7 +138,7 @@ namespace TurnstileWidgets.Module.Tests.Session
         [Fact]
         public async Task PagingWindowSkipsWholePagesAndStopsWhenFirstIsSatisfied()
         {
-            server.SeedWidgets(40, "page-");
+            await emulator.SeedWidgetsAsync(40, "page-");
             using TurnstileClient client = Client();
             var all = new List<string>();
             await foreach (Widget widget in client.ListWidgetsAsync(new WidgetListQuery()))
@@ -146,7 +146,7 @@ namespace TurnstileWidgets.Module.Tests.Session
                 all.Add(widget.Sitekey);
             }
 
-            long listRequestsBefore = server.Stats.ListRequests;
+            long listRequestsBefore = (await emulator.GetStatsAsync()).ListRequests;
             PagingWindow window = PagingWindow.Create(skip: 22, first: 6, includeTotalCount: true, filteredOnClient: false);
             WidgetListing listing = client.ListWidgets(ListingRequest.Build(null, null, false, window));
             var pump = new MessagePump(new VerboseLines(_ => { }));
@@ -163,15 +163,15 @@ namespace TurnstileWidgets.Module.Tests.Session
             }
 
             Assert.Equal(all.Skip(22).Take(6), emitted);
-            Assert.Equal(1, server.Stats.ListRequests - listRequestsBefore);
+            Assert.Equal(1, (await emulator.GetStatsAsync()).ListRequests - listRequestsBefore);
             Assert.Equal(40UL, total!.Count);
             Assert.Equal(1.0, total.Accuracy);
         }
 
         [Fact]
-        public void WildcardNameNarrowsWithTheApiFilterAndMatchesOnTheClient()
+        public async Task WildcardNameNarrowsWithTheApiFilterAndMatchesOnTheClient()
         {
-            server.SeedWidgets(30, "seed-");
+            await emulator.SeedWidgetsAsync(30, "seed-");
             using TurnstileClient client = Client();
             NamePattern pattern = NamePattern.Parse("SEED-1?");
             Assert.Equal("name:SEED-1", pattern.ApiFilter);
@@ -190,16 +190,16 @@ namespace TurnstileWidgets.Module.Tests.Session
         }
 
         [Fact]
-        public void CompletionReadsTheAccountOnceForManyKeystrokes()
+        public async Task CompletionReadsTheAccountOnceForManyKeystrokes()
         {
-            server.SeedWidgets(12, "tab-");
-            var connection = new SessionConnection(Client(), new ConnectionDetails(server.AccountId, "ApiToken", server.BaseUri, DateTimeOffset.UnixEpoch, "active"));
+            await emulator.SeedWidgetsAsync(12, "tab-");
+            var connection = new SessionConnection(Client(), new ConnectionDetails(emulator.AccountId, "ApiToken", emulator.BaseUri, DateTimeOffset.UnixEpoch, "active"));
             using (connection)
             {
-                long before = server.Stats.ListRequests;
+                long before = (await emulator.GetStatsAsync()).ListRequests;
                 IReadOnlyList<CompletionResult> first = connection.Completions.Complete(CompletionField.Name, "tab-1");
                 IReadOnlyList<CompletionResult> second = connection.Completions.Complete(CompletionField.Name, "tab-11");
-                Assert.Equal(1, server.Stats.ListRequests - before);
+                Assert.Equal(1, (await emulator.GetStatsAsync()).ListRequests - before);
                 Assert.Equal(4, first.Count);
                 Assert.Equal("tab-11", Assert.Single(second).CompletionText);
             }
@@ -208,8 +208,8 @@ namespace TurnstileWidgets.Module.Tests.Session
         [Fact]
         public void SessionReplacesAndDisconnects()
         {
-            var first = new SessionConnection(Client(), new ConnectionDetails(server.AccountId, "ApiToken", server.BaseUri, DateTimeOffset.UnixEpoch, "active"));
-            var second = new SessionConnection(Client(), new ConnectionDetails(server.AccountId, "ApiToken", server.BaseUri, DateTimeOffset.UnixEpoch, "active"));
+            var first = new SessionConnection(Client(), new ConnectionDetails(emulator.AccountId, "ApiToken", emulator.BaseUri, DateTimeOffset.UnixEpoch, "active"));
+            var second = new SessionConnection(Client(), new ConnectionDetails(emulator.AccountId, "ApiToken", emulator.BaseUri, DateTimeOffset.UnixEpoch, "active"));
             try
             {
                 TurnstileSession.Connect(first);
