@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Tasks;
@@ -12,6 +13,9 @@ namespace TurnstileWidgets.Benchmarks
     ///
     ///   --child list-memory --impl engine|raw --widgets N   lists every widget, prints items and peak working set
     ///   --child cold --impl engine|raw --sitekey S          one authenticated GET of one widget
+    ///   --child loop --impl engine|raw --op list|update --seconds N
+    ///                                                       repeats one operation for N seconds (after N seconds of
+    ///                                                       warm-up), for a profiler: dotnet-trace collect -- dotnet ...
     /// </summary>
     internal static class Children
     {
@@ -52,6 +56,39 @@ namespace TurnstileWidgets.Benchmarks
                             ok ? "true" : "false", double.IsNaN(mainMs) ? "null" : mainMs.ToString("0.###", CultureInfo.InvariantCulture),
                             result.ConnectMs, result.RequestMs, self.TotalProcessorTime.TotalMilliseconds));
                         return ok ? 0 : 1;
+                    }
+                    case "loop":
+                    {
+                        string op = Option(args, "--op") ?? "list";
+                        double seconds = double.Parse(Option(args, "--seconds") ?? "10", CultureInfo.InvariantCulture);
+                        Func<Task<long>> once = impl == "engine" ? EngineChild.Loop(op) : RawChild.Loop(op);
+                        using Process self = Process.GetCurrentProcess();
+                        foreach (string phase in new[] { "warm-up", "measured" })
+                        {
+                            self.Refresh();
+                            TimeSpan cpuBefore = self.TotalProcessorTime;
+                            long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+                            TimeSpan jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
+                            int gen0Before = GC.CollectionCount(0);
+                            long workItemsBefore = System.Threading.ThreadPool.CompletedWorkItemCount;
+                            long allocatedBefore = GC.GetTotalAllocatedBytes();
+                            long rounds = 0;
+                            long items = 0;
+                            var stopwatch = Stopwatch.StartNew();
+                            while (stopwatch.Elapsed.TotalSeconds < seconds)
+                            {
+                                items += await once().ConfigureAwait(false);
+                                rounds++;
+                            }
+                            self.Refresh();
+                            Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                                "{{\"phase\":\"{0}\",\"rounds\":{1},\"items\":{2},\"wall_ms_per_round\":{3:0.###},\"cpu_ms_per_round\":{4:0.###},\"jit_methods\":{5},\"jit_ms\":{6:0.#},\"gen0\":{7},\"allocated_kb_per_round\":{8:0},\"thread_pool_items_per_round\":{9:0}}}",
+                                phase, rounds, items, stopwatch.Elapsed.TotalMilliseconds / rounds, (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / rounds,
+                                System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore, (System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds,
+                                GC.CollectionCount(0) - gen0Before, (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / rounds,
+                                (System.Threading.ThreadPool.CompletedWorkItemCount - workItemsBefore) / (double)rounds));
+                        }
+                        return 0;
                     }
                     default:
                         Console.Error.WriteLine($"unknown child job '{job}'.");
@@ -108,6 +145,49 @@ namespace TurnstileWidgets.Benchmarks
             return items;
         }
 
+        /// <summary>One round of <paramref name="op"/> on one client: a full listing, or a PUT of each of the first 1,000 widgets.</summary>
+        internal static Func<Task<long>> Loop(string op)
+        {
+            TurnstileClient client = Connect();
+            var query = new WidgetListQuery();
+            var definition = new WidgetDefinition { Name = "bench-updated", Domains = new[] { "example.com", "example.net" }, Mode = WidgetMode.Invisible };
+            List<string>? sitekeys = null;
+            return async () =>
+            {
+                if (op == "list")
+                {
+                    return await ListAllAsync(client).ConfigureAwait(false);
+                }
+                if (sitekeys == null)
+                {
+                    sitekeys = new List<string>();
+                    await foreach (Widget widget in client.ListWidgetsAsync(query).ConfigureAwait(false))
+                    {
+                        sitekeys.Add(widget.Sitekey);
+                    }
+                    sitekeys = sitekeys.GetRange(0, Math.Min(1000, sitekeys.Count));
+                }
+                foreach (string sitekey in sitekeys)
+                {
+                    await client.UpdateWidgetAsync(sitekey, definition).ConfigureAwait(false);
+                }
+                return sitekeys.Count;
+            };
+        }
+
+        private static async Task<long> ListAllAsync(TurnstileClient client)
+        {
+            long items = 0;
+            await foreach (Widget widget in client.ListWidgetsAsync(new WidgetListQuery()).ConfigureAwait(false))
+            {
+                if (widget.Sitekey.Length > 0)
+                {
+                    items++;
+                }
+            }
+            return items;
+        }
+
         internal static async Task<ColdResult> GetOneAsync(string sitekey)
         {
             var stopwatch = Stopwatch.StartNew();
@@ -138,6 +218,40 @@ namespace TurnstileWidgets.Benchmarks
                 }
             }
             return items;
+        }
+
+        /// <summary>The raw floor's round of <paramref name="op"/>, as <see cref="EngineChild.Loop"/>.</summary>
+        internal static Func<Task<long>> Loop(string op)
+        {
+            RawApi api = Connect();
+            var body = new RawWidgetRequest { Name = "bench-updated", Domains = new List<string> { "example.com", "example.net" }, Mode = "invisible" };
+            List<string>? sitekeys = null;
+            return async () =>
+            {
+                if (op == "list")
+                {
+                    long items = 0;
+                    await foreach (RawWidget widget in api.ListAsync(1000).ConfigureAwait(false))
+                    {
+                        items += string.IsNullOrEmpty(widget.Sitekey) ? 0 : 1;
+                    }
+                    return items;
+                }
+                if (sitekeys == null)
+                {
+                    sitekeys = new List<string>();
+                    await foreach (RawWidget widget in api.ListAsync(1000).ConfigureAwait(false))
+                    {
+                        sitekeys.Add(widget.Sitekey!);
+                    }
+                    sitekeys = sitekeys.GetRange(0, Math.Min(1000, sitekeys.Count));
+                }
+                foreach (string sitekey in sitekeys)
+                {
+                    await api.UpdateAsync(sitekey, body).ConfigureAwait(false);
+                }
+                return sitekeys.Count;
+            };
         }
 
         internal static async Task<ColdResult> GetOneAsync(string sitekey)

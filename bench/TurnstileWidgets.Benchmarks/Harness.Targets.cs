@@ -164,6 +164,86 @@ namespace TurnstileWidgets.Benchmarks
                     Target("rate limit, quota burnt first", null, "the scenario did not complete");
                 }
             }
+
+            JudgeIssue18Targets();
+        }
+
+        /// <summary>
+        /// Issue 18's four performance targets, on CPU time (the client process's, which depends less on a busy machine
+        /// than wall time does), apart from the SDK comparison, which is on wall time as a user sees it.
+        /// </summary>
+        private void JudgeIssue18Targets()
+        {
+            if (Wants("list"))
+            {
+                foreach (int widgets in options.Widgets)
+                {
+                    string n = widgets.ToString("N0", CultureInfo.InvariantCulture);
+                    ResultRow? engine = Find("list", EngineVariant, widgets);
+                    ResultRow? raw = Find("list", RawVariant, widgets);
+                    string name = $"issue 18: list {n} CPU within 1.2x of the raw floor";
+                    if (engine?.CpuMs != null && raw?.CpuMs != null)
+                    {
+                        double ratio = engine.CpuMs.Value / raw.CpuMs.Value;
+                        Target(name, ratio <= 1.2, $"engine {Ms(engine.CpuMs)} vs raw {Ms(raw.CpuMs)} CPU = {X(ratio)} (wall {Ms(engine.Median)} vs {Ms(raw.Median)})");
+                    }
+                    else
+                    {
+                        Target(name, null, "a row is missing");
+                    }
+                }
+            }
+            if (Wants("bulk"))
+            {
+                ResultRow? engine = Find("bulk update+delete", EngineVariant);
+                ResultRow? raw = Find("bulk update+delete", RawVariant);
+                const string name = "issue 18: bulk CPU per request within 1.15x of raw";
+                if (engine != null && raw != null)
+                {
+                    double e = engine.Metrics["cpu_per_request_us_median"];
+                    double r = raw.Metrics["cpu_per_request_us_median"];
+                    Target(name, e / r <= 1.15, $"engine {e:N1} us vs raw {r:N1} us CPU per request = {X(e / r)}");
+                }
+                else
+                {
+                    Target(name, null, "a row is missing");
+                }
+            }
+            if (Wants("cold"))
+            {
+                ResultRow? engine = Find("cold start", EngineVariant);
+                ResultRow? raw = Find("cold start", RawVariant);
+                const string name = "issue 18: cold start within 1.4x of raw";
+                if (engine != null && raw != null)
+                {
+                    double ratio = engine.Median!.Value / raw.Median!.Value;
+                    Target(name, ratio <= 1.4, $"engine {Ms(engine.Median)} vs raw {Ms(raw.Median)} = {X(ratio)} (process start to exit)");
+                }
+                else
+                {
+                    Target(name, null, "a row is missing");
+                }
+            }
+            if (Wants("memory"))
+            {
+                int small = options.MemorySizes[0];
+                int large = options.MemorySizes[1];
+                ResultRow? a = Find("memory (peak working set)", EngineVariant, small);
+                ResultRow? b = Find("memory (peak working set)", EngineVariant, large);
+                ResultRow? rawA = Find("memory (peak working set)", RawVariant, small);
+                ResultRow? rawB = Find("memory (peak working set)", RawVariant, large);
+                string name = $"issue 18: memory growth {small:N0} -> {large:N0} no worse than raw's";
+                if (a != null && b != null && rawA != null && rawB != null)
+                {
+                    double engineGrowth = b.Median!.Value - a.Median!.Value;
+                    double rawGrowth = rawB.Median!.Value - rawA.Median!.Value;
+                    Target(name, engineGrowth <= rawGrowth, $"engine +{engineGrowth:0.0} MB vs raw +{rawGrowth:0.0} MB peak working set");
+                }
+                else
+                {
+                    Target(name, null, "a row is missing");
+                }
+            }
         }
     }
 }

@@ -21,10 +21,12 @@ namespace TurnstileWidgets.Benchmarks
         private const string SdkDefaultVariant = "sdk per_page=25 (default)";
         private const string SdkPerPageVariant = "sdk per_page=1000";
         /// <summary>The least warm-up time for in-process measurements and for the SDK peer's node process.</summary>
-        private static readonly TimeSpan MinWarmup = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan MinWarmup = WarmUp.MinTime;
         /// <summary>The least total measured time per contestant before the median is taken (runs permitting).</summary>
         private static readonly TimeSpan MinMeasured = TimeSpan.FromSeconds(1);
         private const int MaxRuns = 50;
+        /// <summary>The least total measured time of the engine's bulk passes before their median is taken (runs permitting).</summary>
+        private static readonly TimeSpan BulkMeasured = TimeSpan.FromSeconds(3);
         private const string EngineGen0Variant = "engine, gen0 budget 4 MB (diagnostic)";
 
         private readonly BenchOptions options;
@@ -32,6 +34,8 @@ namespace TurnstileWidgets.Benchmarks
         private readonly string repoRoot;
         private string emulatorDll = "";
         private PeerStatus? peer;
+        // How long the latest in-process scenario warmed up; the SDK peer that follows warms at least as long.
+        private TimeSpan lastWarmUp = WarmUp.MinTime;
 
         public Harness(BenchOptions options)
         {
@@ -374,9 +378,18 @@ namespace TurnstileWidgets.Benchmarks
             using TurnstileClient client = EngineFactory.Create(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, engineCounter);
             using var raw = new RawApi(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId, rawCounter);
             using var setup = new RawApi(emulator.BaseUri, emulator.ApiToken, EmulatorProcess.AccountId);
-            for (int i = 0; i < options.Warmup + options.Runs; i++)
+            // The same warm-up rule as the other in-process scenarios (see WarmUp); a round is one PUT+DELETE pass each.
+            var warmUp = new WarmUp(options.Warmup);
+            bool warming = options.Warmup > 0;
+            // Measured rounds: at least --runs, and more (up to MaxRuns) until the engine has BulkMeasured of measured time:
+            // a round is only two samples, and five medians of a 2,000-request pass moved by a tenth between runs here.
+            int measured = 0;
+            double measuredMs = 0;
+            for (int round = 0; warming || measured < options.Runs || (measured < MaxRuns && measuredMs < BulkMeasured.TotalMilliseconds); round++)
             {
-                foreach (string variant in new[] { EngineVariant, RawVariant })
+                bool warmRound = warming;
+                // Which goes first alternates, so neither always runs just after the emulator was reset and seeded.
+                foreach (string variant in round % 2 == 0 ? new[] { EngineVariant, RawVariant } : new[] { RawVariant, EngineVariant })
                 {
                     await emulator.ResetAsync().ConfigureAwait(false);
                     await emulator.SeedToAsync(count).ConfigureAwait(false);
@@ -433,15 +446,26 @@ namespace TurnstileWidgets.Benchmarks
                     {
                         throw new InvalidOperationException($"bulk ({variant}): {wrong} answers named the wrong widget, {left} widgets were left, {sitekeys.Count} of {count} were seeded.");
                     }
-                    if (i >= options.Warmup)
+                    if (!warmRound)
                     {
                         rows[variant].Values.Add(ms);
                         requests[variant].Add(sent);
                         bytes[variant].Add(readBytes);
                         cpu[variant].Add(cpuMs);
+                        measuredMs += variant == EngineVariant ? ms : 0;
                     }
                 }
+                if (warming)
+                {
+                    warming = warmUp.NeedsAnotherRound();
+                }
+                else
+                {
+                    measured++;
+                }
             }
+            string bulkWarmUpNote = warmUp.Describe();
+            long bulkCompiledWhileMeasuring = warmUp.CompiledWhileMeasuring;
             foreach (string variant in rows.Keys)
             {
                 ResultRow row = rows[variant];
@@ -450,7 +474,10 @@ namespace TurnstileWidgets.Benchmarks
                 row.CpuMs = Stats.Median(cpu[variant]);
                 row.Metrics["per_request_us_median"] = row.Median!.Value * 1000 / row.Requests.Value;
                 row.Metrics["cpu_per_request_us_median"] = row.CpuMs.Value * 1000 / row.Requests.Value;
-                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us wall, {row.Metrics["cpu_per_request_us_median"]:N0} us client CPU per request";
+                row.Metrics["warmup_rounds"] = warmUp.Rounds;
+                row.Metrics["warmup_s"] = warmUp.Elapsed.TotalSeconds;
+                row.Metrics["jit_methods_while_measuring"] = bulkCompiledWhileMeasuring;
+                row.Note = $"{count:N0} PUT then {count:N0} DELETE, one by one; {row.Metrics["per_request_us_median"]:N0} us wall, {row.Metrics["cpu_per_request_us_median"]:N0} us client CPU per request; {bulkWarmUpNote}";
                 Add(row);
             }
         }
@@ -476,24 +503,16 @@ namespace TurnstileWidgets.Benchmarks
             var cpu = contestants.Select(_ => new List<double>()).ToArray();
             var beforeFirst = contestants.Select(_ => new List<double>()).ToArray();
             using Process self = Process.GetCurrentProcess();
-            // Warm-up lasts at least --warmup rounds and at least MinWarmup, so per-request code that runs only a
-            // few times per round (ten pages) still reaches its optimised tier before anything is measured.
-            var warming = Stopwatch.StartNew();
-            int warmupRounds = options.Warmup;
+            // Warm until the JIT is quiet (see WarmUp), every contestant in every round, so the measured rounds see
+            // the code each one runs for a user's second listing onwards, not its compilation.
+            var warmUp = new WarmUp(options.Warmup);
+            bool warming = options.Warmup > 0;
             // Measured rounds: at least --runs, and more (up to MaxRuns) while the first contestant's measured time is
             // under MinMeasured, so a 5 ms listing gets enough samples for a steady median on a shared machine.
-            int measuredRounds = options.Runs;
+            int measuredRounds = 0;
             double measuredMs = 0;
-            for (int i = 0; i < warmupRounds + measuredRounds; i++)
+            while (warming || measuredRounds < options.Runs || (measuredRounds < MaxRuns && measuredMs < MinMeasured.TotalMilliseconds))
             {
-                if (i == warmupRounds - 1 && options.Warmup > 0 && warming.Elapsed < MinWarmup)
-                {
-                    warmupRounds++;
-                }
-                if (i == warmupRounds + measuredRounds - 1 && measuredRounds < MaxRuns && measuredMs < MinMeasured.TotalMilliseconds)
-                {
-                    measuredRounds++;
-                }
                 for (int c = 0; c < contestants.Length; c++)
                 {
                     Contestant contestant = contestants[c];
@@ -509,7 +528,7 @@ namespace TurnstileWidgets.Benchmarks
                     {
                         throw new InvalidOperationException($"{scenario} ({contestant.Variant}, {widgets:N0}): got {sample.Items:N0} widgets, expected {expected:N0}.");
                     }
-                    if (i < warmupRounds)
+                    if (warming)
                     {
                         continue;
                     }
@@ -526,17 +545,32 @@ namespace TurnstileWidgets.Benchmarks
                         beforeFirst[c].Add(sample.RequestsBeforeFirst.Value);
                     }
                 }
+                if (warming)
+                {
+                    warming = warmUp.NeedsAnotherRound();
+                }
+                else
+                {
+                    measuredRounds++;
+                }
             }
+            lastWarmUp = warmUp.Elapsed;
+            string warmUpNote = warmUp.Describe();
+            long compiledWhileMeasuring = warmUp.CompiledWhileMeasuring;
             for (int c = 0; c < contestants.Length; c++)
             {
                 ResultRow row = rows[c];
                 row.Requests = Stats.Median(requests[c]);
                 row.BytesRead = Stats.Median(bytes[c]);
                 row.CpuMs = Stats.Median(cpu[c]);
+                row.Metrics["warmup_rounds"] = warmUp.Rounds;
+                row.Metrics["warmup_s"] = warmUp.Elapsed.TotalSeconds;
+                row.Metrics["jit_methods_while_measuring"] = compiledWhileMeasuring;
+                row.Note = warmUpNote;
                 if (beforeFirst[c].Count > 0)
                 {
                     row.Metrics["requests_before_first_widget"] = beforeFirst[c].Max();
-                    row.Note = $"{beforeFirst[c].Max():0} request(s) before the first widget";
+                    row.Note = $"{beforeFirst[c].Max():0} request(s) before the first widget; " + row.Note;
                 }
                 Add(row);
             }

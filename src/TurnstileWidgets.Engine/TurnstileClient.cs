@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using TurnstileWidgets.Engine.Internal;
@@ -25,7 +24,7 @@ namespace TurnstileWidgets.Engine
         // Built on first use (an account id is required only by widget operations).
         private string? widgetsPath;
         // The write journal (see WidgetListing): every write is counted as started before it is sent and as settled once
-        // its call returns, however it ended. A listing compares the two to learn how many writes may have moved widgets
+        // its call returns, however it ended (SendForWidgetAsync and DeleteWidgetAsync keep it). A listing compares the two to learn how many writes may have moved widgets
         // since it read a page; counting too many costs requests, too few would skip widgets, so every attempt counts.
         private long writesStarted;
         private long writesSettled;
@@ -180,8 +179,8 @@ namespace TurnstileWidgets.Engine
         {
             string path = WidgetsPath() + "?" + ListQueryString(query, page);
             var request = new RequestInfo("GET", "/" + path, TurnstileOperation.ListWidgets);
-            EnvelopeDto<List<WidgetDto>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidgetDto, cancellationToken).ConfigureAwait(false);
-            Widget[] widgets = ToWidgets(envelope.Result);
+            EnvelopeDto<List<Widget>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidget, cancellationToken).ConfigureAwait(false);
+            Widget[] widgets = ListedWidgets(envelope.Result);
             ResultInfoDto? info = envelope.ResultInfo;
             return new WidgetPage
             {
@@ -228,14 +227,19 @@ namespace TurnstileWidgets.Engine
             WidgetValidator.ValidateSitekey(sitekey);
             string path = WidgetPath(sitekey);
             var info = new RequestInfo("DELETE", "/" + path, TurnstileOperation.DeleteWidget) { AddressesOneResource = true };
+            Interlocked.Increment(ref writesStarted);
             try
             {
-                EnvelopeDto<WidgetDto> envelope = await SendWriteAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
-                return ToWidget(envelope.Result!, includeSecret: true);
+                EnvelopeDto<Widget> envelope = await transport.SendAsync(info, path, null, TurnstileJsonContext.Default.EnvelopeDtoWidget, cancellationToken).ConfigureAwait(false);
+                return envelope.Result!;
             }
             catch (TurnstileApiException ex) when (ex.Kind == TurnstileApiErrorKind.NotFound && info.EarlierAttemptMayHaveTakenEffect)
             {
                 return new Widget { Sitekey = sitekey };
+            }
+            finally
+            {
+                Interlocked.Increment(ref writesSettled);
             }
         }
 
@@ -277,8 +281,9 @@ namespace TurnstileWidgets.Engine
             return builder.ToString();
         }
 
+        /// <summary>The page's widgets; without secrets, which the API leaves out of list items anyway.</summary>
         [MethodImpl(HotPath.Optimized)]
-        private static Widget[] ToWidgets(List<WidgetDto>? items)
+        private static Widget[] ListedWidgets(List<Widget>? items)
         {
             if (items == null || items.Count == 0)
             {
@@ -287,61 +292,11 @@ namespace TurnstileWidgets.Engine
             var widgets = new Widget[items.Count];
             for (int i = 0; i < widgets.Length; i++)
             {
-                widgets[i] = ToWidget(items[i], includeSecret: false);
+                Widget widget = items[i];
+                widget.Secret = null;
+                widgets[i] = widget;
             }
             return widgets;
-        }
-
-        [MethodImpl(HotPath.Optimized)]
-        internal static Widget ToWidget(WidgetDto dto, bool includeSecret)
-        {
-            Dictionary<string, string>? unrecognized = null;
-            void Note(string field, string? value)
-            {
-                unrecognized ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                unrecognized[field] = value ?? "";
-            }
-            if (!WireNames.TryParseMode(dto.Mode, out WidgetMode mode))
-            {
-                Note("mode", dto.Mode);
-            }
-            if (!WireNames.TryParseRegion(dto.Region, out WidgetRegion region))
-            {
-                if (dto.Region != null)
-                {
-                    Note("region", dto.Region);
-                }
-            }
-            if (!WireNames.TryParseClearanceLevel(dto.ClearanceLevel, out ClearanceLevel level))
-            {
-                if (dto.ClearanceLevel != null)
-                {
-                    Note("clearance_level", dto.ClearanceLevel);
-                }
-            }
-            var widget = new Widget
-            {
-                Sitekey = dto.Sitekey ?? "",
-                Secret = includeSecret ? dto.Secret : null,
-                Name = dto.Name ?? "",
-                // The DTO is dropped here, so its list becomes the widget's: no copy per widget.
-                Domains = (IReadOnlyList<string>?)dto.Domains ?? Array.Empty<string>(),
-                Mode = mode,
-                Region = region,
-                ClearanceLevel = level,
-                BotFightMode = dto.BotFightMode,
-                EphemeralId = dto.EphemeralId,
-                Offlabel = dto.Offlabel,
-                CreatedOn = dto.CreatedOn,
-                ModifiedOn = dto.ModifiedOn,
-                DeployedVia = dto.DeployedVia,
-                LastModifiedVia = dto.LastModifiedVia,
-            };
-            if (unrecognized != null)
-            {
-                widget.UnrecognizedValues = unrecognized;
-            }
-            return widget;
         }
 
         internal static byte[] Body(WidgetDefinition definition)
@@ -352,7 +307,7 @@ namespace TurnstileWidgets.Engine
             {
                 Name = definition.Name,
                 // Every caller's domains leave in the form the API accepts, whatever path built the definition.
-                Domains = definition.Domains.Select(DomainNames.ToAscii).ToList(),
+                Domains = AsciiDomains(definition.Domains),
                 Mode = Kept("mode") ?? WireNames.ToWire(definition.Mode),
                 Region = Kept("region") ?? (definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null),
                 ClearanceLevel = Kept("clearance_level") ?? (definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null),
@@ -361,6 +316,16 @@ namespace TurnstileWidgets.Engine
                 Offlabel = definition.Offlabel,
             };
             return JsonSerializer.SerializeToUtf8Bytes(dto, TurnstileJsonContext.Default.WidgetRequestDto);
+        }
+
+        private static List<string> AsciiDomains(IList<string> domains)
+        {
+            var ascii = new List<string>(domains.Count);
+            foreach (string domain in domains)
+            {
+                ascii.Add(DomainNames.ToAscii(domain));
+            }
+            return ascii;
         }
 
         private static WidgetListQuery Copy(WidgetListQuery query) => new WidgetListQuery
@@ -388,24 +353,23 @@ namespace TurnstileWidgets.Engine
         private async Task<Widget> SendForWidgetAsync(TurnstileOperation operation, string method, string path, byte[]? body, CancellationToken cancellationToken)
         {
             var info = new RequestInfo(method, "/" + path, operation) { AddressesOneResource = operation != TurnstileOperation.CreateWidget };
-            EnvelopeDto<WidgetDto> envelope = method == "GET"
-                ? await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false)
-                : await SendWriteAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidgetDto, cancellationToken).ConfigureAwait(false);
-            return ToWidget(envelope.Result!, includeSecret: true);
-        }
-
-        /// <summary>Sends a write (PUT, DELETE, POST), counted in the write journal before it is sent and after it settles.</summary>
-        private async Task<EnvelopeDto<T>> SendWriteAsync<T>(RequestInfo info, string path, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
-            where T : class
-        {
-            Interlocked.Increment(ref writesStarted);
+            // Journalled in this frame, not in a helper of its own: one async frame less per request of a bulk change.
+            bool write = method != "GET";
+            if (write)
+            {
+                Interlocked.Increment(ref writesStarted);
+            }
             try
             {
-                return await transport.SendAsync(info, path, body, typeInfo, cancellationToken).ConfigureAwait(false);
+                EnvelopeDto<Widget> envelope = await transport.SendAsync(info, path, body, TurnstileJsonContext.Default.EnvelopeDtoWidget, cancellationToken).ConfigureAwait(false);
+                return envelope.Result!;
             }
             finally
             {
-                Interlocked.Increment(ref writesSettled);
+                if (write)
+                {
+                    Interlocked.Increment(ref writesSettled);
+                }
             }
         }
 

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace TurnstileWidgets.Engine.Internal
@@ -61,41 +59,6 @@ namespace TurnstileWidgets.Engine.Internal
         public long? TotalCount { get; set; }
     }
 
-    internal sealed class WidgetDto
-    {
-        [JsonPropertyName("sitekey")]
-        public string? Sitekey { get; set; }
-        [JsonPropertyName("secret")]
-        public string? Secret { get; set; }
-        [JsonPropertyName("name")]
-        public string? Name { get; set; }
-        [JsonPropertyName("domains")]
-        public List<string>? Domains { get; set; }
-        [JsonPropertyName("mode")]
-        [JsonConverter(typeof(WireVocabularyConverter))]
-        public string? Mode { get; set; }
-        [JsonPropertyName("region")]
-        [JsonConverter(typeof(WireVocabularyConverter))]
-        public string? Region { get; set; }
-        [JsonPropertyName("clearance_level")]
-        [JsonConverter(typeof(WireVocabularyConverter))]
-        public string? ClearanceLevel { get; set; }
-        [JsonPropertyName("bot_fight_mode")]
-        public bool BotFightMode { get; set; }
-        [JsonPropertyName("ephemeral_id")]
-        public bool EphemeralId { get; set; }
-        [JsonPropertyName("offlabel")]
-        public bool Offlabel { get; set; }
-        [JsonPropertyName("created_on")]
-        public DateTimeOffset CreatedOn { get; set; }
-        [JsonPropertyName("modified_on")]
-        public DateTimeOffset ModifiedOn { get; set; }
-        [JsonPropertyName("deployed_via")]
-        public string? DeployedVia { get; set; }
-        [JsonPropertyName("last_modified_via")]
-        public string? LastModifiedVia { get; set; }
-    }
-
     internal sealed class WidgetRequestDto
     {
         [JsonPropertyName("name")]
@@ -134,72 +97,19 @@ namespace TurnstileWidgets.Engine.Internal
         public DateTimeOffset? NotBefore { get; set; }
     }
 
+    // Widgets are read by WidgetJsonConverter, straight into the model.
     [JsonSourceGenerationOptions(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
-    [JsonSerializable(typeof(EnvelopeDto<WidgetDto>))]
-    [JsonSerializable(typeof(EnvelopeDto<List<WidgetDto>>))]
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        Converters = new[] { typeof(WidgetJsonConverter) })]
+    [JsonSerializable(typeof(EnvelopeDto<Widget>))]
+    [JsonSerializable(typeof(EnvelopeDto<List<Widget>>))]
     [JsonSerializable(typeof(EnvelopeDto<TokenVerificationDto>))]
     [JsonSerializable(typeof(EnvelopeDto))]
     [JsonSerializable(typeof(WidgetRequestDto))]
     [JsonSerializable(typeof(RotateSecretRequestDto))]
     internal sealed partial class TurnstileJsonContext : JsonSerializerContext
     {
-    }
-
-    /// <summary>
-    /// Reads a value of the wire format's small closed vocabularies (mode, region, clearance_level) as the one shared
-    /// string for it. Every listed widget repeats them, and a new string for each was about a fifth of what a listing
-    /// allocated beyond the raw floor; a value this version does not know is read as a new string, as before.
-    /// </summary>
-    internal sealed class WireVocabularyConverter : JsonConverter<string?>
-    {
-        private static readonly string[] Known = Vocabulary();
-
-        [MethodImpl(HotPath.Optimized)]
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                return reader.TokenType == JsonTokenType.Null ? null : throw new JsonException("Expected a string.");
-            }
-            foreach (string known in Known)
-            {
-                if (reader.ValueTextEquals(known))
-                {
-                    return known;
-                }
-            }
-            return reader.GetString();
-        }
-
-        public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
-        {
-            if (value == null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                writer.WriteStringValue(value);
-            }
-        }
-
-        private static string[] Vocabulary()
-        {
-            var words = new List<string>();
-            foreach (IReadOnlyList<string> names in new[] { WireNames.Modes, WireNames.Regions, WireNames.ClearanceLevels })
-            {
-                foreach (string name in names)
-                {
-                    if (!words.Contains(name))
-                    {
-                        words.Add(name);
-                    }
-                }
-            }
-            return words.ToArray();
-        }
     }
 }

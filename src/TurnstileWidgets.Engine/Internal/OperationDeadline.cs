@@ -14,7 +14,8 @@ namespace TurnstileWidgets.Engine.Internal
         private readonly CancellationTokenSource source;
         private readonly CancellationToken caller;
         private readonly TimeSpan limit;
-        private readonly Stopwatch running = Stopwatch.StartNew();
+        // When the clock last (re)started, as a Stopwatch timestamp: no Stopwatch object per request.
+        private long runningSince = Stopwatch.GetTimestamp();
         private TimeSpan used;
         private int pauses;
 
@@ -45,8 +46,7 @@ namespace TurnstileWidgets.Engine.Internal
             {
                 return;
             }
-            used += running.Elapsed;
-            running.Reset();
+            used += Since(runningSince);
             source.CancelAfter(Timeout.InfiniteTimeSpan);
         }
 
@@ -58,7 +58,7 @@ namespace TurnstileWidgets.Engine.Internal
                 return;
             }
             TimeSpan left = limit - used;
-            running.Restart();
+            runningSince = Stopwatch.GetTimestamp();
             if (left <= TimeSpan.Zero)
             {
                 source.Cancel();
@@ -70,5 +70,8 @@ namespace TurnstileWidgets.Engine.Internal
         }
 
         public void Dispose() => source.Dispose();
+
+        private static TimeSpan Since(long timestamp) =>
+            TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - timestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
     }
 }

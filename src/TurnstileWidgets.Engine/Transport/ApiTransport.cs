@@ -115,6 +115,11 @@ namespace TurnstileWidgets.Engine.Transport
         /// and turns every failure into a <see cref="TurnstileException"/>; caller cancellation stays an
         /// <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <remarks>
+        /// One async method for the whole exchange (deadline, send, body, envelope), not one per step: every request of a
+        /// listing or a bulk change runs it, and each further async frame is a state machine allocated per request and
+        /// more code for the JIT to compile and tier up before a session runs at full speed.
+        /// </remarks>
         internal async Task<EnvelopeDto<T>> SendAsync<T>(RequestInfo info, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
             where T : class
         {
@@ -124,11 +129,64 @@ namespace TurnstileWidgets.Engine.Transport
             }
             // The bound on the whole request (OperationTimeout); the pacing and retry handlers pause it during rate-limit waits.
             using (var deadline = new OperationDeadline(OperationTimeout, cancellationToken))
+            using (var request = new InfoRequestMessage(MethodOf(info.Method), new Uri(BaseUri, relativePath), info))
             {
                 info.Deadline = deadline;
+                if (body != null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = JsonContentType;
+                }
+                Credential.ApplyTo(request);
                 try
                 {
-                    return await SendWithinDeadlineAsync(info, relativePath, body, typeInfo, deadline.Token).ConfigureAwait(false);
+                    using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false))
+                    {
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, deadline.Token).ConfigureAwait(false);
+                        }
+                        EnvelopeDto<T>? envelope;
+                        // The body streams after the chain returned; the attempt's own deadline (headers and body) still runs.
+                        CancellationTokenSource? attemptDeadline = info.AttemptDeadline;
+                        CancellationToken bodyToken = attemptDeadline?.Token ?? deadline.Token;
+                        try
+                        {
+#if NET8_0_OR_GREATER
+                            using (Stream stream = await response.Content.ReadAsStreamAsync(bodyToken).ConfigureAwait(false))
+#else
+                            using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+#endif
+                            using (PooledBody whole = await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength, bodyToken).ConfigureAwait(false))
+                            {
+                                envelope = JsonSerializer.Deserialize(whole.Span, typeInfo);
+                            }
+                        }
+                        catch (OperationCanceledException ex) when (!deadline.Token.IsCancellationRequested && attemptDeadline != null && attemptDeadline.IsCancellationRequested)
+                        {
+                            throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {DurationText.Format(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{BodyEffect(info)}", info.Operation, info.Method, info.Path, true, MayHaveTakenEffect(info), ex);
+                        }
+                        catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+                        {
+                            throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{BodyEffect(info)}", info.Operation, info.Method, info.Path, false, MayHaveTakenEffect(info), ex);
+                        }
+                        catch (JsonException ex)
+                        {
+                            int status = (int)response.StatusCode;
+                            string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
+                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
+                        }
+                        if (envelope == null || !envelope.Success || envelope.Result == null)
+                        {
+                            IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
+                            string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
+                            int status = (int)response.StatusCode;
+                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
+                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path);
+                        }
+                        return envelope;
+                    }
                 }
                 catch (OperationCanceledException ex) when (deadline.Expired)
                 {
@@ -136,10 +194,18 @@ namespace TurnstileWidgets.Engine.Transport
                 }
                 finally
                 {
+                    // The attempt's timer, kept for the body, ends with the answer.
+                    info.ReplaceAttemptDeadline(null);
                     info.Deadline = null;
                 }
             }
         }
+
+        private static bool MayHaveTakenEffect(RequestInfo info) => !string.Equals(info.Method, "GET", StringComparison.Ordinal);
+
+        private static string BodyEffect(RequestInfo info) => MayHaveTakenEffect(info)
+            ? " The request reached the API and probably took effect: check the widget's current state before repeating it."
+            : "";
 
         /// <summary>
         /// Sends a request that does not spend the REST API's rate-limit budget (GraphQL, siteverify) through the chain's
@@ -170,88 +236,12 @@ namespace TurnstileWidgets.Engine.Transport
             return new TurnstileTransportException(message, info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, cause);
         }
 
-        private async Task<EnvelopeDto<T>> SendWithinDeadlineAsync<T>(RequestInfo info, string relativePath, byte[]? body, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
-            where T : class
-        {
-            using (var request = new HttpRequestMessage(MethodOf(info.Method), new Uri(BaseUri, relativePath)))
-            {
-                info.AttachTo(request);
-                if (body != null)
-                {
-                    request.Content = new ByteArrayContent(body);
-                    request.Content.Headers.ContentType = JsonContentType;
-                }
-                Credential.ApplyTo(request);
-                try
-                {
-                    using (HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-                    {
-                        if (!response.IsSuccessStatusCode)
-                        {
-                            throw await ApiErrors.FromResponseAsync(response, info, accountId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
-                        }
-                        EnvelopeDto<T>? envelope = await ReadBodyAsync(response, info, typeInfo, cancellationToken).ConfigureAwait(false);
-                        if (envelope == null || !envelope.Success || envelope.Result == null)
-                        {
-                            IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
-                            string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
-                            int status = (int)response.StatusCode;
-                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
-                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path);
-                        }
-                        return envelope;
-                    }
-                }
-                finally
-                {
-                    // The attempt's timer, kept for the body, ends with the answer.
-                    info.ReplaceAttemptDeadline(null);
-                }
-            }
-        }
-
         /// <summary>Releases the HTTP connections.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0)
             {
                 http.Dispose();
-            }
-        }
-
-        private async Task<EnvelopeDto<T>?> ReadBodyAsync<T>(HttpResponseMessage response, RequestInfo info, JsonTypeInfo<EnvelopeDto<T>> typeInfo, CancellationToken cancellationToken)
-            where T : class
-        {
-            // The body streams after the chain returned; the attempt's own deadline (headers and body) still runs.
-            CancellationTokenSource? deadline = info.AttemptDeadline;
-            CancellationToken bodyToken = deadline?.Token ?? cancellationToken;
-            bool mayHaveTakenEffect = !string.Equals(info.Method, "GET", StringComparison.Ordinal);
-            string effect = mayHaveTakenEffect ? " The request reached the API and probably took effect: check the widget's current state before repeating it." : "";
-            try
-            {
-#if NET8_0_OR_GREATER
-                using (Stream stream = await response.Content.ReadAsStreamAsync(bodyToken).ConfigureAwait(false))
-#else
-                using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-#endif
-                {
-                    return await JsonSerializer.DeserializeAsync(stream, typeInfo, bodyToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline != null && deadline.IsCancellationRequested)
-            {
-                throw new TurnstileTransportException($"{info.Method} {info.Path} timed out: the answer did not arrive in full within {DurationText.Format(RequestTimeout)}. Check the network, or allow more time per request (RequestTimeout).{effect}", info.Operation, info.Method, info.Path, true, mayHaveTakenEffect, ex);
-            }
-            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-            {
-                throw new TurnstileTransportException($"Could not read the Cloudflare API's answer to {info.Method} {info.Path}: the connection dropped mid-answer. Check the network and try again.{effect}", info.Operation, info.Method, info.Path, false, mayHaveTakenEffect, ex);
-            }
-            catch (JsonException ex)
-            {
-                int status = (int)response.StatusCode;
-                string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
-                string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
-                throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
             }
         }
 

@@ -31,17 +31,8 @@ namespace TurnstileWidgets.Engine.Transport
                 return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
 
-            // Waiting for a turn is not part of the request's OperationTimeout (MaxBlockWait bounds block waits).
-            RateLimitPacer.Ticket ticket;
-            info.Deadline?.Pause();
-            try
-            {
-                ticket = await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                info.Deadline?.Resume();
-            }
+            // Waiting for a turn is not part of the request's OperationTimeout: the pacer stops the deadline while it waits.
+            RateLimitPacer.Ticket ticket = await pacer.AcquireAsync(pacing, info, cancellationToken).ConfigureAwait(false);
             HttpResponseMessage? response = null;
             try
             {

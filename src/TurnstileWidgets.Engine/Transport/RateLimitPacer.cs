@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.Linq;
 using System.Net.Http;
 using System.Security.Cryptography;
 using System.Text;
@@ -37,20 +37,30 @@ namespace TurnstileWidgets.Engine.Transport
         /// </summary>
         internal static RateLimitReport? Read(HttpResponseMessage response)
         {
-            if (!response.Headers.TryGetValues("Ratelimit", out var limits))
+            if (!response.Headers.TryGetValues("Ratelimit", out IEnumerable<string>? limits))
             {
                 return null;
             }
             int? bestR = null;
             int bestT = 0;
-            foreach (string item in limits.SelectMany(v => v.Split(',')))
+            // Read in place (every answer carries these headers, so every request would otherwise split and copy them).
+            foreach (string value in limits)
             {
-                int? r = Parameter(item, "r");
-                int? t = Parameter(item, "t");
-                if (r.HasValue && t.HasValue && (!bestR.HasValue || r.Value < bestR.Value || (r.Value == bestR.Value && t.Value > bestT)))
+                for (int start = 0; start <= value.Length; )
                 {
-                    bestR = r;
-                    bestT = t.Value;
+                    int end = value.IndexOf(',', start);
+                    if (end < 0)
+                    {
+                        end = value.Length;
+                    }
+                    int? r = Parameter(value, start, end, 'r');
+                    int? t = Parameter(value, start, end, 't');
+                    if (r.HasValue && t.HasValue && (!bestR.HasValue || r.Value < bestR.Value || (r.Value == bestR.Value && t.Value > bestT)))
+                    {
+                        bestR = r;
+                        bestT = t.Value;
+                    }
+                    start = end + 1;
                 }
             }
             if (!bestR.HasValue)
@@ -59,32 +69,93 @@ namespace TurnstileWidgets.Engine.Transport
             }
             int? q = null;
             int? w = null;
-            if (response.Headers.TryGetValues("Ratelimit-Policy", out var policies))
+            if (response.Headers.TryGetValues("Ratelimit-Policy", out IEnumerable<string>? policies))
             {
-                string? first = policies.SelectMany(v => v.Split(',')).FirstOrDefault();
-                if (first != null)
+                foreach (string first in policies)
                 {
-                    q = Parameter(first, "q");
-                    w = Parameter(first, "w");
+                    int end = first.IndexOf(',');
+                    if (end < 0)
+                    {
+                        end = first.Length;
+                    }
+                    q = Parameter(first, 0, end, 'q');
+                    w = Parameter(first, 0, end, 'w');
+                    break;
                 }
             }
             return new RateLimitReport(bestR.Value, bestT, q, w);
         }
 
-        private static int? Parameter(string item, string key)
+        /// <summary>
+        /// The value of parameter <paramref name="key"/> (a one-letter name, any case) of the list item
+        /// <c>text[start..end)</c>: the parameters follow the item's first ';', each <c>name=digits</c> with optional
+        /// spaces around either part. Null when absent or not a whole non-negative number; capped at int.MaxValue.
+        /// </summary>
+        private static int? Parameter(string text, int start, int end, char key)
         {
-            string[] parts = item.Split(';');
-            for (int i = 1; i < parts.Length; i++)
+            int part = text.IndexOf(';', start, end - start);
+            while (part >= 0)
             {
-                string part = parts[i].Trim();
-                int equals = part.IndexOf('=');
-                if (equals > 0 && string.Equals(part.Substring(0, equals).Trim(), key, StringComparison.OrdinalIgnoreCase) &&
-                    long.TryParse(part.Substring(equals + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+                int partStart = part + 1;
+                int next = partStart < end ? text.IndexOf(';', partStart, end - partStart) : -1;
+                int partEnd = next < 0 ? end : next;
+                int equals = partStart < partEnd ? text.IndexOf('=', partStart, partEnd - partStart) : -1;
+                if (equals > partStart)
                 {
-                    return (int)Math.Min(value, int.MaxValue);
+                    int nameStart = SkipSpaces(text, partStart, equals);
+                    int nameEnd = TrimSpaces(text, nameStart, equals);
+                    if (nameEnd - nameStart == 1 && char.ToLowerInvariant(text[nameStart]) == key)
+                    {
+                        int valueStart = SkipSpaces(text, equals + 1, partEnd);
+                        int valueEnd = TrimSpaces(text, valueStart, partEnd);
+                        if (TryParseDigits(text, valueStart, valueEnd, out long value))
+                        {
+                            return (int)Math.Min(value, int.MaxValue);
+                        }
+                    }
                 }
+                part = next;
             }
             return null;
+        }
+
+        private static int SkipSpaces(string text, int start, int end)
+        {
+            while (start < end && char.IsWhiteSpace(text[start]))
+            {
+                start++;
+            }
+            return start;
+        }
+
+        private static int TrimSpaces(string text, int start, int end)
+        {
+            while (end > start && char.IsWhiteSpace(text[end - 1]))
+            {
+                end--;
+            }
+            return end;
+        }
+
+        // As long.TryParse with NumberStyles.None: ASCII digits only, and false on overflow.
+        private static bool TryParseDigits(string text, int start, int end, out long value)
+        {
+            value = 0;
+            if (start >= end)
+            {
+                return false;
+            }
+            for (int i = start; i < end; i++)
+            {
+                int digit = text[i] - '0';
+                if (digit < 0 || digit > 9 || value > (long.MaxValue - digit) / 10)
+                {
+                    value = 0;
+                    return false;
+                }
+                value = value * 10 + digit;
+            }
+            return true;
         }
     }
 
@@ -240,11 +311,12 @@ namespace TurnstileWidgets.Engine.Transport
                             DateTimeOffset slot = nextSlot > now ? nextSlot : now;
                             TimeSpan left = windowEnd - slot;
                             TimeSpan interval = left > TimeSpan.Zero ? TimeSpan.FromTicks(left.Ticks / tokens) : TimeSpan.Zero;
-                            string reason = Pacing(tokens, now);
+                            // Said only when the request waits: nobody hears of a turn taken at once, and every request takes one.
+                            string? reason = slot > now ? Pacing(tokens, now) : null;
                             tokens--;
                             nextSlot = slot + interval;
                             admitted = Admit(isProbe: false);
-                            if (slot > now)
+                            if (reason != null)
                             {
                                 // Never capped by MaxBlockWait: that cap is for blocks, and a shorter pacing wait would spend the
                                 // quota faster than the window allows (a burst, then a 429 and a block of the whole credential).
@@ -277,7 +349,7 @@ namespace TurnstileWidgets.Engine.Transport
                     {
                         try
                         {
-                            await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                            await PausingDeadline(info, () => pacing.WaitAsync(wait, cancellationToken)).ConfigureAwait(false);
                         }
                         catch
                         {
@@ -289,7 +361,7 @@ namespace TurnstileWidgets.Engine.Transport
                 }
                 if (wait != null)
                 {
-                    await pacing.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                    await PausingDeadline(info, () => pacing.WaitAsync(wait, cancellationToken)).ConfigureAwait(false);
                     lock (gate)
                     {
                         if (spentWindow >= 0 && windowOpen && windowFirstSequence == spentWindow)
@@ -305,7 +377,33 @@ namespace TurnstileWidgets.Engine.Transport
                     }
                     continue;
                 }
-                await WhenDoneOrCancelled(probeWait!, cancellationToken).ConfigureAwait(false);
+                info.Deadline?.Pause();
+                try
+                {
+                    await WhenDoneOrCancelled(probeWait!, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    info.Deadline?.Resume();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Waits for <paramref name="wait"/> with the request's OperationTimeout stopped: waiting for a turn is not part of
+        /// it (MaxBlockWait bounds block waits). Only around a real wait: pausing and resuming re-arm the deadline's timer,
+        /// and most requests are admitted at once.
+        /// </summary>
+        private static async Task PausingDeadline(RequestInfo info, Func<Task> wait)
+        {
+            info.Deadline?.Pause();
+            try
+            {
+                await wait().ConfigureAwait(false);
+            }
+            finally
+            {
+                info.Deadline?.Resume();
             }
         }
 

@@ -86,6 +86,10 @@ namespace TurnstileWidgets.Engine.Transport
         /// <summary>The request's info; a message sent without one (a handler tested alone) gets one made from it.</summary>
         internal static RequestInfo Of(HttpRequestMessage request)
         {
+            if (request is InfoRequestMessage carrying)
+            {
+                return carrying.Info;
+            }
 #if NET8_0_OR_GREATER
             if (request.Options.TryGetValue(OptionsKey, out RequestInfo? info) && info != null)
             {
@@ -101,5 +105,22 @@ namespace TurnstileWidgets.Engine.Transport
             made.AttachTo(request);
             return made;
         }
+    }
+
+    /// <summary>
+    /// A request the transport builds, carrying its <see cref="RequestInfo"/> as a field: every handler of the chain
+    /// reads the info, and a field is read for free where the message's options are a dictionary, made per request and
+    /// searched by a string key in each handler. Messages built elsewhere carry it in their options (<see cref="RequestInfo.AttachTo"/>).
+    /// </summary>
+    internal sealed class InfoRequestMessage : HttpRequestMessage
+    {
+        internal InfoRequestMessage(HttpMethod method, Uri requestUri, RequestInfo info)
+            : base(method, requestUri)
+        {
+            Info = info;
+        }
+
+        /// <summary>What the chain knows and learns about this request.</summary>
+        internal RequestInfo Info { get; }
     }
 }
