@@ -180,7 +180,7 @@ namespace TurnstileWidgets.Engine
             string path = WidgetsPath() + "?" + ListQueryString(query, page);
             var request = new RequestInfo("GET", "/" + path, TurnstileOperation.ListWidgets);
             EnvelopeDto<List<Widget>> envelope = await transport.SendAsync(request, path, null, TurnstileJsonContext.Default.EnvelopeDtoListWidget, cancellationToken).ConfigureAwait(false);
-            Widget[] widgets = ListedWidgets(envelope.Result);
+            Widget[] widgets = ListedWidgets(envelope.Result, request);
             ResultInfoDto? info = envelope.ResultInfo;
             return new WidgetPage
             {
@@ -283,7 +283,7 @@ namespace TurnstileWidgets.Engine
 
         /// <summary>The page's widgets; without secrets, which the API leaves out of list items anyway.</summary>
         [MethodImpl(HotPath.Optimized)]
-        private static Widget[] ListedWidgets(List<Widget>? items)
+        private static Widget[] ListedWidgets(List<Widget>? items, RequestInfo request)
         {
             if (items == null || items.Count == 0)
             {
@@ -292,11 +292,19 @@ namespace TurnstileWidgets.Engine
             var widgets = new Widget[items.Count];
             for (int i = 0; i < widgets.Length; i++)
             {
-                Widget widget = items[i];
+                // A null in the list is no widget: said as an unreadable answer, not a NullReferenceException later.
+                Widget widget = items[i] ?? throw NullListItem(request, i);
                 widget.Secret = null;
                 widgets[i] = widget;
             }
             return widgets;
+        }
+
+        private static TurnstileApiException NullListItem(RequestInfo request, int index)
+        {
+            string note = $"item {(index + 1).ToString(CultureInfo.InvariantCulture)} of the page's result was null, not a widget";
+            string message = ApiErrors.Format(request.Method, request.Path, 200, null, Array.Empty<ApiMessage>(), note, "The API answered in an unexpected way; try again, and report it if it persists.");
+            return new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, request.Operation, 200, Array.Empty<ApiMessage>(), request.Method, request.Path);
         }
 
         internal static byte[] Body(WidgetDefinition definition)

@@ -25,7 +25,10 @@ namespace TurnstileWidgets.TestSupport
         /// <summary>Environment variables set for the emulator only.</summary>
         public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        /// <summary>Values masked as *** in every message this class writes (the API token given with --api-token).</summary>
+        /// <summary>
+        /// More values masked as *** in every message this class writes; <see cref="ApiToken"/> and the values of
+        /// --api-token and --api-key in <see cref="Arguments"/> are masked without being listed here.
+        /// </summary>
         public IList<string> Secrets { get; } = new List<string>();
 
         /// <summary>How long the emulator may take to print its address line.</summary>
@@ -115,6 +118,15 @@ namespace TurnstileWidgets.TestSupport
                 throw new ArgumentNullException(nameof(options));
             }
 
+            // The emulator takes the last --api-token, the one in Arguments, while ApiToken (and every client made from it)
+            // would name the other: every request would be refused. Said before anything starts, without either value.
+            if (options.ApiToken is not null && options.Arguments.Contains(ApiTokenOption))
+            {
+                throw new ArgumentException(
+                    $"The API token is given twice: in EmulatorProcessOptions.ApiToken and as {ApiTokenOption} in Arguments. Give it once, with ApiToken (so the launcher knows it).",
+                    nameof(options));
+            }
+
             bool isAssembly = options.EmulatorPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
             if (isAssembly && !File.Exists(options.EmulatorPath))
             {
@@ -134,7 +146,7 @@ namespace TurnstileWidgets.TestSupport
             arguments.Add("0");
             if (options.ApiToken is not null)
             {
-                arguments.Add("--api-token");
+                arguments.Add(ApiTokenOption);
                 arguments.Add(options.ApiToken);
             }
 
@@ -162,7 +174,17 @@ namespace TurnstileWidgets.TestSupport
             }
 
             var secrets = new List<string>();
-            foreach (string? secret in new List<string?>(options.Secrets) { options.ApiToken })
+            var given = new List<string?>(options.Secrets) { options.ApiToken };
+            // A credential given in Arguments is as secret as one given with ApiToken: masked without being listed in Secrets.
+            for (int i = 0; i + 1 < options.Arguments.Count; i++)
+            {
+                if (options.Arguments[i] == ApiTokenOption || options.Arguments[i] == ApiKeyOption)
+                {
+                    given.Add(options.Arguments[i + 1]);
+                }
+            }
+
+            foreach (string? secret in given)
             {
                 if (!string.IsNullOrEmpty(secret))
                 {
@@ -367,6 +389,9 @@ namespace TurnstileWidgets.TestSupport
             start.Arguments = line.ToString();
         }
 #endif
+
+        private const string ApiTokenOption = "--api-token";
+        private const string ApiKeyOption = "--api-key";
 
         private const int SigTerm = 15;
 

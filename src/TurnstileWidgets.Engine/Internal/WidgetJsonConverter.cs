@@ -88,55 +88,64 @@ namespace TurnstileWidgets.Engine.Internal
                 }
                 expected = field + 1;
                 // As the serializer: a repeated field takes the last value.
-                switch (field)
+                try
                 {
-                    case Sitekey:
-                        sitekey = ReadString(ref reader);
-                        break;
-                    case Secret:
-                        secret = ReadString(ref reader);
-                        break;
-                    case Name:
-                        name = ReadString(ref reader);
-                        break;
-                    case Domains:
-                        domains = ReadStrings(ref reader);
-                        break;
-                    case Mode:
-                        mode = ReadVocabulary(ref reader, ModeNamesUtf8, out modeText);
-                        break;
-                    case Region:
-                        region = ReadVocabulary(ref reader, RegionNamesUtf8, out regionText);
-                        break;
-                    case ClearanceLevel:
-                        level = ReadVocabulary(ref reader, ClearanceLevelNamesUtf8, out levelText);
-                        break;
-                    case BotFightMode:
-                        botFightMode = ReadBoolean(ref reader);
-                        break;
-                    case EphemeralId:
-                        ephemeralId = ReadBoolean(ref reader);
-                        break;
-                    case Offlabel:
-                        offlabel = ReadBoolean(ref reader);
-                        break;
-                    case CreatedOn:
-                        createdOn = ReadDate(ref reader);
-                        break;
-                    case ModifiedOn:
-                        modifiedOn = ReadDate(ref reader);
-                        break;
-                    case DeployedVia:
-                        deployedVia = ReadString(ref reader);
-                        break;
-                    case LastModifiedVia:
-                        lastModifiedVia = ReadString(ref reader);
-                        break;
-                    default:
-                        // A field this version does not read (the API adds fields): skipped whole.
-                        expected = 0;
-                        reader.Skip();
-                        break;
+                    switch (field)
+                    {
+                        case Sitekey:
+                            sitekey = ReadString(ref reader);
+                            break;
+                        case Secret:
+                            secret = ReadString(ref reader);
+                            break;
+                        case Name:
+                            name = ReadString(ref reader);
+                            break;
+                        case Domains:
+                            domains = ReadStrings(ref reader);
+                            break;
+                        case Mode:
+                            mode = ReadVocabulary(ref reader, ModeNamesUtf8, out modeText);
+                            break;
+                        case Region:
+                            region = ReadVocabulary(ref reader, RegionNamesUtf8, out regionText);
+                            break;
+                        case ClearanceLevel:
+                            level = ReadVocabulary(ref reader, ClearanceLevelNamesUtf8, out levelText);
+                            break;
+                        case BotFightMode:
+                            botFightMode = ReadBoolean(ref reader);
+                            break;
+                        case EphemeralId:
+                            ephemeralId = ReadBoolean(ref reader);
+                            break;
+                        case Offlabel:
+                            offlabel = ReadBoolean(ref reader);
+                            break;
+                        case CreatedOn:
+                            createdOn = ReadDate(ref reader);
+                            break;
+                        case ModifiedOn:
+                            modifiedOn = ReadDate(ref reader);
+                            break;
+                        case DeployedVia:
+                            deployedVia = ReadString(ref reader);
+                            break;
+                        case LastModifiedVia:
+                            lastModifiedVia = ReadString(ref reader);
+                            break;
+                        default:
+                            // A field this version does not read (the API adds fields): skipped whole.
+                            expected = 0;
+                            reader.Skip();
+                            break;
+                    }
+                }
+                catch (JsonException ex) when (field >= 0)
+                {
+                    // The serializer adds no path to a converter's own message: the field is named here, or a user sees
+                    // "Expected a string, found Number." with no clue which of a widget's fields the API sent wrong.
+                    throw new JsonException($"the widget field '{FieldNames[field]}': {ex.Message}", ex);
                 }
             }
 

@@ -192,7 +192,7 @@ namespace TurnstileWidgets.Engine.Transport
                 EnvelopeDto? envelope = null;
                 try
                 {
-                    envelope = JsonSerializer.Deserialize(body, TurnstileJsonContext.Default.EnvelopeDto);
+                    envelope = JsonSerializer.Deserialize(PooledBody.WithoutByteOrderMark(body), TurnstileJsonContext.Default.EnvelopeDto);
                 }
                 catch (JsonException)
                 {

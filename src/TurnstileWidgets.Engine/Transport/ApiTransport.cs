@@ -159,7 +159,8 @@ namespace TurnstileWidgets.Engine.Transport
 #endif
                             using (PooledBody whole = await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength, bodyToken).ConfigureAwait(false))
                             {
-                                envelope = JsonSerializer.Deserialize(whole.Span, typeInfo);
+                                // An empty body is no envelope (said so below), not a JSON syntax error.
+                                envelope = whole.Length == 0 ? null : JsonSerializer.Deserialize(whole.Json, typeInfo);
                             }
                         }
                         catch (OperationCanceledException ex) when (!deadline.Token.IsCancellationRequested && attemptDeadline != null && attemptDeadline.IsCancellationRequested)
@@ -174,16 +175,13 @@ namespace TurnstileWidgets.Engine.Transport
                         {
                             int status = (int)response.StatusCode;
                             string mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
-                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
-                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, Array.Empty<ApiMessage>(), info.Method, info.Path);
+                            throw UnexpectedAnswer(info, response, Array.Empty<ApiMessage>(), $"the body was not the expected JSON ({mediaType}): {ex.Message}", "Check that the base URL points at the Cloudflare API (or the emulator).");
                         }
                         if (envelope == null || !envelope.Success || envelope.Result == null)
                         {
                             IReadOnlyList<ApiMessage> errors = envelope?.Errors?.Select(ApiErrors.ToApiMessage).ToList() ?? (IReadOnlyList<ApiMessage>)Array.Empty<ApiMessage>();
                             string note = envelope == null ? "the body was empty" : envelope.Success ? "the envelope had no result" : "the envelope said success: false";
-                            int status = (int)response.StatusCode;
-                            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.");
-                            throw new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path);
+                            throw UnexpectedAnswer(info, response, errors, note, "The API answered in an unexpected way; try again, and report it if it persists.", "The API answered in an unexpected way; report it if it persists.");
                         }
                         return envelope;
                     }
@@ -199,6 +197,19 @@ namespace TurnstileWidgets.Engine.Transport
                     info.Deadline = null;
                 }
             }
+        }
+
+        /// <summary>
+        /// A success status whose body cannot be read as the answer. A write got it after the API carried the request
+        /// out, so its message says so instead of suggesting to send it again (a create would make a second widget).
+        /// </summary>
+        private static TurnstileApiException UnexpectedAnswer(RequestInfo info, HttpResponseMessage response, IReadOnlyList<ApiMessage> errors, string note, string advice, string? writeAdvice = null)
+        {
+            int status = (int)response.StatusCode;
+            bool tookEffect = MayHaveTakenEffect(info);
+            string what = tookEffect ? (writeAdvice ?? advice) + BodyEffect(info) : advice;
+            string message = ApiErrors.Format(info.Method, info.Path, status, response.ReasonPhrase, errors, note, what);
+            return new TurnstileApiException(message, TurnstileApiErrorKind.UnexpectedAnswer, info.Operation, status, errors, info.Method, info.Path, requestMayHaveTakenEffect: tookEffect);
         }
 
         private static bool MayHaveTakenEffect(RequestInfo info) => !string.Equals(info.Method, "GET", StringComparison.Ordinal);

@@ -35,6 +35,16 @@ namespace TurnstileWidgets.Engine.Transport
         /// <summary>The body.</summary>
         internal ReadOnlySpan<byte> Span => new ReadOnlySpan<byte>(buffer ?? throw new ObjectDisposedException(nameof(PooledBody)), 0, Length);
 
+        /// <summary>
+        /// The body as JSON text: without a leading UTF-8 byte order mark, which some servers and proxies send and the
+        /// serializer refuses in a buffer (its stream reader skipped it, so answers read whole must skip it too).
+        /// </summary>
+        internal ReadOnlySpan<byte> Json => WithoutByteOrderMark(Span);
+
+        /// <summary><paramref name="body"/> without a leading UTF-8 byte order mark (EF BB BF), if it has one.</summary>
+        internal static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> body) =>
+            body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? body.Slice(3) : body;
+
         /// <summary>Reads <paramref name="stream"/> to its end; <paramref name="lengthHint"/> (Content-Length) sizes the first buffer.</summary>
         internal static async Task<PooledBody> ReadAsync(Stream stream, long? lengthHint, CancellationToken cancellationToken)
         {
