@@ -216,6 +216,28 @@ Describe 'Widget JSON the API should not send' {
     }
 }
 
+Describe 'Options at their edge' {
+    It 'a -MaxBlockWait of [timespan]::MaxValue meets a 429 asking for years: refused as a rate limit, not an ArgumentOutOfRangeException from a timer' {
+        $fake = [BreakIssue18.RawFakeApi]::new()
+        try {
+            Add-FakeAnswer -Fake $fake -Body '{"success":true,"errors":[],"messages":[],"result":{"id":"t","status":"active"}}'
+            Add-FakeAnswer -Fake $fake -Body (ConvertTo-Envelope -Result '[]' -Count 0)
+            Connect-Turnstile -Name 'break18' -ApiBaseUri $fake.BaseUri -ApiToken $script:token -AccountId $script:account -MaxBlockWait ([timespan]::MaxValue) -ErrorAction Stop
+            [byte[]] $bytes = [System.Text.Encoding]::UTF8.GetBytes('{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"messages":[],"result":null}')
+            $fake.Answer("HTTP/1.1 429 Too Many Requests`nContent-Type: application/json`nRetry-After: 99999999999`nRatelimit: `"default`";r=0;t=99999999999`nContent-Length: $($bytes.Length)", $bytes)
+
+            $null = Get-TurnstileWidget -Connection 'break18' -Sitekey $script:sitekey -ErrorAction SilentlyContinue -ErrorVariable failed
+
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileRateLimited,*'
+            @($fake.RequestLines) -like 'GET */widgets/*' | Should -HaveCount 1
+        }
+        finally {
+            $fake.Dispose()
+        }
+    }
+}
+
 Describe 'The one launcher' {
     BeforeAll {
         & (Get-Module -Name 'TurnstileTestHelpers') { Import-TurnstileEmulatorLauncher }

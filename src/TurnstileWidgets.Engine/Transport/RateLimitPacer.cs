@@ -580,7 +580,9 @@ namespace TurnstileWidgets.Engine.Transport
         {
             UtcNow = utcNow;
             this.delay = delay;
-            this.maxWait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait;
+            // Beyond the longest a timer waits, "wait that long" means "wait for any block a timer can wait out": a longer
+            // block is then refused as beyond MaxBlockWait, not handed to a timer that throws.
+            this.maxWait = maxWait < TimeSpan.Zero ? TimeSpan.Zero : maxWait > TurnstileClientOptions.MaxTimeout ? TurnstileClientOptions.MaxTimeout : maxWait;
         }
 
         internal Func<DateTimeOffset> UtcNow { get; }
@@ -616,7 +618,10 @@ namespace TurnstileWidgets.Engine.Transport
             ObserverScope.ReportStarted(wait);
             try
             {
-                await delay(wait.Delay, cancellationToken).ConfigureAwait(false);
+                // A window the server says resets decades ahead is waited as long as a timer can wait (about 24.8 days),
+                // not handed to the timer whole, which would throw; the caller can stop it like any wait.
+                TimeSpan length = wait.Delay > TurnstileClientOptions.MaxTimeout ? TurnstileClientOptions.MaxTimeout : wait.Delay;
+                await delay(length, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             catch (OperationCanceledException)
