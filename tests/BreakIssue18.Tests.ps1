@@ -157,7 +157,11 @@ Describe 'Widget JSON the API should not send' {
         $listed | Should -HaveCount 0
         $failed | Should -HaveCount 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileApiError,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'InvalidResult'
         $failed[0].Exception.Message | Should -Match 'item 2 of the page''s result was null'
+        # Nothing to correct in the request: the answer is what is wrong.
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match 'correct the request'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match '-ApiBaseUri'
         ($failed | Out-String) + $failed[0].Exception.InnerException.Message | Should -Not -Match ([regex]::Escape($script:secretText))
     }
 
@@ -211,6 +215,9 @@ Describe 'Widget JSON the API should not send' {
         $failed[0].Exception.Message | Should -Match 'probably took effect'
         $failed[0].Exception.Message | Should -Not -Match 'try again'
         $failed[0].Exception.InnerException.RequestMayHaveTakenEffect | Should -BeTrue
+        # The advice said "Read Cloudflare's message above; correct the request and try again": a second widget.
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match 'try again'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Get-TurnstileWidget'
         if ($body -eq '') { $failed[0].Exception.Message | Should -Match 'the body was empty' }
         @($script:fake.RequestLines) -like 'POST *' | Should -HaveCount 1
     }

@@ -249,6 +249,14 @@ namespace TurnstileWidgets.Errors
                     return Record(ErrorIds.ApiError, ErrorCategory.InvalidResult, message,
                         "Check " + SiteverifyUriAdvice + ": it must be Cloudflare's siteverify (leave -SiteverifyUri out) or the emulator's /turnstile/v0/siteverify.",
                         target, exception);
+                case TurnstileApiErrorKind.UnexpectedAnswer:
+                    // The answer is what is wrong, not the request; after a write it was probably carried out, so sending
+                    // it again could make a second widget or rotate twice.
+                    return Record(ErrorIds.ApiError, ErrorCategory.InvalidResult, message,
+                        exception.RequestMayHaveTakenEffect
+                            ? "The request probably took effect: check with Get-TurnstileWidget before repeating it. If answers keep coming unreadable, check " + ApiBaseUriAdvice + "."
+                            : "Check " + ApiBaseUriAdvice + ": it must be the Cloudflare API or the emulator. If it is, try again, and report it if it persists.",
+                        target, exception);
                 default:
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
                         "Read Cloudflare's message above; correct the request and try again.", target, exception);

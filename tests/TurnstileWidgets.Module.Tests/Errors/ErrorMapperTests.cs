@@ -26,7 +26,7 @@ namespace TurnstileWidgets.Module.Tests.Errors
         [InlineData(TurnstileApiErrorKind.Conflict, TurnstileOperation.RotateSecret, "TurnstileSecretRotationRefused", ErrorCategory.ResourceBusy)]
         [InlineData(TurnstileApiErrorKind.Conflict, TurnstileOperation.UpdateWidget, "TurnstileApiError", ErrorCategory.ResourceBusy)]
         [InlineData(TurnstileApiErrorKind.Server, TurnstileOperation.ListWidgets, "TurnstileServerError", ErrorCategory.NotSpecified)]
-        [InlineData(TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.ListWidgets, "TurnstileApiError", ErrorCategory.NotSpecified)]
+        [InlineData(TurnstileApiErrorKind.UnexpectedAnswer, TurnstileOperation.ListWidgets, "TurnstileApiError", ErrorCategory.InvalidResult)]
         [InlineData(TurnstileApiErrorKind.Other, TurnstileOperation.GetWidget, "TurnstileApiError", ErrorCategory.NotSpecified)]
         public void ApiFailureKindsMapToTheSurfaceIds(TurnstileApiErrorKind kind, TurnstileOperation operation, string errorId, ErrorCategory category)
         {
