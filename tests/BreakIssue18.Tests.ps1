@@ -223,6 +223,28 @@ Describe 'Widget JSON the API should not send' {
     }
 }
 
+Describe 'A byte order mark outside the REST API' {
+    It 'a siteverify answer that starts with a UTF-8 byte order mark is read' {
+        $fake = [BreakIssue18.RawFakeApi]::new()
+        try {
+            Add-FakeAnswer -Fake $fake -Body '{"success":true,"errors":[],"messages":[],"result":{"id":"t","status":"active"}}'
+            Add-FakeAnswer -Fake $fake -Body (ConvertTo-Envelope -Result '[]' -Count 0)
+            Connect-Turnstile -Name 'break18' -ApiBaseUri $fake.BaseUri -SiteverifyUri ([uri]($fake.BaseUri.AbsoluteUri + '/siteverify')) -ApiToken $script:token -AccountId $script:account -ErrorAction Stop
+            # A made-up response token refused for itself, not for the secret: the secret is good.
+            Add-FakeAnswer -Fake $fake -ByteOrderMark -Body '{"success":false,"error-codes":["invalid-input-response"],"messages":[]}'
+
+            $checked = Test-TurnstileWidgetSecret -Connection 'break18' -Sitekey $script:sitekey -Secret (ConvertTo-TurnstileTestSecureString -Text $script:secretText) -ErrorAction SilentlyContinue -ErrorVariable failed
+
+            $failed | Should -HaveCount 0
+            $checked | Should -Not -BeNullOrEmpty
+            ($checked | Out-String) | Should -Not -Match ([regex]::Escape($script:secretText))
+        }
+        finally {
+            $fake.Dispose()
+        }
+    }
+}
+
 Describe 'Options at their edge' {
     It 'a -MaxBlockWait of [timespan]::MaxValue meets a 429 asking for years: refused as a rate limit, not an ArgumentOutOfRangeException from a timer' {
         $fake = [BreakIssue18.RawFakeApi]::new()

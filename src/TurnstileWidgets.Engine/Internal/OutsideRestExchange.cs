@@ -56,7 +56,9 @@ namespace TurnstileWidgets.Engine.Internal
                             }
                             buffer.Write(chunk, 0, read);
                         }
-                        return new ExchangeAnswer((int)response.StatusCode, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), response.Content.Headers.ContentType?.MediaType);
+                        // Without a leading byte order mark, which the JSON parsers refuse (decoding would keep it as U+FEFF).
+                        int skipped = (int)buffer.Length - Transport.PooledBody.WithoutByteOrderMark(new ReadOnlySpan<byte>(buffer.GetBuffer(), 0, (int)buffer.Length)).Length;
+                        return new ExchangeAnswer((int)response.StatusCode, Encoding.UTF8.GetString(buffer.GetBuffer(), skipped, (int)buffer.Length - skipped), response.Content.Headers.ContentType?.MediaType);
                     }
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && bodyCancellation.IsCancellationRequested)
