@@ -25,7 +25,8 @@ namespace TurnstileWidgets.Engine
         /// (<see cref="TurnstileApiException.MaxBlockWait"/> set) that says how long the block lasts, and a request that
         /// meets a known block longer than this is not sent at all (it would only extend the block). It caps only waits for a block:
         /// pacing (<see cref="Pace"/>) always spreads requests over the window and never sends one into a window whose
-        /// quota is spent, whatever this says (0 included).
+        /// quota is spent, whatever this says (0 included). Beyond <see cref="TurnstileClientOptions.MaxTimeout"/> (about
+        /// 24.8 days, the longest a timer waits) it counts as that: no wait is longer.
         /// </summary>
         public TimeSpan MaxBlockWait { get; set; } = DefaultMaxBlockWait;
     }
