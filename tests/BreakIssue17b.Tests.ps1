@@ -9,19 +9,6 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
     $script:emulator = Start-TurnstileTestSession
 
-    function Invoke-Control {
-        # One call to an emulator control endpoint (the helper module keeps its own unexported).
-        param([string] $Method, [string] $Path, [object] $Body)
-        $parameters = @{
-            Method      = $Method
-            Uri         = [uri]($script:emulator.ControlUri.AbsoluteUri.TrimEnd('/') + '/' + $Path)
-            ContentType = 'application/json; charset=utf-8'
-            Body        = [System.Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject $Body -Depth 10 -Compress))
-            ErrorAction = 'Stop'
-        }
-        Invoke-RestMethod @parameters
-    }
-
     function Get-TerminalCell {
         # The terminal cells a line takes as PowerShell's table formatting counts them: East Asian Wide and Fullwidth
         # characters two, every other UTF-16 unit one.
@@ -117,7 +104,7 @@ Describe 'Set -AddDomain / -RemoveDomain on a widget holding a domain the API st
         $script:held = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('held')
         $script:heldKey = $script:held['held'].sitekey
         # Another tool stored a domain this module would refuse to send (the emulator's drift endpoint).
-        $null = Invoke-Control -Method Patch -Path "widgets/$script:heldKey" -Body @{ domains = @("odd$([char]7).example.com", 'ok.example.com') }
+        $null = Invoke-TurnstileEmulatorControl -Emulator $script:emulator -Method Patch -Path "widgets/$script:heldKey" -Body @{ domains = @("odd$([char]7).example.com", 'ok.example.com') }
     }
 
     It 'sends the domain the user gave and leaves the held one to the API, blaming no parameter for it' {
@@ -383,7 +370,7 @@ Describe 'Export-Csv of a plan, a secret check and analytics rows writes their l
     }
 
     It 'Get-TurnstileAnalytics | Export-Csv: the EventCounts cell holds each event type and its count' {
-        $null = Invoke-Control -Method Post -Path 'events' -Body @{ events = @(@{ sitekey = $script:exportedKey; event_type = 'challenge_issued'; count = 3 }) }
+        $null = Invoke-TurnstileEmulatorControl -Emulator $script:emulator -Method Post -Path 'events' -Body @{ events = @(@{ sitekey = $script:exportedKey; event_type = 'challenge_issued'; count = 3 }) }
 
         $text = Get-TurnstileWidget -Sitekey $script:exportedKey | Get-TurnstileAnalytics | Get-CsvText
 
