@@ -400,3 +400,37 @@ Describe 'A plan''s changes expanded (Compare-TurnstileWidget help''s example) a
         $row.Desired | Should -Be 'expanded.example.com;www.expanded.example.com'
     }
 }
+
+Describe 'A name typed where Set, Remove or rotation take a sitekey: the advice is the pipeline that acts on that widget' {
+    BeforeAll {
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+        $null = New-TurnstileWidget -Name 'login form' -Domain 'login.example.com'
+        $null = New-TurnstileWidget -Name 'loginform' -Domain 'login.example.com'
+    }
+
+    It '<Command> <Typed> (<Case>): the advice pipes Get-TurnstileWidget -Name into <Command>, and the pasted pipeline finds the widget' -ForEach @(
+        @{ Command = 'Remove-TurnstileWidget'; Typed = 'login form'; Case = 'cannot be a sitekey'; Arguments = @{ Force = $true } }
+        @{ Command = 'Set-TurnstileWidget'; Typed = 'login form'; Case = 'cannot be a sitekey'; Arguments = @{ Mode = 'invisible' } }
+        @{ Command = 'Invoke-TurnstileSecretRotation'; Typed = 'login form'; Case = 'cannot be a sitekey'; Arguments = @{ Force = $true } }
+        @{ Command = 'Remove-TurnstileWidget'; Typed = 'loginform'; Case = 'no such sitekey'; Arguments = @{ Force = $true } }
+    ) {
+        $failure = $null
+        try { & $Command -Sitekey $Typed @Arguments -ErrorAction Stop } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $advice = $failure.ErrorDetails.RecommendedAction
+        $advice | Should -BeLike "*Get-TurnstileWidget -Name '$Typed' | $Command.*"
+        # The suggested pipeline, pasted as the user would (under -WhatIf: it must reach the widget, not change it).
+        $pipeline = [regex]::Match($advice, "Get-TurnstileWidget -Name '[^']*' \| $Command").Value
+        $found = & ([scriptblock]::Create(($pipeline -split ' \| ')[0]))
+        @($found).Count | Should -Be 1
+        $found.Name | Should -BeExactly $Typed
+        { & ([scriptblock]::Create("$pipeline -WhatIf -ErrorAction Stop")) } | Should -Not -Throw
+    }
+
+    It 'Get-TurnstileWidget keeps its own advice (-Name), not a pipeline into itself' {
+        $failure = $null
+        try { Get-TurnstileWidget -Sitekey 'loginform' -ErrorAction Stop } catch { $failure = $_ }
+        $failure.ErrorDetails.RecommendedAction | Should -Not -BeLike '*| Get-TurnstileWidget*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike "*Get-TurnstileWidget -Name 'loginform'*"
+    }
+}
