@@ -9,24 +9,12 @@ BeforeAll {
     Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
     $script:emulator = Start-TurnstileTestSession
 
-    function Invoke-Control {
-        # One call to an emulator control endpoint (the helper module keeps its own unexported).
-        param([string] $Method, [string] $Path, [object] $Body)
-        $parameters = @{
-            Method      = $Method
-            Uri         = [uri]($script:emulator.ControlUri.AbsoluteUri.TrimEnd('/') + '/' + $Path)
-            ContentType = 'application/json'
-            Body        = ConvertTo-Json -InputObject $Body -Depth 10 -Compress
-            ErrorAction = 'Stop'
-        }
-        Invoke-RestMethod @parameters
-    }
 
     function Set-DriftedName {
         # The emulator's PATCH: the API holds a name another tool wrote (the module refuses to send one like it).
         param([string] $Sitekey, [string] $Name)
         $body = @{ name = $Name }
-        $null = Invoke-Control -Method Patch -Path "widgets/$Sitekey" -Body $body
+        $null = Invoke-TurnstileEmulatorControl -Emulator $script:emulator -Method Patch -Path "widgets/$Sitekey" -Body $body
     }
 
     function Test-ActsOnTerminal {
@@ -54,7 +42,7 @@ Describe 'Text from the API in the analytics and secret-check views' {
         $events = @(
             @{ sitekey = $script:sitekey; event_type = 'challenge_issued'; count = 3; action = "sign`e[2Jup`u{202E}"; hostname = "h`e]0;x`a.example.com" }
         )
-        $null = Invoke-Control -Method Post -Path 'events' -Body @{ events = $events }
+        $null = Invoke-TurnstileEmulatorControl -Emulator $script:emulator -Method Post -Path 'events' -Body @{ events = $events }
     }
 
     It 'shows the analytics <View> by <GroupBy> at <Width> columns without a character that acts on the terminal' -ForEach @(

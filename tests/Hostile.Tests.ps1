@@ -290,9 +290,15 @@ Describe 'Blank CSV cells mean "not given"' {
         $byName['news'].clearance_level | Should -Be 'jschallenge'
     }
 
-    It 'New-TurnstileWidget still refuses a value that is not blank and not allowed, naming the allowed ones' {
-        { New-TurnstileWidget -Name 'x' -Domain 'example.com' -Mode 'loud' -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ExpectedMessage '*managed, non-interactive, invisible*'
+    It 'New-TurnstileWidget sends a value this version does not know (Cloudflare adds values); the API''s refusal names -Mode and its values' {
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        $failure = $null
+        try { New-TurnstileWidget -Name 'x' -Domain 'example.com' -Mode 'loud' -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        ($after.create_requests - $before.create_requests) | Should -Be 1
+        $failure.FullyQualifiedErrorId | Should -BeLike 'TurnstileValidationFailed,*'
+        $failure.Exception.Message | Should -BeLike '*managed*non-interactive*invisible*'
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*-Mode*'
     }
 
     It 'Set-TurnstileWidget takes Import-Csv rows with blank cells: they change nothing and are not warned about' {

@@ -141,9 +141,10 @@ namespace TurnstileWidgets.Engine
         public IDictionary<string, string> UnrecognizedValues { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>
-        /// Wire fields (<c>name</c>, <c>domains</c>) an update carries over unchanged from the widget as the API holds it:
-        /// sent as they are and not judged again by this version, because the API accepted them (a name stored before
-        /// control characters were refused must not stop a change of mode). Empty for ordinary definitions.
+        /// Wire fields (<c>name</c>, <c>domains</c>) an update carries over from the widget as the API holds it: sent as
+        /// they are and not judged again by this version, because the API accepted them (a name stored before control
+        /// characters were refused must not stop a change of mode). A changed domain list is carried too: its new domains
+        /// were checked on their own, and the ones the widget holds are the API's to judge. Empty for ordinary definitions.
         /// </summary>
         public ISet<string> CarriedOver { get; set; } = new HashSet<string>(StringComparer.Ordinal);
     }

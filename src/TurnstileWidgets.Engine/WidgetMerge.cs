@@ -161,10 +161,10 @@ namespace TurnstileWidgets.Engine
                 definition.CarriedOver.Add("name");
             }
 
-            if (SameDomains(current.Domains ?? Array.Empty<string>(), domains))
-            {
-                definition.CarriedOver.Add("domains");
-            }
+            // Every domain the list gains was checked by CheckRequest and an empty list by MergeDomains; what the widget already
+            // holds is the API's to judge (another tool may have stored a value this version refuses), so the list is not
+            // checked again, where a held domain would be blamed on the parameter the user typed.
+            definition.CarriedOver.Add("domains");
 
             SetWireValue(definition, "mode", mode);
             SetWireValue(definition, "region", region);

@@ -485,6 +485,7 @@ function Initialize-TurnstileEmulatorWidget {
 }
 
 Export-ModuleMember -Function @(
+    'Invoke-TurnstileEmulatorControl'
     'Get-TurnstileRepositoryRoot'
     'Get-TurnstileRandomHex'
     'ConvertTo-TurnstileTestSecureString'

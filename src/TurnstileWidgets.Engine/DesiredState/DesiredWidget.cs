@@ -146,8 +146,21 @@ namespace TurnstileWidgets.Engine.DesiredState
             }
             catch (TurnstileValidationException e)
             {
-                throw new TurnstileValidationException(e.Field, Location + ": " + e.Message);
+                // The validator names the wire field ("domains: ..."); an entry's reader knows its property (Domains).
+                string wirePrefix = e.Field + ": ";
+                string problem = e.Message.StartsWith(wirePrefix, StringComparison.Ordinal) ? e.Message.Substring(wirePrefix.Length) : e.Message;
+                throw Invalid(e.Field, PropertyName(e.Field) + ": " + problem);
             }
+        }
+
+        private static string PropertyName(string wireField)
+        {
+            string compact = wireField.Replace("_", string.Empty);
+            foreach (string property in PropertyNames)
+            {
+                if (string.Equals(property, compact, StringComparison.OrdinalIgnoreCase)) return property;
+            }
+            return wireField;
         }
 
         internal TurnstileValidationException Invalid(string field, string problem) =>

@@ -121,10 +121,11 @@ namespace TurnstileWidgets.Engine.Transport
             {
                 return "The API has no such route: check the account id and the base URL.";
             }
-            switch (status)
+            // A 403 that carries a credential code is the credential's fault (Classify: Authentication), not the account's.
+            bool credentialRefused = Classify(status, errors, addressesOneResource: false) == TurnstileApiErrorKind.Authentication;
+            // A 400 gets no sentence here: Cloudflare's message names the value, and the caller knows which parameter it came from.
+            switch (credentialRefused ? 401 : status)
             {
-                case 400:
-                    return "Correct the request's values as the message says.";
                 case 401:
                     return "The credential was not accepted: check the API token (or email and Global API key) and connect again.";
                 case 403:

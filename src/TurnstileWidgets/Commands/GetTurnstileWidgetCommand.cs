@@ -77,6 +77,9 @@ namespace TurnstileWidgets.Commands
             TryProcess(ParameterSetName == ByNameSet ? (object?)Name : Filter, () => List(connection));
         }
 
+        /// <summary>Get-TurnstileWidget says -Name itself (its message and the not-found advice): no pipeline to suggest.</summary>
+        internal override string? NameAsSitekeyAdvice(TurnstileException exception, string value) => null;
+
         /// <summary>
         /// A value that cannot be a sitekey (a space, a wildcard, more than 32 characters) is most likely a name typed
         /// where the sitekey goes (first position): say so, rather than send it and report "not found".

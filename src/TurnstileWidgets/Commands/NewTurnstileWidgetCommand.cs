@@ -32,21 +32,18 @@ namespace TurnstileWidgets.Commands
         /// <summary><c>managed</c> (the default), <c>non-interactive</c> or <c>invisible</c>.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("managed", "non-interactive", "invisible")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Mode { get; set; } = NewWidgetRequest.DefaultMode;
 
         /// <summary><c>world</c> or <c>china</c>; fixed once created.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("world", "china")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Region { get; set; }
 
         /// <summary><c>no_clearance</c>, <c>jschallenge</c>, <c>managed</c> or <c>interactive</c>.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("no_clearance", "jschallenge", "managed", "interactive")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? ClearanceLevel { get; set; }
 

@@ -23,13 +23,21 @@ namespace TurnstileWidgets.Commands
             {
                 Name = name ?? "",
                 Domains = cleaned,
-                Mode = WireNames.ParseMode(string.IsNullOrEmpty(mode) ? DefaultMode : mode!),
-                Region = string.IsNullOrEmpty(region) ? (WidgetRegion?)null : WireNames.ParseRegion(region!),
-                ClearanceLevel = string.IsNullOrEmpty(clearanceLevel) ? (ClearanceLevel?)null : WireNames.ParseClearanceLevel(clearanceLevel!),
                 BotFightMode = botFightMode,
                 EphemeralId = ephemeralId,
                 Offlabel = offlabel,
             };
+            // A value this version does not know is sent as typed: Cloudflare adds values (as it did clearance levels), and
+            // only the API knows what the account accepts; its refusal names the parameter.
+            WidgetMerge.SetWireValue(definition, "mode", string.IsNullOrWhiteSpace(mode) ? DefaultMode : mode!.Trim());
+            if (!string.IsNullOrWhiteSpace(region))
+            {
+                WidgetMerge.SetWireValue(definition, "region", region!.Trim());
+            }
+            if (!string.IsNullOrWhiteSpace(clearanceLevel))
+            {
+                WidgetMerge.SetWireValue(definition, "clearance_level", clearanceLevel!.Trim());
+            }
             WidgetValidator.ValidateDefinition(definition);
             return definition;
         }

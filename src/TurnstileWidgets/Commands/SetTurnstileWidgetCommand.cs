@@ -90,7 +90,6 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("Mode")]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("managed", "non-interactive", "invisible")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Mode { get; set; }
 
@@ -99,7 +98,6 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("Region")]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("world", "china")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? Region { get; set; }
 
@@ -108,7 +106,6 @@ namespace TurnstileWidgets.Commands
         [Parameter(ParameterSetName = ByInputObjectSet)]
         [TextNotScriptBlock("ClearanceLevel")]
         [BlankAsNotGiven]
-        [ValidateSetOrBlank("no_clearance", "jschallenge", "managed", "interactive")]
         [ArgumentCompleter(typeof(SettingValueCompleter))]
         public string? ClearanceLevel { get; set; }
 

@@ -360,6 +360,12 @@ namespace TurnstileWidgets.Commands
             catch (TurnstileException exception)
             {
                 ErrorRecord record = ErrorMapper.Map(exception, target, GivenAs);
+                string? nameAdvice = target is string typed ? NameAsSitekeyAdvice(exception, typed) : null;
+                if (nameAdvice != null)
+                {
+                    record.ErrorDetails = new ErrorDetails(record.ErrorDetails?.Message ?? exception.Message) { RecommendedAction = nameAdvice };
+                }
+
                 if (terminating)
                 {
                     ThrowTerminatingError(record);
@@ -368,6 +374,25 @@ namespace TurnstileWidgets.Commands
                 WriteError(record);
                 return false;
             }
+        }
+
+        /// <summary>
+        /// When a value given as a sitekey is refused or not found, it may be a widget's name typed in the first position:
+        /// the advice is then the pipeline that acts on that widget (<c>Get-TurnstileWidget -Name 'x' | Remove-TurnstileWidget</c>).
+        /// Null for any other failure, and for a command that finds widgets by name itself.
+        /// </summary>
+        internal virtual string? NameAsSitekeyAdvice(TurnstileException exception, string value)
+        {
+            bool refused = exception is TurnstileValidationException validation && validation.Field == "sitekey";
+            bool notFound = exception is TurnstileApiException api && api.Kind == TurnstileApiErrorKind.NotFound;
+            if (!refused && !notFound)
+            {
+                return null;
+            }
+
+            return (refused ? "Correct -Sitekey" : "Check the sitekey") + "; Get-TurnstileWidget lists the account's widgets. If '"
+                + DisplayText.Visible(value) + "' is a widget's name, pipe that widget in: Get-TurnstileWidget -Name "
+                + CommandText.NameArgument(value) + " | " + MyInvocation.MyCommand.Name + ".";
         }
 
         /// <summary>

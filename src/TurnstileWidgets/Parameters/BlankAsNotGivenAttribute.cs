@@ -5,8 +5,7 @@ namespace TurnstileWidgets.Parameters
 {
     /// <summary>
     /// Reads a blank value (empty or only whitespace, as an empty Import-Csv cell gives) as "not given": it becomes null,
-    /// which the setting parameters treat as leaving the setting alone, as Sync does with a blank cell. Used with
-    /// <see cref="ValidateSetOrBlankAttribute"/> where a value must come from a list, since ValidateSet refuses null.
+    /// which the setting parameters treat as leaving the setting alone, as Sync does with a blank cell.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class BlankAsNotGivenAttribute : ArgumentTransformationAttribute

@@ -146,7 +146,7 @@ public class PlannerTests
 
     [Theory]
     [InlineData("Colour", "blue", "'Colour' is not a widget property")]
-    [InlineData("Domains", "https://x.example.com/", "domains:")]
+    [InlineData("Domains", "https://x.example.com/", "Domains: 'https://x.example.com/' has a scheme")]
     [InlineData("BotFightMode", "perhaps", "is not true or false")]
     public void A_bad_entry_names_the_file_and_index_and_stops_every_change(string property, string value, string expected)
     {

@@ -40,6 +40,14 @@ public class ErrorFormattingTests
     }
 
     [Fact]
+    public void A_403_with_a_credential_code_is_told_about_the_credential_not_the_account()
+    {
+        string advice = ApiErrors.Advice(403, new[] { new ApiMessage { Code = 10000, Message = "Authentication error" } }, "acc", null, null)!;
+        Assert.Contains("credential was not accepted", advice);
+        Assert.DoesNotContain("account id", advice);
+    }
+
+    [Fact]
     public void Advice_for_a_long_retry_after_says_how_long()
     {
         string advice = ApiErrors.Advice(429, Array.Empty<ApiMessage>(), "acc", TimeSpan.FromSeconds(600), TimeSpan.FromSeconds(300))!;

@@ -269,8 +269,6 @@ namespace TurnstileWidgets.Module.Tests.Help
                         break;
 
                     case AutomationNamespace + ".ValidateSetAttribute":
-                    // The module's ValidateSet that lets a blank CSV cell through as "not given": the same accepted values.
-                    case "TurnstileWidgets.Parameters.ValidateSetOrBlankAttribute":
                         validateSet ??= new List<string>();
                         validateSet.AddRange(ArrayArgument(attribute.DecodeValue(provider)).OfType<string>());
                         break;

@@ -24,30 +24,18 @@ namespace TurnstileWidgets.Module.Tests.Parameters
             Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, blank!));
             Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, new PSObject(blank ?? "")));
             Assert.Null(new BlankAsNotGivenAttribute().Transform(null!, new object[] { "", " " }));
-            Validate(new ValidateSetOrBlankAttribute("managed", "invisible"), blank);
-        }
-
-        [Fact]
-        public void A_value_outside_the_set_is_refused_naming_the_allowed_ones_and_case_is_ignored()
-        {
-            var set = new ValidateSetOrBlankAttribute("managed", "non-interactive", "invisible");
-            Validate(set, "Invisible");
-            var refused = Assert.Throws<TargetInvocationException>(() => Validate(set, "loud"));
-            Assert.IsType<ValidationMetadataException>(refused.InnerException);
-            Assert.Contains("managed, non-interactive, invisible", refused.InnerException!.Message);
-            Assert.Equal("shop", new BlankAsNotGivenAttribute().Transform(null!, "shop"));
         }
 
         [Theory]
         [InlineData(typeof(NewTurnstileWidgetCommand))]
         [InlineData(typeof(SetTurnstileWidgetCommand))]
-        public void Every_settings_set_matches_the_engines_wire_values_and_completes_them(Type command)
+        public void Every_setting_completes_the_engines_wire_values_and_leaves_other_values_to_the_API(Type command)
         {
             foreach (string parameter in new[] { "Mode", "Region", "ClearanceLevel" })
             {
                 PropertyInfo property = command.GetProperty(parameter)!;
-                var set = property.GetCustomAttribute<ValidateSetOrBlankAttribute>()!;
-                Assert.Equal(SettingValueCompleter.ValuesFor(parameter), set.ValidValues);
+                // Cloudflare adds values (as it did clearance levels): a value this version does not know is sent, not refused.
+                Assert.Empty(property.GetCustomAttributes<ValidateArgumentsAttribute>());
                 Assert.NotNull(property.GetCustomAttribute<BlankAsNotGivenAttribute>());
                 Assert.Null(property.GetCustomAttribute<ValidateSetAttribute>());
                 Assert.Equal(typeof(SettingValueCompleter), property.GetCustomAttribute<ArgumentCompleterAttribute>()!.Type);
@@ -104,6 +92,16 @@ namespace TurnstileWidgets.Module.Tests.Parameters
             WidgetDefinition definition = NewWidgetRequest.Build("idn", new[] { "münchen.de", "xn--mnchen-3ya.de", "example.com" }, null, null, null, null, null, null, notes);
             Assert.Equal(new[] { "xn--mnchen-3ya.de", "example.com" }, definition.Domains);
             Assert.Contains(notes, n => n.Contains("'münchen.de'") && n.Contains("'xn--mnchen-3ya.de'"));
+        }
+
+        [Fact]
+        public void New_sends_a_setting_value_this_version_does_not_know_as_typed_and_reads_known_ones_in_any_case()
+        {
+            WidgetDefinition definition = NewWidgetRequest.Build("new", new[] { "example.com" }, " Invisible ", "mars", "ultra_clearance", null, null, null);
+            Assert.Equal(WidgetMode.Invisible, definition.Mode);
+            Assert.False(definition.UnrecognizedValues.ContainsKey("mode"));
+            Assert.Equal("mars", definition.UnrecognizedValues["region"]);
+            Assert.Equal("ultra_clearance", definition.UnrecognizedValues["clearance_level"]);
         }
 
         private static void Validate(ValidateArgumentsAttribute attribute, object? value) =>
