@@ -159,6 +159,8 @@ Describe 'Widget JSON the API should not send' {
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileApiError,*'
         $failed[0].CategoryInfo.Category | Should -Be 'InvalidResult'
         $failed[0].Exception.Message | Should -Match 'item 2 of the page''s result was null'
+        # A 200 is no refusal: the message said "Cloudflare API refused GET ...: 200 OK".
+        $failed[0].Exception.Message | Should -Match '^Cloudflare API answered GET .*: 200'
         # Nothing to correct in the request: the answer is what is wrong.
         $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match 'correct the request'
         $failed[0].ErrorDetails.RecommendedAction | Should -Match '-ApiBaseUri'
@@ -213,6 +215,7 @@ Describe 'Widget JSON the API should not send' {
         $created | Should -BeNullOrEmpty
         $failed | Should -HaveCount 1
         $failed[0].Exception.Message | Should -Match 'probably took effect'
+        $failed[0].Exception.Message | Should -Not -Match 'refused'
         $failed[0].Exception.Message | Should -Not -Match 'try again'
         $failed[0].Exception.InnerException.RequestMayHaveTakenEffect | Should -BeTrue
         # The advice said "Read Cloudflare's message above; correct the request and try again": a second widget.

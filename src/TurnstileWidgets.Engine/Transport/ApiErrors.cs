@@ -46,7 +46,8 @@ namespace TurnstileWidgets.Engine.Transport
         internal static string Format(string method, string path, int status, string? reasonPhrase, IReadOnlyList<ApiMessage> errors, string? bodyNote, string? advice)
         {
             var builder = new StringBuilder();
-            builder.Append("Cloudflare API refused ").Append(method).Append(' ').Append(path).Append(": ").Append(status);
+            // A success status with an answer that cannot be read is no refusal (the request was carried out).
+            builder.Append(status >= 200 && status < 300 ? "Cloudflare API answered " : "Cloudflare API refused ").Append(method).Append(' ').Append(path).Append(": ").Append(status);
             string phrase = ReasonPhrase(status, reasonPhrase);
             if (phrase.Length > 0)
             {
