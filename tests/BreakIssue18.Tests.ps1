@@ -197,6 +197,19 @@ Describe 'Widget JSON the API should not send' {
         $failed[0].FullyQualifiedErrorId | Should -Not -BeLike 'TurnstileWidgetNotFound,*'
     }
 
+    It 'a redirect (the API never sends one) names where it points, without its user info, and says to check -ApiBaseUri' {
+        $script:fake.Answer("HTTP/1.1 301 Moved Permanently`nLocation: https://user:hunter2@api.example.com/client/v4/accounts?x=1`nContent-Length: 0", [byte[]]@())
+
+        $null = Get-TurnstileWidget -Connection 'break18' -ErrorAction SilentlyContinue -ErrorVariable failed
+
+        $failed | Should -HaveCount 1
+        # It said "301 Moved Permanently (empty body)" and "Read Cloudflare's message above; correct the request and try again."
+        $failed[0].Exception.Message | Should -Match 'redirected to https://api\.example\.com/client/v4/accounts'
+        ($failed | Out-String) + $failed[0].Exception.Message + $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match 'hunter2'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match '-ApiBaseUri'
+        @($script:fake.RequestLines) -like 'GET */challenges/widgets?*per_page=1000*' | Should -HaveCount 1
+    }
+
     It 'a create whose 200 answer cannot be read says the widget was probably created, not to send it again (<case>)' -ForEach @(
         @{ case = 'cut short by a lying Content-Length'; body = 'cut' }
         @{ case = 'an empty body'; body = '' }

@@ -83,6 +83,11 @@ namespace TurnstileWidgets.Engine.Transport
         /// </summary>
         internal static TurnstileApiErrorKind Classify(int status, IReadOnlyList<ApiMessage> errors, bool addressesOneResource)
         {
+            if (status >= 300 && status < 400)
+            {
+                // Something between the client and the API redirected (a proxy, an http:// base URL): not the API's answer.
+                return TurnstileApiErrorKind.UnexpectedAnswer;
+            }
             if (status == 401 || (status == 403 && errors.Any(e => Array.IndexOf(AuthenticationCodes, e.Code) >= 0)))
             {
                 return TurnstileApiErrorKind.Authentication;
@@ -211,6 +216,15 @@ namespace TurnstileWidgets.Engine.Transport
             else
             {
                 bodyNote ??= "empty body";
+            }
+            if (status >= 300 && status < 400 && errors.Count == 0)
+            {
+                // The API never redirects (and the client follows none: the credential would go along). Where it points
+                // tells the user what the base URL should be; its user info and query are left out, as they may hold secrets.
+                Uri? location = response.Headers.Location;
+                bodyNote = location != null && location.IsAbsoluteUri
+                    ? "redirected to " + location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) + ": not the API's answer"
+                    : "a redirect: not the API's answer";
             }
 
             TimeSpan? retryAfter = status == 429 || status == 503
