@@ -1,0 +1,65 @@
+Set-StrictMode -Version Latest
+
+# A tester's findings on the late changes (unknown -Mode/-Region/-ClearanceLevel values sent as typed, the name-as-sitekey
+# advice, the engine's domain rules), each one a test first, in real pwsh against the emulator.
+
+BeforeAll {
+    $script:emulator = $null
+    Import-Module -Name (Join-Path -Path $PSScriptRoot -ChildPath 'TestHelpers/TurnstileTestHelpers.psm1') -Force
+    $script:emulator = Start-TurnstileTestSession
+}
+
+AfterAll {
+    Stop-TurnstileTestSession -Emulator $script:emulator
+}
+
+Describe 'New-TurnstileWidget with a value this version does not know: the confirmation shows the value sent' {
+    BeforeAll {
+        Reset-TurnstileEmulator -Emulator $script:emulator
+    }
+
+    It '-Mode <Mode>: the action names mode <Mode>, not the default' -ForEach @(
+        @{ Mode = 'future-mode' }
+        @{ Mode = 'invisibel' }
+    ) {
+        # Was: ConfirmationText.CreateActionWith read the definition's enum, which holds the default (managed) for a value
+        # it does not know, so -WhatIf (and -Confirm, -Verbose) said "mode managed" while the request carried the value typed.
+        $verbose = @(New-TurnstileWidget -Name 'unknown-mode' -Domain 'a.example.com' -Mode $Mode -Verbose -ErrorAction SilentlyContinue 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $action = @($verbose | Where-Object { $_ -like '*Create Turnstile widget*' })
+        $action.Count | Should -Be 1 -Because ($verbose -join "`n")
+        $action[0] | Should -BeLike "*(mode $Mode;*"
+    }
+
+    It '-Region and -ClearanceLevel given: the action names them as sent' {
+        $verbose = @(New-TurnstileWidget -Name 'unknown-region' -Domain 'a.example.com' -Region 'mars' -ClearanceLevel 'future_level' -Verbose -ErrorAction SilentlyContinue 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $action = @($verbose | Where-Object { $_ -like '*Create Turnstile widget*' })
+        $action[0] | Should -BeLike '*region mars*'
+        $action[0] | Should -BeLike '*clearance level future_level*'
+    }
+}
+
+Describe 'Set-TurnstileWidget on a widget holding a value the API now refuses: no parameter the user did not give is blamed' {
+    BeforeEach {
+        $script:held = Initialize-TurnstileEmulatorWidget -Emulator $script:emulator -Name @('held')
+        $script:heldKey = $script:held['held'].sitekey
+        # Another tool stored a domain that the API (here, the emulator) refuses when it is sent back.
+        $null = Invoke-TurnstileEmulatorControl -Emulator $script:emulator -Method Patch -Path "widgets/$script:heldKey" -Body @{ domains = @("odd$([char]7).example.com", 'ok.example.com') }
+    }
+
+    It 'Set -Mode only: the refusal of a held domain does not say "Correct -Domain"' {
+        # Was: Set-TurnstileWidget's GivenAs mapped the wire field 'domains' to -Domain although the user gave no domain
+        # parameter (the list sent was the widget's own): "Correct -Domain and try again."
+        $null = Set-TurnstileWidget -Sitekey $script:heldKey -Mode invisible -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileValidationFailed,*'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match '-Domain\b' -Because $failed[0].ErrorDetails.RecommendedAction
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match '-Mode\b' -Because $failed[0].ErrorDetails.RecommendedAction
+    }
+
+    It 'a domain the user gives with -Domain is still named -Domain' {
+        $null = Set-TurnstileWidget -Sitekey $script:heldKey -Domain 'bad domain!' -ErrorVariable failed -ErrorAction SilentlyContinue
+        "$($failed[0])" | Should -BeLike '-Domain:*'
+    }
+}
