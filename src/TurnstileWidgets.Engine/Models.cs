@@ -99,7 +99,7 @@ namespace TurnstileWidgets.Engine
         /// Values the API sent that this version does not know, by wire field name (e.g. <c>mode</c> → <c>adaptive</c>).
         /// A listing never fails over a new enum value; the enum property then holds a fallback
         /// (<see cref="WidgetMode.Managed"/>, <see cref="WidgetRegion.World"/>, <see cref="ClearanceLevel.NoClearance"/>)
-        /// and the real value is kept here. Empty for ordinary widgets. Read values through <see cref="WidgetMerge.WireValue"/>,
+        /// and the real value is kept here. Empty for ordinary widgets. Read values through <see cref="WidgetMerge.WireValue(Widget, string)"/>,
         /// and build updates with <see cref="WidgetMerge.Merge"/>, which carries these values over verbatim.
         /// </summary>
         public IReadOnlyDictionary<string, string> UnrecognizedValues { get; set; } = EmptyValues;

@@ -309,16 +309,15 @@ namespace TurnstileWidgets.Engine
 
         internal static byte[] Body(WidgetDefinition definition)
         {
-            // A value this version does not know travels verbatim (WidgetDefinition.UnrecognizedValues).
-            string? Kept(string field) => definition.UnrecognizedValues != null && definition.UnrecognizedValues.TryGetValue(field, out string? raw) ? raw : null;
             var dto = new WidgetRequestDto
             {
                 Name = definition.Name,
                 // Every caller's domains leave in the form the API accepts, whatever path built the definition.
                 Domains = AsciiDomains(definition.Domains),
-                Mode = Kept("mode") ?? WireNames.ToWire(definition.Mode),
-                Region = Kept("region") ?? (definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null),
-                ClearanceLevel = Kept("clearance_level") ?? (definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null),
+                // A value this version does not know travels verbatim (WidgetDefinition.UnrecognizedValues).
+                Mode = WidgetMerge.WireValue(definition, "mode")!,
+                Region = WidgetMerge.WireValue(definition, "region"),
+                ClearanceLevel = WidgetMerge.WireValue(definition, "clearance_level"),
                 BotFightMode = definition.BotFightMode,
                 EphemeralId = definition.EphemeralId,
                 Offlabel = definition.Offlabel,

@@ -204,6 +204,27 @@ namespace TurnstileWidgets.Engine
         }
 
         /// <summary>
+        /// The wire value <paramref name="definition"/> sends for <paramref name="field"/> (<c>mode</c>, <c>region</c> or
+        /// <c>clearance_level</c>), including a value this version does not know; null when it sends none.
+        /// </summary>
+        public static string? WireValue(WidgetDefinition definition, string field)
+        {
+            if (definition == null) throw new ArgumentNullException(nameof(definition));
+            if (definition.UnrecognizedValues != null && definition.UnrecognizedValues.TryGetValue(field, out string? raw))
+            {
+                return raw;
+            }
+
+            switch (field)
+            {
+                case "mode": return WireNames.ToWire(definition.Mode);
+                case "region": return definition.Region.HasValue ? WireNames.ToWire(definition.Region.Value) : null;
+                case "clearance_level": return definition.ClearanceLevel.HasValue ? WireNames.ToWire(definition.ClearanceLevel.Value) : null;
+                default: throw new ArgumentOutOfRangeException(nameof(field), field, "Expected mode, region or clearance_level.");
+            }
+        }
+
+        /// <summary>
         /// Puts a wire value of <paramref name="field"/> (<c>mode</c>, <c>region</c> or <c>clearance_level</c>) into
         /// <paramref name="definition"/>: a known value as the enum, any other verbatim in
         /// <see cref="WidgetDefinition.UnrecognizedValues"/>, so it is sent as it is.

@@ -37,11 +37,19 @@ namespace TurnstileWidgets.Commands
             return merge.HasChanges ? UpdateAction + ": " + DisplayText.Visible(merge.Summary) : UpdateAction;
         }
 
-        /// <summary>The create action with the domains and mode, for -WhatIf.</summary>
+        /// <summary>
+        /// The create action with the mode, the region and clearance level when given, and the domains, for -WhatIf: each
+        /// as sent, a value this version does not know included.
+        /// </summary>
         public static string CreateActionWith(WidgetDefinition definition)
         {
             if (definition == null) throw new ArgumentNullException(nameof(definition));
-            return CreateAction + " (mode " + WireNames.ToWire(definition.Mode) + "; domains " + DisplayText.Domains(definition.Domains) + ")";
+            string? region = WidgetMerge.WireValue(definition, "region");
+            string? clearanceLevel = WidgetMerge.WireValue(definition, "clearance_level");
+            return CreateAction + " (mode " + DisplayText.Visible(WidgetMerge.WireValue(definition, "mode"))
+                + (region == null ? "" : "; region " + DisplayText.Visible(region))
+                + (clearanceLevel == null ? "" : "; clearance level " + DisplayText.Visible(clearanceLevel))
+                + "; domains " + DisplayText.Domains(definition.Domains) + ")";
         }
 
         /// <summary>

@@ -209,8 +209,18 @@ namespace TurnstileWidgets.Commands
                 }
             }
 
-            return base.GivenAs(field);
+            // A setting the user did not give is sent as the widget holds it: when the API refuses it (another tool stored a
+            // value it now refuses), no parameter is to blame, and "Correct -Domain" would name one the user never typed.
+            string? parameter = base.GivenAs(field);
+            return parameter != null && CarriedSettings.Contains(parameter) && !IsGiven(parameter.Substring(1)) ? null : parameter;
         }
+
+        /// <summary>The parameters whose setting is carried over from the widget when not given.</summary>
+        private static readonly HashSet<string> CarriedSettings = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "-" + nameof(Name), "-" + nameof(Domain), "-" + nameof(Mode), "-" + nameof(Region), "-" + nameof(ClearanceLevel),
+            "-" + nameof(BotFightMode), "-" + nameof(EphemeralId), "-" + nameof(Offlabel),
+        };
 
         private void Update(SessionConnection connection, string sitekey)
         {
