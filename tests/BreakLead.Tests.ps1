@@ -63,3 +63,33 @@ Describe 'Set-TurnstileWidget on a widget holding a value the API now refuses: n
         "$($failed[0])" | Should -BeLike '-Domain:*'
     }
 }
+
+Describe 'A refusal that quotes a value with control characters shows them, never acts on them' {
+    BeforeAll {
+        Reset-TurnstileEmulator -Emulator $script:emulator
+        $script:typed = "inv$([char]27)[31mred$([char]10)line$([char]7)"
+    }
+
+    It '<Command> -Mode with an escape sequence, a line break and a bell: Cloudflare''s message quotes it made visible' -ForEach @(
+        @{ Command = 'New-TurnstileWidget' }
+        @{ Command = 'Set-TurnstileWidget' }
+    ) {
+        # Was: ApiErrors.Format joined Cloudflare's messages as they came; the API quotes the value it refused, so an escape
+        # sequence recoloured the terminal and a line break split the error, although the module's own texts (the
+        # confirmation, the views) make control characters visible.
+        if ($Command -eq 'New-TurnstileWidget') {
+            $null = New-TurnstileWidget -Name 'ctl' -Domain 'a.example.com' -Mode $script:typed -ErrorVariable failed -ErrorAction SilentlyContinue
+        }
+        else {
+            $key = (Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name 'ctl-set').sitekey
+            $null = Set-TurnstileWidget -Sitekey $key -Mode $script:typed -ErrorVariable failed -ErrorAction SilentlyContinue
+        }
+
+        $failed.Count | Should -Be 1
+        $failed[0].ErrorDetails.RecommendedAction | Should -Be 'Correct -Mode and try again.'
+        foreach ($text in @($failed[0].Exception.Message, $failed[0].ErrorDetails.Message)) {
+            $text | Should -Not -Match '[\x00-\x1F\x7F]' -Because $text
+            $text | Should -BeLike "*inv$([char]0x241B)``[31mred*"
+        }
+    }
+}
