@@ -51,11 +51,12 @@ namespace TurnstileWidgets.Engine.Transport
             string phrase = ReasonPhrase(status, reasonPhrase);
             if (phrase.Length > 0)
             {
-                builder.Append(' ').Append(phrase);
+                builder.Append(' ').Append(ControlCharacters.MakeVisible(phrase));
             }
             if (errors.Count > 0)
             {
-                builder.Append(": ").Append(string.Join("; ", errors.Select(e => e.ToString())));
+                // Cloudflare quotes the values it refuses, which may hold control characters: shown, never acted on by the terminal.
+                builder.Append(": ").Append(ControlCharacters.MakeVisible(string.Join("; ", errors.Select(e => e.ToString()))));
             }
             else if (bodyNote != null)
             {

@@ -295,10 +295,11 @@ namespace TurnstileWidgets.Errors
             {
                 foreach (ApiMessage error in exception.Errors)
                 {
-                    string formatted = error.ToString();
+                    // As the engine's message quotes them: control characters made visible.
+                    string formatted = DisplayText.Visible(error.ToString());
                     string codeTag = "[" + error.Code.ToString(CultureInfo.InvariantCulture) + "]";
                     if (exception.Message.IndexOf(codeTag, StringComparison.Ordinal) >= 0
-                        && exception.Message.IndexOf(error.Message, StringComparison.Ordinal) >= 0)
+                        && exception.Message.IndexOf(DisplayText.Visible(error.Message), StringComparison.Ordinal) >= 0)
                     {
                         continue;
                     }
