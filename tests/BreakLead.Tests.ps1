@@ -93,3 +93,35 @@ Describe 'A refusal that quotes a value with control characters shows them, neve
         }
     }
 }
+
+Describe 'A name typed where the sitekey goes, under -WhatIf: the same refusal and advice as without it' {
+    BeforeAll {
+        Reset-TurnstileEmulator -Emulator $script:emulator
+        $script:oddNames = @("it's", 'br[ack]et', "smart$([char]0x2018)quote$([char]0x2019)", 'back`tick')
+        foreach ($name in $script:oddNames) { $null = Add-TurnstileEmulatorWidget -Emulator $script:emulator -Name $name }
+    }
+
+    It '<Command> <Name> -WhatIf: refused, advising a pipeline that, pasted with -WhatIf, finds that one widget' -ForEach @(
+        foreach ($command in 'Remove-TurnstileWidget', 'Invoke-TurnstileSecretRotation') {
+            foreach ($name in @("it's", 'br[ack]et', "smart$([char]0x2018)quote$([char]0x2019)", 'back`tick')) { @{ Command = $command; Name = $name } }
+        }
+    ) {
+        # Was: the sitekey was checked only when the request was built, after ShouldProcess, so -WhatIf said
+        # 'What if: Performing the operation "Remove Turnstile widget" on target "it's"' for a value the command refuses,
+        # and the name-as-sitekey advice came only on the real run.
+        $null = & $Command $Name -WhatIf -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'TurnstileValidationFailed,*'
+        $failed[0].TargetObject | Should -Be $Name
+        $advice = $failed[0].ErrorDetails.RecommendedAction
+        $match = [regex]::Match($advice, 'pipe that widget in: (Get-TurnstileWidget -Name .+ \| ' + $Command + ')\.$')
+        $match.Success | Should -BeTrue -Because $advice
+
+        $script:pasted = @()
+        $found = @(& ([scriptblock]::Create($match.Groups[1].Value.Replace(" | $Command", ''))) | ForEach-Object Name)
+        $found | Should -Be @($Name) -Because $match.Groups[1].Value
+        $null = & ([scriptblock]::Create($match.Groups[1].Value + ' -WhatIf -ErrorVariable +script:pasted -ErrorAction SilentlyContinue'))
+        @($script:pasted).Count | Should -Be 0 -Because "$script:pasted"
+        @(Get-TurnstileWidget -Name $Name).Count | Should -Be 1 -Because '-WhatIf changes nothing'
+    }
+}
