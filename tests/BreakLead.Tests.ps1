@@ -122,6 +122,6 @@ Describe 'A name typed where the sitekey goes, under -WhatIf: the same refusal a
         $found | Should -Be @($Name) -Because $match.Groups[1].Value
         $null = & ([scriptblock]::Create($match.Groups[1].Value + ' -WhatIf -ErrorVariable +script:pasted -ErrorAction SilentlyContinue'))
         @($script:pasted).Count | Should -Be 0 -Because "$script:pasted"
-        @(Get-TurnstileWidget -Name $Name).Count | Should -Be 1 -Because '-WhatIf changes nothing'
+        @(Get-TurnstileWidget | Where-Object Name -CEQ $Name).Count | Should -Be 1 -Because '-WhatIf changes nothing'
     }
 }

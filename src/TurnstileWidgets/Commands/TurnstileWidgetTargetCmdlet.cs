@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using TurnstileWidgets.Completion;
+using TurnstileWidgets.Engine;
 using TurnstileWidgets.Session;
 
 namespace TurnstileWidgets.Commands
@@ -44,6 +45,14 @@ namespace TurnstileWidgets.Commands
             foreach (KeyValuePair<string, string?> item in Targets())
             {
                 string sitekey = item.Key;
+                // A value that cannot be a sitekey is refused before asking: -WhatIf and -Confirm would otherwise offer an
+                // action the command refuses, without the advice for a name typed where the sitekey goes.
+                if (!TryProcess(sitekey, () => WidgetValidator.ValidateSitekey(sitekey)))
+                {
+                    CountWrite("failed");
+                    continue;
+                }
+
                 if (ConfirmTarget(ConfirmationText.Target(item.Value, sitekey)))
                 {
                     WriteProgressBar?.Start();
