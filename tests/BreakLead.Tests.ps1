@@ -125,3 +125,52 @@ Describe 'A name typed where the sitekey goes, under -WhatIf: the same refusal a
         @(Get-TurnstileWidget | Where-Object Name -CEQ $Name).Count | Should -Be 1 -Because '-WhatIf changes nothing'
     }
 }
+
+Describe 'A Connect-Turnstile that fails leaves no default connection in use' {
+    BeforeEach {
+        Disconnect-Turnstile
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+
+    AfterAll {
+        Disconnect-Turnstile
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+    }
+
+    It 'a command after the failed connect refuses (a runbook that goes on writes nothing to the earlier account)' {
+        $before = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        # Statement-terminating, as in a runbook without -ErrorAction Stop: the next statement still runs.
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+        $wrong = ConvertTo-TurnstileTestSecureString -Text 'not-the-token'
+        $connectFailed = $null
+        try { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $wrong -AccountId $script:emulator.AccountId } catch { $connectFailed = $_ }
+        $connectFailed | Should -Not -BeNullOrEmpty
+        $failure = $null
+        try { New-TurnstileWidget -Name 'after-failed-connect' -Domain 'example.com' -Confirm:$false -ErrorAction Stop } catch { $failure = $_ }
+        $after = Get-TurnstileEmulatorStatistic -Emulator $script:emulator
+        ($after.create_requests - $before.create_requests) | Should -Be 0
+        $failure.FullyQualifiedErrorId | Should -BeLike 'TurnstileNotConnected,*'
+        "$failure" | Should -BeLike "*last Connect-Turnstile (as 'default') failed*"
+        $failure.ErrorDetails.RecommendedAction | Should -BeLike '*Connect-Turnstile again*'
+    }
+
+    It 'a connect that succeeds afterwards, or Disconnect-Turnstile, ends the refusal' {
+        $wrong = ConvertTo-TurnstileTestSecureString -Text 'not-the-token'
+        try { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $wrong -AccountId $script:emulator.AccountId } catch { $null = $_ }
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
+        { Get-TurnstileWidget -ErrorAction Stop } | Should -Not -Throw
+
+        try { Connect-Turnstile -ApiBaseUri $script:emulator.BaseUri -ApiToken $wrong -AccountId $script:emulator.AccountId } catch { $null = $_ }
+        Disconnect-Turnstile
+        $failure = $null
+        try { Get-TurnstileWidget -ErrorAction Stop } catch { $failure = $_ }
+        "$failure" | Should -BeLike 'Not connected to Cloudflare*'
+    }
+
+    It 'a connection named with -Connection is still used: the user chose it' {
+        $wrong = ConvertTo-TurnstileTestSecureString -Text 'not-the-token'
+        try { Connect-Turnstile -Name 'other' -ApiBaseUri $script:emulator.BaseUri -ApiToken $wrong -AccountId $script:emulator.AccountId } catch { $null = $_ }
+        { Get-TurnstileWidget -Connection 'default' -ErrorAction Stop } | Should -Not -Throw
+        { Get-TurnstileWidget -ErrorAction Stop } | Should -Throw -ExpectedMessage "*last Connect-Turnstile (as 'other') failed*"
+    }
+}

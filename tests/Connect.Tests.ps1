@@ -80,7 +80,12 @@ Describe 'Connect-Turnstile' {
                 Connect-Turnstile -ApiToken $wrongToken -AccountId $script:emulator.AccountId -ApiBaseUri $script:emulator.BaseUri
             } | Should -Throw -ErrorId 'TurnstileAuthenticationFailed,*'
 
+            # The earlier connection is kept and can be named, but a command without -Connection refuses until a connect
+            # succeeds: the user meant to leave it, and a runbook that goes on must not act on it (perhaps another account).
             (Get-TurnstileConnection).AuthenticationScheme | Should -Be 'ApiToken'
+            (Get-TurnstileWidget -Connection 'default').Sitekey | Should -Be $script:widget.sitekey
+            { Get-TurnstileWidget } | Should -Throw -ErrorId 'TurnstileNotConnected,*'
+            Connect-TurnstileTestEmulator -Emulator $script:emulator
             (Get-TurnstileWidget).Sitekey | Should -Be $script:widget.sitekey
         }
     }

@@ -84,7 +84,16 @@ namespace TurnstileWidgets.Commands
         /// <summary>Resolves, verifies and stores the connection.</summary>
         protected override void ProcessRecord()
         {
-            TryProcess(AccountId, Connect, terminating: true);
+            try
+            {
+                TryProcess(AccountId, Connect, terminating: true);
+            }
+            catch
+            {
+                // Whatever stopped it, the user meant to leave the default connection: commands must not go on with it.
+                TurnstileSession.MarkConnectFailed(Name ?? TurnstileSession.DefaultName);
+                throw;
+            }
         }
 
         private void Connect()

@@ -68,6 +68,12 @@ namespace TurnstileWidgets.Commands
             }
 
             string? name = ConnectionName;
+            string? failed = name == null ? TurnstileSession.FailedConnectName : null;
+            if (failed != null)
+            {
+                ThrowTerminatingError(ErrorMapper.LastConnectFailed(failed));
+            }
+
             while (true)
             {
                 SessionConnection? connection = name == null ? TurnstileSession.Current : TurnstileSession.Find(name);

@@ -55,6 +55,18 @@ namespace TurnstileWidgets.Errors
             null,
             null);
 
+        /// <summary>
+        /// The error for a command without -Connection after a Connect-Turnstile that failed: the connection made before it
+        /// belongs to what the user meant to leave (another account, perhaps).
+        /// </summary>
+        public static ErrorRecord LastConnectFailed(string name) => Record(
+            ErrorIds.NotConnected,
+            ErrorCategory.InvalidOperation,
+            "The last Connect-Turnstile (as '" + DisplayText.Visible(name) + "') failed, so no command uses the connection made before it: it may be another account than the one you meant.",
+            "Run Connect-Turnstile again with the right credential, name a connection with -Connection, or run Disconnect-Turnstile to clear it.",
+            name,
+            null);
+
         /// <summary>The error for a -Connection (or -Name) that names no connection; it lists the names there are.</summary>
         public static ErrorRecord ConnectionNotFound(string name)
         {

@@ -189,6 +189,32 @@ namespace TurnstileWidgets.Session
         // Oldest first, so the default is the last one; removing it makes the one before the default again.
         private static readonly List<KeyValuePair<string, SessionConnection>> Connections = new List<KeyValuePair<string, SessionConnection>>();
 
+        // The name a Connect-Turnstile failed to connect, until a connect succeeds or Disconnect-Turnstile runs: the user meant
+        // to leave the default connection, so commands must not go on with it (a runbook that continues after the error
+        // would write to the earlier account).
+        private static string? failedConnectName;
+
+        /// <summary>The name the last <c>Connect-Turnstile</c> failed to connect, or null when it succeeded (or none failed since the last disconnect).</summary>
+        public static string? FailedConnectName
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return failedConnectName;
+                }
+            }
+        }
+
+        /// <summary>Records that <c>Connect-Turnstile</c> failed for <paramref name="name"/>: the default connection is not used until a connect succeeds.</summary>
+        public static void MarkConnectFailed(string name)
+        {
+            lock (Gate)
+            {
+                failedConnectName = name;
+            }
+        }
+
         /// <summary>The default (most recent) connection, or null before <c>Connect-Turnstile</c> and after every <c>Disconnect-Turnstile</c>.</summary>
         public static SessionConnection? Current
         {
@@ -240,6 +266,7 @@ namespace TurnstileWidgets.Session
             {
                 old = Take(name);
                 Connections.Add(new KeyValuePair<string, SessionConnection>(name, connection));
+                failedConnectName = null;
             }
 
             if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
@@ -263,6 +290,7 @@ namespace TurnstileWidgets.Session
             {
                 old = new List<KeyValuePair<string, SessionConnection>>(Connections);
                 Connections.Clear();
+                failedConnectName = null;
             }
 
             foreach (KeyValuePair<string, SessionConnection> pair in old)
@@ -280,6 +308,10 @@ namespace TurnstileWidgets.Session
             lock (Gate)
             {
                 old = Take(name);
+                if (failedConnectName == name)
+                {
+                    failedConnectName = null;
+                }
             }
 
             old?.Dispose();
