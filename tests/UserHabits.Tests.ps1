@@ -249,6 +249,8 @@ Describe 'Messages in the user''s words' {
         $failure.Exception.Message | Should -Match 'API token'
         ($failure.Exception.Message + $failure.ErrorDetails.RecommendedAction) | Should -Not -Match 'account id'
         $failure.ErrorDetails.RecommendedAction | Should -Match "'Turnstile Sites Read' or 'Turnstile Sites Write'"
+        # A failed connect stops commands without -Connection until a connect succeeds (BreakLead.Tests): connect again.
+        Connect-TurnstileTestEmulator -Emulator $script:emulator
     }
 
     It 'uses Cloudflare''s permission names in help' {
