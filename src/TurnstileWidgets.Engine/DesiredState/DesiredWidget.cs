@@ -153,8 +153,13 @@ namespace TurnstileWidgets.Engine.DesiredState
             }
         }
 
-        private static string PropertyName(string wireField)
+        /// <summary>
+        /// The entry property that holds a wire field (<c>domains</c> is <c>Domains</c>, <c>clearance_level</c> is
+        /// <c>ClearanceLevel</c>); the field itself when no property holds it.
+        /// </summary>
+        public static string PropertyName(string wireField)
         {
+            if (wireField == null) throw new ArgumentNullException(nameof(wireField));
             string compact = wireField.Replace("_", string.Empty);
             foreach (string property in PropertyNames)
             {

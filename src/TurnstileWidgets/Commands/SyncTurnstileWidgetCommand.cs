@@ -138,9 +138,7 @@ namespace TurnstileWidgets.Commands
                 return parameter;
             }
 
-            // The entry's properties are the TurnstileWidget's (Domains), the parameters' names are singular (-Domain).
-            string property = DesiredWidget.PropertyNames.FirstOrDefault(name => name.StartsWith(parameter.TrimStart('-'), StringComparison.OrdinalIgnoreCase)) ?? parameter;
-            return "the " + property + " of " + applyingEntry;
+            return "the " + DesiredWidget.PropertyName(field) + " of " + applyingEntry;
         }
 
         private void WriteSummary(int created, int updated, int removed, int failed, int skipped)
