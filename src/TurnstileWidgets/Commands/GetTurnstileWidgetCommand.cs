@@ -77,8 +77,14 @@ namespace TurnstileWidgets.Commands
             TryProcess(ParameterSetName == ByNameSet ? (object?)Name : Filter, () => List(connection));
         }
 
-        /// <summary>Get-TurnstileWidget says -Name itself (its message and the not-found advice): no pipeline to suggest.</summary>
-        internal override string? NameAsSitekeyAdvice(TurnstileException exception, string value) => null;
+        /// <summary>
+        /// Get-TurnstileWidget finds widgets by name itself: a sitekey not found suggests -Name (a refused one says so in its
+        /// message, <see cref="RefuseNameAsSitekey"/>), never a pipeline into this command.
+        /// </summary>
+        internal override string? NameAsSitekeyAdvice(TurnstileException exception, string value) =>
+            exception is TurnstileApiException api && api.Kind == TurnstileApiErrorKind.NotFound
+                ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name " + CommandText.NameArgument(value) + "."
+                : null;
 
         /// <summary>
         /// A value that cannot be a sitekey (a space, a wildcard, more than 32 characters) is most likely a name typed

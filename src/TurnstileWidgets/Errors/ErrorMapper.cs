@@ -186,9 +186,8 @@ namespace TurnstileWidgets.Errors
                         target, exception);
                 case TurnstileApiErrorKind.NotFound:
                     return Record(ErrorIds.WidgetNotFound, ErrorCategory.ObjectNotFound, message,
-                        target is string value && value.Length > 0
-                            ? "Check the sitekey; Get-TurnstileWidget lists the account's widgets. If '" + DisplayText.Visible(value) + "' is a widget's name, use Get-TurnstileWidget -Name " + CommandText.NameArgument(value) + "."
-                            : "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
+                        // The command adds what to do when the sitekey may be a name (TurnstileCmdlet.NameAsSitekeyAdvice).
+                        "Check the sitekey; Get-TurnstileWidget lists the account's widgets, and Get-TurnstileWidget -Name finds one by its name.",
                         target, exception);
                 case TurnstileApiErrorKind.RouteNotFound:
                     return Record(ErrorIds.ApiError, ErrorCategory.NotSpecified, message,
